@@ -1,0 +1,151 @@
+/**
+ * Spec -> AccountingPlan: the numbers the accountants need, with every derived count spelt out.
+ *
+ * Derived counts and their rounding (all stated in the plan's notes):
+ * - Poisson rate q = batchSize / datasetSize.
+ * - Poisson with epochs E: steps = ceil(E * datasetSize / batchSize) (or ceil(E / q)); rounding up never
+ *   accounts for fewer steps than were trained.
+ * - Batch samplers (deterministic, shuffle, balls-and-bins): steps per epoch T = ceil(datasetSize / batchSize)
+ *   (a last, smaller batch counts as a batch); epochs must be whole; steps = T * E.
+ */
+import { InputErrors } from '../errors.js';
+import type { Adjacency, Mechanism, Stage } from '../mechanism.js';
+import type { SamplerKind, Spec, SpecMechanism, SpecStage } from './schema.js';
+import { formatPath } from './issues.js';
+
+export const DEFAULT_DISCRETIZATION = 1e-4;
+
+export interface PlanStage {
+  /** `stages[0]`, or `stages[0] (pretraining)` when named */
+  readonly label: string;
+  readonly mechanism: Mechanism;
+  readonly sampler: SamplerKind | 'none';
+  /** Poisson rate q */
+  readonly poissonRate?: number;
+  /** batches per epoch T, for batch samplers (and Poisson given as sizes) */
+  readonly stepsPerEpoch?: number;
+  /** whole epochs, for batch samplers */
+  readonly epochs?: number;
+  /** total number of steps */
+  readonly steps: number;
+}
+
+export type Query = { readonly quantity: 'epsilon'; readonly delta: number } | { readonly quantity: 'delta'; readonly epsilon: number };
+
+export type AccountantName = 'pld' | 'rdp';
+export type PrivacyUnit = 'example' | 'user' | 'sequence';
+
+export interface AccountingPlan {
+  readonly stages: readonly PlanStage[];
+  readonly adjacency: Adjacency;
+  readonly privacyUnit: PrivacyUnit;
+  readonly query: Query;
+  readonly budget?: { readonly epsilon: number; readonly delta: number };
+  readonly accountant: { readonly name: AccountantName; readonly discretization: number };
+  readonly notes: readonly string[];
+}
+
+/** ceil(x), but a value within float rounding of an integer counts as that integer. */
+export function ceilCount(x: number): number {
+  const nearest = Math.round(x);
+  return Math.abs(x - nearest) <= 1e-9 * Math.max(1, Math.abs(x)) ? nearest : Math.ceil(x);
+}
+
+function toMechanism(m: SpecMechanism): Mechanism {
+  switch (m.kind) {
+    case 'gaussian':
+      return m.sensitivity === undefined
+        ? { kind: 'gaussian', noiseMultiplier: m.noiseMultiplier }
+        : { kind: 'gaussian', noiseMultiplier: m.noiseMultiplier, sensitivity: m.sensitivity };
+    case 'laplace':
+      return m.sensitivity === undefined
+        ? { kind: 'laplace', scale: m.scale }
+        : { kind: 'laplace', scale: m.scale, sensitivity: m.sensitivity };
+    case 'randomized-response':
+      return m.noiseParameter !== undefined
+        ? { kind: 'randomized-response', categories: m.categories, noiseParameter: m.noiseParameter }
+        : { kind: 'randomized-response', categories: m.categories, epsilon: m.epsilon };
+    case 'eps-delta':
+      return { kind: 'eps-delta', epsilon: m.epsilon, delta: m.delta };
+  }
+}
+
+function planStage(stage: SpecStage, index: number, adjacency: Adjacency, problems: string[], notes: string[]): PlanStage | undefined {
+  const path = ['stages', index] as const;
+  const label = stage.name ? `stages[${index}] (${stage.name})` : `stages[${index}]`;
+  const mechanism = toMechanism(stage.mechanism);
+  const s = stage.sampler;
+  if (s === undefined) return { label, mechanism, sampler: 'none', steps: stage.steps! };
+  if (adjacency === 'replace-one' && s.kind !== 'deterministic') {
+    problems.push(
+      `${formatPath([...path, 'sampler'])}: adjacency "replace-one" is not supported with the ${s.kind} sampler ` +
+        '(a subsampled mechanism under replace-one needs its own dominating pair); use add-remove or zero-out',
+    );
+    return undefined;
+  }
+  if (s.kind === 'poisson') {
+    const q = s.rate ?? s.batchSize! / s.datasetSize!;
+    let steps = stage.steps;
+    if (steps === undefined) {
+      const exact = s.rate !== undefined ? stage.epochs! / s.rate : (stage.epochs! * s.datasetSize!) / s.batchSize!;
+      steps = ceilCount(exact);
+      if (steps !== exact)
+        notes.push(`${label}: ${stage.epochs} epochs = ${exact} steps, rounded up to ${steps}`);
+    }
+    const stepsPerEpoch = s.datasetSize !== undefined ? s.datasetSize / s.batchSize! : 1 / q;
+    return { label, mechanism, sampler: 'poisson', poissonRate: q, stepsPerEpoch, steps };
+  }
+  let stepsPerEpoch = s.stepsPerEpoch;
+  if (stepsPerEpoch === undefined) {
+    stepsPerEpoch = Math.ceil(s.datasetSize! / s.batchSize!);
+    if (s.datasetSize! % s.batchSize! !== 0)
+      notes.push(
+        `${label}: ${s.datasetSize} / ${s.batchSize} = ${s.datasetSize! / s.batchSize!} batches per epoch, counted as ${stepsPerEpoch} (the last batch is smaller)`,
+      );
+  }
+  let epochs = stage.epochs;
+  if (epochs === undefined) {
+    epochs = stage.steps! / stepsPerEpoch;
+    if (!Number.isInteger(epochs)) {
+      problems.push(
+        `${formatPath([...path, 'steps'])}: expected a multiple of the ${stepsPerEpoch} steps per epoch with the ${s.kind} sampler, got ${stage.steps} (give epochs instead)`,
+      );
+      return undefined;
+    }
+  }
+  return { label, mechanism, sampler: s.kind, stepsPerEpoch, epochs, steps: stepsPerEpoch * epochs };
+}
+
+/** Derives the plan; throws InputErrors listing every problem the schema could not see. */
+export function planFromSpec(spec: Spec): AccountingPlan {
+  const adjacency: Adjacency = spec.adjacency ?? 'add-remove';
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const stages = spec.stages.map((s, i) => planStage(s, i, adjacency, problems, notes));
+  if (problems.length > 0) throw new InputErrors(problems);
+  const query: Query =
+    spec.epsilon !== undefined
+      ? { quantity: 'delta', epsilon: spec.epsilon }
+      : { quantity: 'epsilon', delta: spec.delta ?? spec.budget!.delta };
+  return {
+    stages: stages as PlanStage[],
+    adjacency,
+    privacyUnit: spec.privacyUnit ?? 'example',
+    query,
+    ...(spec.budget ? { budget: { epsilon: spec.budget.epsilon, delta: spec.budget.delta } } : {}),
+    accountant: {
+      name: spec.accountant?.name ?? 'pld',
+      discretization: spec.accountant?.discretization ?? DEFAULT_DISCRETIZATION,
+    },
+    notes,
+  };
+}
+
+/** The engine view of a stage: Poisson and unsampled stages map directly; deterministic batches are
+ * E unsampled releases per unit (each unit is in exactly one batch per epoch: ABLQ-1, section 3). */
+export function engineStage(stage: PlanStage): Stage | undefined {
+  if (stage.sampler === 'none') return { mechanism: stage.mechanism, steps: stage.steps };
+  if (stage.sampler === 'poisson') return { mechanism: stage.mechanism, poissonRate: stage.poissonRate, steps: stage.steps };
+  if (stage.sampler === 'deterministic') return { mechanism: stage.mechanism, steps: stage.epochs! };
+  return undefined;
+}

@@ -1,0 +1,183 @@
+/**
+ * The JSON accounting spec: one private release described as a list of stages. This zod schema is the
+ * single source of the spec's TypeScript types, of its validation (src/spec/validate.ts) and of the JSON
+ * Schema printed by `dpacct schema` (z.toJSONSchema). Every object is strict, so a misspelt key is an
+ * error instead of a silent default.
+ *
+ * Rules that tie several fields together (exactly one of `steps`/`epochs`, `rate` or
+ * `batchSize`+`datasetSize`, ...) are checked in the `superRefine` at the bottom and reported with the
+ * same `path: expected ..., got ...` wording as the per-field checks.
+ */
+import { z } from 'zod';
+import { domains } from './numbers.js';
+import { SPEC_SCHEMA_VERSION } from '../version.js';
+
+const d = domains;
+
+export const SAMPLER_KINDS = ['poisson', 'deterministic', 'shuffle', 'persistent-shuffle', 'balls-and-bins'] as const;
+export type SamplerKind = (typeof SAMPLER_KINDS)[number];
+export const ADJACENCIES = ['add-remove', 'zero-out', 'replace-one'] as const;
+export const PRIVACY_UNITS = ['example', 'user', 'sequence'] as const;
+export const ACCOUNTANTS = ['pld', 'rdp'] as const;
+
+const gaussian = z
+  .object({
+    kind: z.literal('gaussian'),
+    noiseMultiplier: d.positive.schema.describe('noise standard deviation divided by the clip norm (sigma)'),
+    sensitivity: d.positive.schema.optional().describe('L2 sensitivity in units of the clip norm; default 1'),
+  })
+  .strict()
+  .describe('Gaussian noise, e.g. one DP-SGD step');
+
+const laplace = z
+  .object({
+    kind: z.literal('laplace'),
+    scale: d.positive.schema.describe('Laplace scale b'),
+    sensitivity: d.positive.schema.optional().describe('L1 sensitivity of the query; default 1'),
+  })
+  .strict()
+  .describe('Laplace noise on a query of L1 sensitivity `sensitivity`');
+
+const randomizedResponse = z
+  .object({
+    kind: z.literal('randomized-response'),
+    categories: d.categories.schema.describe('number of answers k'),
+    noiseParameter: d.noiseParameter.schema
+      .optional()
+      .describe('probability of replacing the true answer by a uniformly random one (give this or epsilon)'),
+    epsilon: d.positive.schema.optional().describe('pure-DP level of the response (give this or noiseParameter)'),
+  })
+  .strict()
+  .describe('k-ary randomized response');
+
+const epsDelta = z
+  .object({
+    kind: z.literal('eps-delta'),
+    epsilon: d.nonNegative.schema.describe('epsilon of the step'),
+    delta: d.deltaOfStep.schema.describe('delta of the step'),
+  })
+  .strict()
+  .describe('any (epsilon, delta)-DP step');
+
+export const mechanismSchema = z.discriminatedUnion('kind', [gaussian, laplace, randomizedResponse, epsDelta]);
+
+const poissonSampler = z
+  .object({
+    kind: z.literal('poisson'),
+    rate: d.rate.schema.optional().describe('sampling rate q (give this or batchSize and datasetSize)'),
+    batchSize: d.positiveInteger.schema.optional().describe('expected batch size; q = batchSize / datasetSize'),
+    datasetSize: d.positiveInteger.schema.optional().describe('number of privacy units in the dataset'),
+  })
+  .strict()
+  .describe('Poisson subsampling: each unit joins each step independently with probability q');
+
+function batchSampler<K extends Exclude<SamplerKind, 'poisson'>>(kind: K, description: string) {
+  return z
+    .object({
+      kind: z.literal(kind),
+      stepsPerEpoch: d.positiveInteger.schema
+        .optional()
+        .describe('batches per epoch T (give this or batchSize and datasetSize)'),
+      batchSize: d.positiveInteger.schema.optional().describe('batch size; T = ceil(datasetSize / batchSize)'),
+      datasetSize: d.positiveInteger.schema.optional().describe('number of privacy units in the dataset'),
+    })
+    .strict()
+    .describe(description);
+}
+
+export const samplerSchema = z.discriminatedUnion('kind', [
+  poissonSampler,
+  batchSampler('deterministic', 'fixed batches: every unit in exactly one batch per epoch (exact accounting)'),
+  batchSampler('shuffle', 'a fresh random permutation each epoch cut into batches (lower bounds only)'),
+  batchSampler('persistent-shuffle', 'one random permutation reused every epoch (lower bounds only)'),
+  batchSampler('balls-and-bins', 'each unit joins one uniformly random batch per epoch'),
+]);
+
+export const stageSchema = z
+  .object({
+    name: z.string().optional().describe('a label for reports'),
+    mechanism: mechanismSchema,
+    sampler: samplerSchema.optional().describe('how the input of each step is sampled; omitted = the whole dataset'),
+    steps: d.positiveInteger.schema.optional().describe('number of steps (give this or epochs)'),
+    epochs: d.epochs.schema
+      .optional()
+      .describe('number of epochs; needs a sampler; steps = ceil(epochs * steps per epoch)'),
+  })
+  .strict();
+
+export const budgetSchema = z
+  .object({
+    epsilon: d.positive.schema.describe('largest epsilon allowed'),
+    delta: d.openProbability.schema.describe('delta at which epsilon is measured'),
+  })
+  .strict()
+  .describe('privacy budget checked by `dpacct check`');
+
+export const accountantSchema = z
+  .object({
+    name: z.enum(ACCOUNTANTS).optional().describe('pld (default, tight) or rdp (looser, cheaper upper bound)'),
+    discretization: d.discretization.schema.optional().describe('PLD grid interval; default 1e-4'),
+  })
+  .strict();
+
+export const specSchema = z
+  .object({
+    $schema: z.string().optional().describe('URL or path of this JSON Schema, for editors'),
+    schemaVersion: z.literal(SPEC_SCHEMA_VERSION).optional().describe('spec format version'),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    privacyUnit: z.enum(PRIVACY_UNITS).optional().describe('what one neighbouring change protects; default example'),
+    adjacency: z.enum(ADJACENCIES).optional().describe('neighbouring datasets; default add-remove'),
+    delta: d.openProbability.schema.optional().describe('query epsilon at this delta'),
+    epsilon: d.nonNegative.schema.optional().describe('query delta at this epsilon'),
+    budget: budgetSchema.optional(),
+    accountant: accountantSchema.optional(),
+    stages: z.array(stageSchema).min(1, { error: 'at least one stage' }).describe('the releases, composed in order'),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    const problem = (path: (string | number)[], message: string, input?: unknown) =>
+      ctx.addIssue({ code: 'custom', path, message, input });
+    if (spec.delta !== undefined && spec.epsilon !== undefined)
+      problem(['epsilon'], 'give delta (to query epsilon) or epsilon (to query delta), not both', spec.epsilon);
+    if (spec.delta === undefined && spec.epsilon === undefined && spec.budget === undefined)
+      problem([], 'give delta (to query epsilon), epsilon (to query delta) or a budget');
+    spec.stages.forEach((stage, i) => {
+      const at = (...rest: (string | number)[]) => ['stages', i, ...rest];
+      const m = stage.mechanism;
+      if (m.kind === 'randomized-response' && (m.noiseParameter === undefined) === (m.epsilon === undefined))
+        problem(at('mechanism'), 'give exactly one of noiseParameter and epsilon');
+      if ((stage.steps === undefined) === (stage.epochs === undefined))
+        problem(at(), 'give exactly one of steps and epochs');
+      if (stage.epochs !== undefined && stage.sampler === undefined)
+        problem(at('epochs'), 'epochs needs a sampler (or give steps instead)', stage.epochs);
+      const s = stage.sampler;
+      if (s === undefined) return;
+      const hasSizes = s.batchSize !== undefined || s.datasetSize !== undefined;
+      if (s.batchSize !== undefined && s.datasetSize !== undefined && s.batchSize > s.datasetSize)
+        problem(at('sampler', 'batchSize'), `expected at most datasetSize (${s.datasetSize}), got ${s.batchSize}`);
+      if (hasSizes && (s.batchSize === undefined || s.datasetSize === undefined))
+        problem(at('sampler'), 'batchSize and datasetSize go together');
+      if (s.kind === 'poisson') {
+        if ((s.rate === undefined) === !hasSizes)
+          problem(at('sampler'), 'give rate, or batchSize and datasetSize (one of the two)');
+      } else {
+        if ((s.stepsPerEpoch === undefined) === !hasSizes)
+          problem(at('sampler'), 'give stepsPerEpoch, or batchSize and datasetSize (one of the two)');
+        if (stage.epochs !== undefined && !Number.isInteger(stage.epochs))
+          problem(at('epochs'), `expected a whole number of epochs with the ${s.kind} sampler, got ${stage.epochs}`);
+        if (m.kind !== 'gaussian')
+          problem(at('sampler', 'kind'), `the ${s.kind} sampler is accounted for gaussian mechanisms only`, s.kind);
+      }
+    });
+  });
+
+export type Spec = z.infer<typeof specSchema>;
+export type SpecStage = z.infer<typeof stageSchema>;
+export type SpecSampler = z.infer<typeof samplerSchema>;
+export type SpecMechanism = z.infer<typeof mechanismSchema>;
+
+/** The JSON Schema of the spec, generated from the zod schema above (never written by hand). */
+export function specJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(specSchema, { target: 'draft-2020-12' }) as Record<string, unknown>;
+}
