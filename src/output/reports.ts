@@ -1,0 +1,51 @@
+/**
+ * What commands hand to the formatters besides a plain AccountingResult.
+ */
+import type { AccountingResult, BoundKind } from '../result.js';
+
+export interface StageCostView {
+  readonly label: string;
+  readonly epsilon: number;
+  readonly kind: BoundKind;
+}
+
+export interface BudgetReport {
+  readonly withinBudget: boolean;
+  readonly budget: { readonly epsilon: number; readonly delta: number };
+  readonly result: AccountingResult;
+  readonly excess: number;
+  readonly stageCosts?: readonly StageCostView[];
+}
+
+export type CalibrationParameter = 'sigma' | 'steps' | 'epochs' | 'sampling-rate' | 'batch-size';
+
+export interface CalibrationReport {
+  readonly parameter: CalibrationParameter;
+  /** the calibrated value (integer for steps, epochs and batch-size) */
+  readonly value: number;
+  /** `sufficient` when the figure behind it is an upper bound, `necessary` when a lower bound */
+  readonly guarantee: 'sufficient' | 'necessary';
+  readonly target: { readonly epsilon: number; readonly delta: number };
+  /** the accounting at the calibrated value */
+  readonly result: AccountingResult;
+  readonly evaluations: number;
+  readonly notes: readonly string[];
+}
+
+export interface ComparisonRow {
+  readonly sampler: string;
+  readonly value: number;
+  readonly kind: BoundKind;
+  readonly lower?: number;
+  readonly upper?: number;
+  /** figure / Poisson figure */
+  readonly ratioToPoisson?: number;
+  readonly notes?: readonly string[];
+}
+
+export interface ComparisonReport {
+  readonly quantity: 'epsilon' | 'delta';
+  readonly rows: readonly ComparisonRow[];
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly notes: readonly string[];
+}

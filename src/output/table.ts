@@ -1,0 +1,184 @@
+/**
+ * Human output: a few aligned lines per result. Every figure says its kind in words; bounds are
+ * rounded in their safe direction (src/output/numbers.ts); an infinite epsilon is said in words.
+ */
+import type { Mechanism } from '../mechanism.js';
+import type { AccountingResult, BoundKind } from '../result.js';
+import { formatFigure, formatInput } from './numbers.js';
+import type { BudgetReport, CalibrationReport, ComparisonReport } from './reports.js';
+import type { Style } from './style.js';
+
+const KIND_WORDS: Record<BoundKind, string> = {
+  upper: 'upper bound (certified: the true value is not larger)',
+  lower: 'lower bound (certified: the true value is not smaller)',
+  exact: 'exact (closed form)',
+  estimate: 'estimate (not a guarantee)',
+};
+
+const RELATION: Record<BoundKind, string> = { upper: '<=', lower: '>=', exact: '=', estimate: '~' };
+
+/** Rows of cells -> lines with columns padded to the widest cell. */
+export function alignColumns(rows: readonly (readonly string[])[], gap = 2): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell))));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i] - visibleLength(cell) + gap)))
+      .join('')
+      .trimEnd(),
+  );
+}
+
+function visibleLength(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;]*m/g, '').length;
+}
+
+export function describeMechanism(m: Mechanism): string {
+  switch (m.kind) {
+    case 'gaussian':
+      return `gaussian sigma ${formatInput(m.noiseMultiplier)}${m.sensitivity !== undefined ? ` sens ${formatInput(m.sensitivity)}` : ''}`;
+    case 'laplace':
+      return `laplace scale ${formatInput(m.scale)}${m.sensitivity !== undefined ? ` sens ${formatInput(m.sensitivity)}` : ''}`;
+    case 'randomized-response':
+      return `randomized response k=${m.categories} ${m.noiseParameter !== undefined ? `p=${formatInput(m.noiseParameter)}` : `eps=${formatInput(m.epsilon!)}`}`;
+    case 'eps-delta':
+      return `(${formatInput(m.epsilon)}, ${formatInput(m.delta)})-DP step`;
+  }
+}
+
+interface StageView {
+  label?: string;
+  mechanism?: Mechanism;
+  sampler?: string;
+  samplingRate?: number;
+  stepsPerEpoch?: number;
+  epochs?: number;
+  steps?: number;
+}
+
+function describeSampler(s: StageView): string {
+  if (!s.sampler || s.sampler === 'none') return 'none (full data)';
+  if (s.sampler === 'poisson') return `poisson q=${formatInput(s.samplingRate ?? NaN)}`;
+  return `${s.sampler} T=${s.stepsPerEpoch}, ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}`;
+}
+
+function stageTable(inputs: Readonly<Record<string, unknown>>, style: Style): string[] {
+  const stages = (inputs.stages as StageView[] | undefined) ?? [];
+  if (stages.length === 0) return [];
+  const head = ['stage', 'mechanism', 'sampler', 'steps'].map((h) => style.chalk.dim(h));
+  const rows = stages.map((s) => [s.label ?? '', s.mechanism ? describeMechanism(s.mechanism) : '', describeSampler(s), String(s.steps ?? '')]);
+  return alignColumns([head, ...rows]).map((l) => '  ' + l);
+}
+
+function contextLine(r: AccountingResult): string {
+  const inputs = r.inputs as Record<string, unknown>;
+  const at = r.quantity === 'epsilon' ? `delta = ${formatInput(inputs.delta as number)}` : `epsilon = ${formatInput(inputs.epsilon as number)}`;
+  const unit = inputs.privacyUnit ? `, per ${inputs.privacyUnit}` : '';
+  const adjacency = inputs.adjacency ? `, ${inputs.adjacency} adjacency` : '';
+  return `at ${at}${unit}${adjacency}`;
+}
+
+function accountantLine(r: AccountingResult): string {
+  const settings = Object.entries(r.accountant.settings)
+    .filter(([k]) => k !== 'adjacency')
+    .map(([k, v]) => `${k} ${typeof v === 'number' ? formatInput(v) : String(v)}`);
+  return `accountant: ${r.accountant.name}${settings.length ? ` (${settings.join(', ')})` : ''}`;
+}
+
+/** The headline lines: `epsilon <= 2.9124  upper bound (...)`, then the other known bound. */
+function figureLines(r: AccountingResult, style: Style): string[] {
+  const name = r.quantity;
+  if (r.value === Infinity)
+    return [style.chalk.bold.red(`${name} is infinite`) + ': no finite epsilon guarantee at this delta'];
+  const rows: string[][] = [[style.chalk.bold(name), RELATION[r.kind], style.chalk.bold(formatFigure(r.value, r.kind)), KIND_WORDS[r.kind]]];
+  if (r.kind === 'upper' && r.lower !== undefined && r.lower > 0)
+    rows.push(['', RELATION.lower, formatFigure(r.lower, 'lower'), 'lower bound (certified)']);
+  if (r.kind === 'lower' && r.upper !== undefined)
+    rows.push(['', RELATION.upper, r.upper === Infinity ? 'infinite' : formatFigure(r.upper, 'upper'), 'upper bound (certified)']);
+  if (r.kind === 'estimate') {
+    if (r.upper !== undefined) rows.push(['', RELATION.upper, formatFigure(r.upper, 'upper'), 'upper confidence bound']);
+    if (r.lower !== undefined) rows.push(['', RELATION.lower, formatFigure(r.lower, 'lower'), 'lower bound (certified)']);
+  }
+  return alignColumns(rows, 1);
+}
+
+function noteLines(notes: readonly string[] | undefined, style: Style): string[] {
+  return (notes ?? []).map((n) => style.chalk.yellow('note: ') + n);
+}
+
+export function resultTable(r: AccountingResult, style: Style): string {
+  const lines = [...figureLines(r, style), contextLine(r), accountantLine(r), '', ...stageTable(r.inputs, style)];
+  const notes = noteLines(r.notes, style);
+  if (notes.length) lines.push('', ...notes);
+  return lines.join('\n') + '\n';
+}
+
+export function budgetTable(report: BudgetReport, style: Style): string {
+  const r = report.result;
+  const upper = r.upper ?? r.value;
+  const shown = upper === Infinity ? 'infinite' : formatFigure(upper, 'upper');
+  const budget = `${formatInput(report.budget.epsilon)} at delta = ${formatInput(report.budget.delta)}`;
+  const lines: string[] = [];
+  if (report.withinBudget) {
+    lines.push(style.chalk.green.bold('within budget') + `: epsilon <= ${shown} (certified upper bound), budget ${budget}`);
+    lines.push(`headroom ${formatFigure(-report.excess, 'lower')}`);
+  } else {
+    const by = report.excess === Infinity ? 'an infinite amount' : `${formatFigure(report.excess, 'lower')} (${formatFigure((100 * report.excess) / report.budget.epsilon, 'lower', 3)}%)`;
+    lines.push(style.chalk.red.bold('over budget') + `: epsilon <= ${shown} (certified upper bound) exceeds the budget ${budget} by ${by}`);
+    const costs = report.stageCosts ?? [];
+    if (costs.length > 1) {
+      const worst = costs.reduce((a, b) => (b.epsilon > a.epsilon ? b : a));
+      lines.push(`costliest stage: ${worst.label}, epsilon ${RELATION[worst.kind]} ${formatFigure(worst.epsilon, worst.kind)} on its own`);
+      lines.push('', `  each stage alone at delta = ${formatInput(report.budget.delta)}:`);
+      lines.push(...alignColumns(costs.map((c) => [c.label, `epsilon ${RELATION[c.kind]} ${formatFigure(c.epsilon, c.kind)}`])).map((l) => '    ' + l));
+    }
+  }
+  lines.push(accountantLine(r), '', ...stageTable(r.inputs, style));
+  const notes = noteLines(r.notes, style);
+  if (notes.length) lines.push('', ...notes);
+  return lines.join('\n') + '\n';
+}
+
+const PARAMETER_WORDS: Record<CalibrationReport['parameter'], string> = {
+  sigma: 'noise multiplier sigma',
+  steps: 'steps',
+  epochs: 'epochs',
+  'sampling-rate': 'sampling rate q',
+  'batch-size': 'batch size',
+};
+
+export function calibrationTable(report: CalibrationReport, style: Style): string {
+  const r = report.result;
+  const direction = report.parameter === 'sigma' ? 'smallest' : 'largest';
+  const value = report.parameter === 'sigma' ? formatFigure(report.value, 'upper') : report.parameter === 'sampling-rate' ? formatFigure(report.value, 'lower') : String(report.value);
+  const why =
+    report.guarantee === 'sufficient'
+      ? `sufficient: the certified upper bound on epsilon at this value meets the target`
+      : `necessary: a certified lower bound shows any less would miss the target; it may not be enough`;
+  const lines = [
+    `${style.chalk.bold(PARAMETER_WORDS[report.parameter])} = ${style.chalk.bold(value)}  (${direction} found for epsilon <= ${formatInput(report.target.epsilon)} at delta = ${formatInput(report.target.delta)})`,
+    why,
+    `there: epsilon ${RELATION[r.kind]} ${formatFigure(r.value, r.kind)} (${r.kind})`,
+    accountantLine(r),
+    '',
+    ...stageTable(r.inputs, style),
+  ];
+  const notes = noteLines([...report.notes, ...(r.notes ?? [])], style);
+  if (notes.length) lines.push('', ...notes);
+  return lines.join('\n') + '\n';
+}
+
+export function comparisonTable(report: ComparisonReport, style: Style): string {
+  const head = ['sampler', report.quantity, 'kind', 'vs poisson'].map((h) => style.chalk.dim(h));
+  const rows = report.rows.map((row) => [
+    row.sampler,
+    `${RELATION[row.kind]} ${formatFigure(row.value, row.kind)}`,
+    row.kind,
+    row.ratioToPoisson === undefined ? '' : `x${formatFigure(row.ratioToPoisson, 'exact', 3)}`,
+  ]);
+  const lines = alignColumns([head, ...rows]);
+  const notes = noteLines([...report.notes, ...report.rows.flatMap((r) => (r.notes ?? []).map((n) => `${r.sampler}: ${n}`))], style);
+  if (notes.length) lines.push('', ...notes);
+  return lines.join('\n') + '\n';
+}
