@@ -1,0 +1,473 @@
+/**
+ * Lower bounds from the max statistic (ABLQ-1 Sec. 4 for shuffling; BNB Sec. 4 for balls-and-bins).
+ *
+ * For T steps, noise sigma and a pair of means (a, b), a > b, consider the mixtures
+ *   P = (1/T) sum_t N(a e_t, sigma^2 I_T)   and   Q = (1/T) sum_t N(b e_t, sigma^2 I_T)
+ * (b = 0 makes Q = N(0, sigma^2 I_T), the balls-and-bins pair; (a, b) = (2, 1) is the shuffling pair).
+ * Under the mixture with mean mu the statistic M = max_t x_t has the CDF
+ *   F_mu(C) = Phi((C - mu)/sigma) Phi(C/sigma)^(T-1),
+ * because whichever coordinate carries the mean, the other T - 1 are N(0, sigma^2).
+ *
+ * Any test set gives a valid lower bound on the hockey-stick divergence, and so does any post-processing
+ * (data processing inequality). Here:
+ * - single epoch: the sets {M > C} for (P || Q) ("remove") and {M <= C} for (Q || P) ("add"); we search C on
+ *   a grid and refine with golden-section search; every C evaluated yields a valid bound, we keep the best;
+ * - several epochs with fresh randomness each epoch: the law of M is sliced into intervals (merging outcomes
+ *   is post-processing, so the sliced pair is a valid lower-bound pair) and its PLD is composed.
+ * All probabilities are handled as logarithms so that T = 10^5 steps and deltas far below 1e-300 work.
+ */
+import { normalLogCdf, normalLogSf, normalSf } from '../src/numeric/normal.js';
+import { InputError } from '../src/errors.js';
+
+/** The two mixtures compared: means (meanUpper, meanLower) on the target's coordinate. */
+export interface MaxStatisticPair {
+  /** a: mean of the target's coordinate under P (shuffling: 2, balls-and-bins: 1) */
+  readonly meanUpper: number;
+  /** b < a: mean under Q (shuffling: 1, balls-and-bins: 0) */
+  readonly meanLower: number;
+  /** sigma > 0 */
+  readonly noiseMultiplier: number;
+  /** T, a positive integer: the dimension of one epoch's output */
+  readonly steps: number;
+}
+
+/**
+ * How thresholds C are searched in the single-epoch bounds: `continuous` (default) = a 2000-point grid on the
+ * range where the statistic lives, refined by golden-section search; or a fixed grid {low + i * step < high}.
+ * The ABLQ authors used the grid 0, 0.01, ..., 99.99 (AUTHORS_THRESHOLD_GRID); the continuous search gives a
+ * valid bound at least as large (up to about 1e-3 relative larger in the ablq.json settings).
+ */
+export type ThresholdSearch = 'continuous' | { readonly low: number; readonly high: number; readonly step: number };
+
+/** The thresholds of the ABLQ authors' code: numpy.arange(0, 100, 0.01). For reproducing their tables. */
+export const AUTHORS_THRESHOLD_GRID: ThresholdSearch = Object.freeze({ low: 0, high: 100, step: 0.01 });
+
+/** remove = hockey stick of (P || Q) on {M > C}; add = (Q || P) on {M <= C} */
+export type MaxStatisticDirection = 'remove' | 'add';
+
+/** A single-epoch lower bound and the threshold C that attains it, per direction. */
+export interface DirectionalLowerBound {
+  readonly value: number;
+  /** the threshold C of the best test set found ({M > C} for remove, {M <= C} for add) */
+  readonly threshold: number;
+}
+
+export interface SingleEpochLowerBound {
+  /** max over both directions; a certified lower bound (0 when the construction is uninformative) */
+  readonly value: number;
+  readonly remove: DirectionalLowerBound;
+  readonly add: DirectionalLowerBound;
+  /** number of thresholds evaluated */
+  readonly evaluations: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// CDF of the statistic, in logs
+
+/** ln Phi(x), accurate in both tails (log1p form where Phi(x) is close to 1). */
+function logPhi(x: number): number {
+  return x > 0 ? Math.log1p(-normalSf(x)) : normalLogCdf(x);
+}
+
+/** ln P(M <= c) and ln P(M > c) under the mixture with mean `mean`, both accurate to a few ulps. */
+export function maxStatisticLogCdfAndSf(
+  pair: MaxStatisticPair,
+  mean: number,
+  c: number,
+): { readonly logCdf: number; readonly logSf: number } {
+  const s = pair.noiseMultiplier;
+  return fromParts(pair.steps, logPhi((c - mean) / s), logPhi(c / s), (c - mean) / s, c / s);
+}
+
+/**
+ * logCdf = ln Phi(zMean) + (T-1) ln Phi(zZero); logSf = ln(1 - e^logCdf) (log1p or expm1 form, whichever keeps
+ * the digits). When the CDF is within 1e-290 of
+ * 1, -expm1 would lose digits to subnormals, and P(M > c) = Phi(-zMean) + (T-1) Phi(-zZero) up to a
+ * relative error below 1e-290 (inclusion-exclusion), which we use instead.
+ */
+function fromParts(
+  steps: number,
+  logPhiMean: number,
+  logPhiZero: number,
+  zMean: number,
+  zZero: number,
+): { logCdf: number; logSf: number } {
+  const logCdf = logPhiMean + (steps - 1) * logPhiZero;
+  let logSf: number;
+  if (logCdf > -1e-290) {
+    const a = normalLogSf(zMean);
+    logSf = steps > 1 ? logAdd(a, Math.log(steps - 1) + normalLogSf(zZero)) : a;
+  } else if (logCdf < -Math.LN2) {
+    logSf = Math.log1p(-Math.exp(logCdf));
+  } else {
+    logSf = Math.log(-Math.expm1(logCdf));
+  }
+  return { logCdf, logSf };
+}
+
+function logAdd(a: number, b: number): number {
+  if (a === -Infinity) return b;
+  if (b === -Infinity) return a;
+  const m = Math.max(a, b);
+  return m + Math.log1p(Math.exp(-Math.abs(a - b)));
+}
+
+/** ln(e^a - e^b) for a > b; -Infinity when a <= b. */
+function logSub(a: number, b: number): number {
+  if (!(a > b)) return -Infinity;
+  if (b === -Infinity) return a;
+  return a + Math.log(-Math.expm1(b - a));
+}
+
+/** The four log probabilities at one threshold: upper/lower mixture, CDF/SF. */
+interface Tails {
+  upperLogCdf: number;
+  upperLogSf: number;
+  lowerLogCdf: number;
+  lowerLogSf: number;
+}
+
+function tailsAt(pair: MaxStatisticPair, c: number): Tails {
+  const s = pair.noiseMultiplier;
+  const zZero = c / s;
+  const zUpper = (c - pair.meanUpper) / s;
+  const zLower = (c - pair.meanLower) / s;
+  const lz = logPhi(zZero);
+  const u = fromParts(pair.steps, logPhi(zUpper), lz, zUpper, zZero);
+  const l = pair.meanLower === 0 ? u0(pair.steps, lz, zZero) : fromParts(pair.steps, logPhi(zLower), lz, zLower, zZero);
+  return { upperLogCdf: u.logCdf, upperLogSf: u.logSf, lowerLogCdf: l.logCdf, lowerLogSf: l.logSf };
+}
+
+/** mean 0: M is the max of T iid N(0, sigma^2) */
+function u0(steps: number, logPhiZero: number, zZero: number): { logCdf: number; logSf: number } {
+  return fromParts(steps, logPhiZero, logPhiZero, zZero, zZero);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Threshold range and maximization over C
+
+/** Log probability that both tails beyond the searched range hold (under either mixture). */
+const LOG_RANGE_TAIL = -700;
+
+/**
+ * The range of thresholds worth searching: [cLo, cHi] with ln P_Q(M <= cLo) = -700 and ln P_P(M > cHi) = -700.
+ * Below cLo both CDFs are below e^-700 (F_upper <= F_lower: M is stochastically larger under the larger mean),
+ * above cHi both survival functions are.
+ */
+export function maxStatisticRange(pair: MaxStatisticPair): { readonly low: number; readonly high: number } {
+  const low = solveIncreasing((c) => tailsAt(pair, c).lowerLogCdf, LOG_RANGE_TAIL, pair);
+  const high = solveIncreasing((c) => -tailsAt(pair, c).upperLogSf, -LOG_RANGE_TAIL, pair);
+  return { low, high };
+}
+
+/** c with f(c) = target for an increasing f, by bracketing in steps of sigma and bisection. */
+function solveIncreasing(f: (c: number) => number, target: number, pair: MaxStatisticPair): number {
+  const step = Math.max(pair.noiseMultiplier, Math.abs(pair.meanUpper - pair.meanLower));
+  let lo = pair.meanLower;
+  let hi = pair.meanUpper;
+  let width = step;
+  while (f(lo) > target) {
+    lo -= width;
+    width *= 2;
+  }
+  width = step;
+  while (f(hi) < target) {
+    hi += width;
+    width *= 2;
+  }
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * Math.max(1, Math.abs(hi)); i++) {
+    const mid = 0.5 * (lo + hi);
+    if (f(mid) < target) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+const GRID_POINTS = 2000;
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
+
+/**
+ * Maximize `objective` over thresholds. Continuous: a uniform grid on the statistic's range, then
+ * golden-section search in the two cells around the best grid point. Fixed grid: the grid only.
+ * Returns the best point evaluated (every evaluation is a valid bound).
+ */
+function maximizeOverThresholds(
+  objective: (c: number) => number,
+  pair: MaxStatisticPair,
+  search: ThresholdSearch,
+): { value: number; at: number; evaluations: number } {
+  const range = maxStatisticRange(pair);
+  if (search !== 'continuous') return maximizeOnGrid(objective, search, range);
+  const n = GRID_POINTS;
+  const step = (range.high - range.low) / (n - 1);
+  let best = -Infinity;
+  let bestAt = range.low;
+  let bestIndex = 0;
+  for (let i = 0; i < n; i++) {
+    const c = range.low + i * step;
+    const v = objective(c);
+    if (v > best) {
+      best = v;
+      bestAt = c;
+      bestIndex = i;
+    }
+  }
+  let evaluations = n;
+  if (best === -Infinity) return { value: best, at: bestAt, evaluations };
+  let a = range.low + Math.max(0, bestIndex - 1) * step;
+  let b = range.low + Math.min(n - 1, bestIndex + 1) * step;
+  let x1 = b - GOLDEN * (b - a);
+  let x2 = a + GOLDEN * (b - a);
+  let f1 = objective(x1);
+  let f2 = objective(x2);
+  evaluations += 2;
+  for (let i = 0; i < 80 && b - a > 1e-13 * Math.max(1, Math.abs(b)); i++) {
+    if (f1 >= f2) {
+      b = x2;
+      x2 = x1;
+      f2 = f1;
+      x1 = b - GOLDEN * (b - a);
+      f1 = objective(x1);
+    } else {
+      a = x1;
+      x1 = x2;
+      f1 = f2;
+      x2 = a + GOLDEN * (b - a);
+      f2 = objective(x2);
+    }
+    evaluations++;
+    if (f1 > best) {
+      best = f1;
+      bestAt = x1;
+    }
+    if (f2 > best) {
+      best = f2;
+      bestAt = x2;
+    }
+  }
+  return { value: best, at: bestAt, evaluations };
+}
+
+/**
+ * The grid points low + i * step < high that fall inside the statistic's range: outside it every objective
+ * used here is below e^-700 (both CDFs or both survival functions are), so skipping them changes nothing.
+ */
+function maximizeOnGrid(
+  objective: (c: number) => number,
+  grid: { readonly low: number; readonly high: number; readonly step: number },
+  range: { readonly low: number; readonly high: number },
+): { value: number; at: number; evaluations: number } {
+  if (!(grid.step > 0 && grid.high > grid.low && (grid.high - grid.low) / grid.step <= 1e7)) {
+    throw new InputError('thresholds', 'a grid with low < high and at most 1e7 points', grid);
+  }
+  const n = Math.ceil((grid.high - grid.low) / grid.step);
+  const first = Math.max(0, Math.floor((range.low - grid.low) / grid.step));
+  const last = Math.min(n - 1, Math.ceil((range.high - grid.low) / grid.step));
+  let best = -Infinity;
+  let bestAt = grid.low;
+  let evaluations = 0;
+  for (let i = first; i <= last; i++) {
+    evaluations++;
+    const c = grid.low + i * grid.step;
+    const v = objective(c);
+    if (v > best) {
+      best = v;
+      bestAt = c;
+    }
+  }
+  return { value: best, at: bestAt, evaluations };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Single epoch
+
+/**
+ * Lower bound on delta(eps) for one epoch:
+ *   remove: sup_C P(M > C) - e^eps Q(M > C);   add: sup_C Q(M <= C) - e^eps P(M <= C);
+ * the larger of the two. Computed as ln(e^x - e^y) of log probabilities, so tiny deltas keep their digits.
+ */
+export function maxStatisticDeltaLowerBound(
+  o: MaxStatisticPair & { readonly epsilon: number; readonly thresholds?: ThresholdSearch },
+): SingleEpochLowerBound {
+  checkPair(o);
+  if (!(Number.isFinite(o.epsilon) && o.epsilon >= 0)) throw new InputError('epsilon', 'a finite number >= 0', o.epsilon);
+  const eps = o.epsilon;
+  const search = o.thresholds ?? 'continuous';
+  const remove = maximizeOverThresholds((c) => {
+    const t = tailsAt(o, c);
+    return logSub(t.upperLogSf, eps + t.lowerLogSf);
+  }, o, search);
+  const add = maximizeOverThresholds((c) => {
+    const t = tailsAt(o, c);
+    return logSub(t.lowerLogCdf, eps + t.upperLogCdf);
+  }, o, search);
+  const r = { value: Math.exp(remove.value), threshold: remove.at };
+  const a = { value: Math.exp(add.value), threshold: add.at };
+  return { value: Math.max(r.value, a.value), remove: r, add: a, evaluations: remove.evaluations + add.evaluations };
+}
+
+/**
+ * Lower bound on eps(delta) for one epoch. A threshold C certifies delta(eps) > delta for every
+ * eps < ln(P(M > C) - delta) - ln Q(M > C) (remove; add: ln(Q(M <= C) - delta) - ln P(M <= C)), so the
+ * largest eps whose lower-bound delta still exceeds delta is the sup over C of that expression: no inner
+ * root finding. 0 when no threshold certifies a positive eps.
+ */
+export function maxStatisticEpsilonLowerBound(
+  o: MaxStatisticPair & { readonly delta: number; readonly thresholds?: ThresholdSearch },
+): SingleEpochLowerBound {
+  checkPair(o);
+  if (!(o.delta > 0 && o.delta < 1)) throw new InputError('delta', 'a number in (0, 1)', o.delta);
+  const logDelta = Math.log(o.delta);
+  const search = o.thresholds ?? 'continuous';
+  const remove = maximizeOverThresholds((c) => {
+    const t = tailsAt(o, c);
+    return logSub(t.upperLogSf, logDelta) - t.lowerLogSf;
+  }, o, search);
+  const add = maximizeOverThresholds((c) => {
+    const t = tailsAt(o, c);
+    return logSub(t.lowerLogCdf, logDelta) - t.upperLogCdf;
+  }, o, search);
+  const r = { value: Math.max(0, remove.value), threshold: remove.at };
+  const a = { value: Math.max(0, add.value), threshold: add.at };
+  return { value: Math.max(r.value, a.value), remove: r, add: a, evaluations: remove.evaluations + add.evaluations };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Slicing the statistic (for composition over epochs)
+
+/** The law of M under both mixtures on atoms (-inf, c_0], (c_0, c_1], ..., (c_{K-1}, c_K], (c_K, inf). */
+export interface MaxStatisticSlices {
+  /** c_0 .. c_K */
+  readonly boundaries: Float64Array;
+  /** ln P(atom), K + 2 entries (first and last are the two tail atoms) */
+  readonly logMassUpper: Float64Array;
+  /** ln Q(atom) */
+  readonly logMassLower: Float64Array;
+}
+
+/**
+ * Slice the range of M into intervals of width about lossInterval * sigma^2 / (a - b), so that the privacy
+ * loss (whose slope in C is at most about (a - b)/sigma^2) moves by about one grid interval per slice. The
+ * tail atoms hold at most `tailMass` under either mixture; they are kept with their exact losses.
+ *
+ * When a and b are integer multiples of the slice width (we pick the width (a - b)/N, which makes this so for
+ * the shuffling and balls-and-bins means), ln Phi((c_k - mu)/sigma) is the entry of ln Phi(c/sigma) a fixed
+ * number of slices lower, so one array of normal log-CDFs serves both means and the zero coordinates.
+ */
+export function sliceMaxStatistic(
+  o: MaxStatisticPair & { readonly lossInterval: number; readonly tailMass?: number },
+): MaxStatisticSlices {
+  checkPair(o);
+  if (!(o.lossInterval > 0 && o.lossInterval < 1)) {
+    throw new InputError('discretization', 'a number in (0, 1)', o.lossInterval);
+  }
+  const tailMass = o.tailMass ?? 1e-24;
+  if (!(tailMass > 0 && tailMass < 1e-3)) throw new InputError('tailMass', 'a number in (0, 1e-3)', tailMass);
+  const logTail = Math.log(tailMass);
+  const a = o.meanUpper;
+  const b = o.meanLower;
+  const s = o.noiseMultiplier;
+  const low = solveIncreasing((c) => tailsAt(o, c).lowerLogCdf, logTail, o);
+  const high = solveIncreasing((c) => -tailsAt(o, c).upperLogSf, -logTail, o);
+  const perMeanGap = Math.max(1, Math.ceil((a - b) / (o.lossInterval * s * s)));
+  const gap = (a - b) / perMeanGap;
+  const count = Math.max(1, Math.ceil((high - low) / gap));
+  if (count > 2e7) {
+    throw new InputError('discretization', `a coarser value (this one needs ${count} slices of the statistic)`, o.lossInterval);
+  }
+  const boundaries = new Float64Array(count + 1);
+  for (let k = 0; k <= count; k++) boundaries[k] = low + k * gap;
+
+  const shiftUpper = Math.round(a / gap);
+  const shiftLower = Math.round(b / gap);
+  const shared =
+    Math.abs(shiftUpper * gap - a) <= 1e-12 * Math.max(1, Math.abs(a)) &&
+    Math.abs(shiftLower * gap - b) <= 1e-12 * Math.max(1, Math.abs(b)) &&
+    shiftLower >= 0;
+  // ln Phi((c_k - shift * gap) / sigma) from one table when the means sit on the slice grid
+  let table: Float64Array | undefined;
+  if (shared) {
+    table = new Float64Array(count + 1 + shiftUpper);
+    for (let j = 0; j < table.length; j++) table[j] = logPhi((low + (j - shiftUpper) * gap) / s);
+  }
+  const cdfSf = (k: number, mean: number, shift: number): { logCdf: number; logSf: number } => {
+    const c = boundaries[k];
+    const logPhiMean = table ? table[k + shiftUpper - shift] : logPhi((c - mean) / s);
+    const logPhiZero = table ? table[k + shiftUpper] : logPhi(c / s);
+    return fromParts(o.steps, logPhiMean, logPhiZero, (c - mean) / s, c / s);
+  };
+
+  const logMassUpper = new Float64Array(count + 2);
+  const logMassLower = new Float64Array(count + 2);
+  let prevU = cdfSf(0, a, shiftUpper);
+  let prevL = cdfSf(0, b, shiftLower);
+  logMassUpper[0] = prevU.logCdf;
+  logMassLower[0] = prevL.logCdf;
+  for (let k = 1; k <= count; k++) {
+    const u = cdfSf(k, a, shiftUpper);
+    const l = cdfSf(k, b, shiftLower);
+    logMassUpper[k] = sliceLogMass(prevU.logCdf, u.logCdf, prevU.logSf, u.logSf);
+    logMassLower[k] = sliceLogMass(prevL.logCdf, l.logCdf, prevL.logSf, l.logSf);
+    prevU = u;
+    prevL = l;
+  }
+  logMassUpper[count + 1] = prevU.logSf;
+  logMassLower[count + 1] = prevL.logSf;
+  return { boundaries, logMassUpper, logMassLower };
+}
+
+/** ln P(c_{k-1} < M <= c_k): difference of CDFs in the lower half, of survival functions in the upper half. */
+function sliceLogMass(logCdfA: number, logCdfB: number, logSfA: number, logSfB: number): number {
+  return logCdfB < -Math.LN2 ? logSub(logCdfB, logCdfA) : logSub(logSfA, logSfB);
+}
+
+/**
+ * The privacy loss atoms of the sliced pair in one direction: remove has losses ln(P/Q) with P-masses, add
+ * has ln(Q/P) with Q-masses. Atoms where either mass underflowed to 0 are dropped (dropping mass can only
+ * lower delta, so the result stays a lower bound); their total mass is reported.
+ */
+export function maxStatisticLossAtoms(
+  slices: MaxStatisticSlices,
+  direction: MaxStatisticDirection,
+): { readonly losses: Float64Array; readonly masses: Float64Array; readonly droppedMass: number } {
+  const num = direction === 'remove' ? slices.logMassUpper : slices.logMassLower;
+  const den = direction === 'remove' ? slices.logMassLower : slices.logMassUpper;
+  const losses = new Float64Array(num.length);
+  const masses = new Float64Array(num.length);
+  let droppedMass = 0;
+  let n = 0;
+  for (let k = 0; k < num.length; k++) {
+    const loss = num[k] - den[k];
+    const mass = Math.exp(num[k]);
+    if (!Number.isFinite(loss) || !(mass > 0)) {
+      if (mass > 0) droppedMass += mass;
+      continue;
+    }
+    losses[n] = loss;
+    masses[n] = mass;
+    n++;
+  }
+  return { losses: losses.subarray(0, n), masses: masses.subarray(0, n), droppedMass };
+}
+
+/** Exact hockey stick of the sliced pair at eps in one direction: sum over atoms of (m_num - e^eps m_den)_+. */
+export function slicedHockeyStick(slices: MaxStatisticSlices, direction: MaxStatisticDirection, epsilon: number): number {
+  const num = direction === 'remove' ? slices.logMassUpper : slices.logMassLower;
+  const den = direction === 'remove' ? slices.logMassLower : slices.logMassUpper;
+  let sum = 0;
+  for (let k = 0; k < num.length; k++) {
+    const v = logSub(num[k], epsilon + den[k]);
+    if (v > -Infinity) sum += Math.exp(v);
+  }
+  return sum;
+}
+
+function checkPair(o: MaxStatisticPair): void {
+  if (!(Number.isFinite(o.noiseMultiplier) && o.noiseMultiplier > 0)) {
+    throw new InputError('noiseMultiplier', 'a finite number > 0', o.noiseMultiplier);
+  }
+  if (!(Number.isSafeInteger(o.steps) && o.steps >= 1)) throw new InputError('stepsPerEpoch', 'an integer >= 1', o.steps);
+  if (!(Number.isFinite(o.meanUpper) && Number.isFinite(o.meanLower) && o.meanUpper > o.meanLower)) {
+    throw new InputError('means', 'finite means with meanUpper > meanLower', [o.meanUpper, o.meanLower]);
+  }
+}
