@@ -1,0 +1,27 @@
+/**
+ * What a command may use of the outside world, passed in so that tests run the CLI in-process.
+ * Only src/cli/main.ts builds the real one from `process`.
+ */
+export interface CliIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdoutIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
+  readFile(path: string): Promise<string>;
+  readStdin(): Promise<string>;
+}
+
+/** What running the CLI produced. Only bin/ and src/cli/main.ts turn this into process effects. */
+export interface CliResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+}
+
+/** Exit codes, documented in `dpacct --help`. */
+export const EXIT = Object.freeze({
+  ok: 0,
+  overBudget: 1,
+  badInput: 2,
+  cannotCertify: 3,
+  internal: 70,
+});

@@ -1,0 +1,103 @@
+/**
+ * The one table of command-line options: flag text, help, and how the value is checked. Commands pick
+ * options from it by key; `readOptions` turns commander's raw strings into typed values, refusing
+ * anything outside the allowed range with `--flag: expected ..., got ...` (InputError, exit 2).
+ */
+import { Option, type Command } from 'commander';
+import { InputError } from '../errors.js';
+import { domains, parseNumberText, type NumberDomain } from '../spec/numbers.js';
+import { ACCOUNTANTS, ADJACENCIES, SAMPLER_KINDS } from '../spec/schema.js';
+
+interface NumberOption {
+  readonly type: 'number';
+  readonly flags: string;
+  readonly help: string;
+  readonly domain: NumberDomain;
+}
+interface ChoiceOption<C extends readonly string[]> {
+  readonly type: 'choice';
+  readonly flags: string;
+  readonly help: string;
+  readonly choices: C;
+}
+interface BooleanOption {
+  readonly type: 'boolean';
+  readonly flags: string;
+  readonly help: string;
+}
+
+const num = (flags: string, domain: NumberDomain, help: string): NumberOption => ({ type: 'number', flags, help, domain });
+const choice = <const C extends readonly string[]>(flags: string, choices: C, help: string): ChoiceOption<C> => ({ type: 'choice', flags, help, choices });
+const bool = (flags: string, help: string): BooleanOption => ({ type: 'boolean', flags, help });
+
+export const CALIBRATION_TARGETS = ['sigma', 'steps', 'epochs', 'sampling-rate', 'batch-size'] as const;
+
+export const OPTIONS = {
+  sigma: num('--sigma <number>', domains.positive, 'noise multiplier: noise std / clip norm (> 0)'),
+  samplingRate: num('--sampling-rate <q>', domains.rate, 'Poisson sampling rate q in (0, 1]'),
+  batchSize: num('--batch-size <n>', domains.positiveInteger, 'batch size (expected size for Poisson); needs --dataset-size'),
+  datasetSize: num('--dataset-size <n>', domains.positiveInteger, 'number of privacy units in the dataset'),
+  stepsPerEpoch: num('--steps-per-epoch <T>', domains.positiveInteger, 'batches per epoch (instead of --batch-size/--dataset-size)'),
+  steps: num('--steps <n>', domains.positiveInteger, 'number of training steps'),
+  epochs: num('--epochs <E>', domains.epochs, 'number of epochs: steps = ceil(E * dataset / batch) (rounded up)'),
+  delta: num('--delta <delta>', domains.openProbability, 'delta in (0, 1)'),
+  epsilon: num('--epsilon <eps>', domains.nonNegative, 'epsilon >= 0'),
+  targetEpsilon: num('--epsilon <eps>', domains.positive, 'target epsilon (> 0)'),
+  maxEpsilon: num('--max-epsilon <eps>', domains.positive, "budget epsilon; overrides the spec's budget.epsilon"),
+  accountant: choice('--accountant <name>', ACCOUNTANTS, 'pld (tight, default) or rdp (looser upper bound)'),
+  discretization: num('--discretization <h>', domains.discretization, 'PLD grid interval (default 1e-4); smaller is tighter and slower'),
+  adjacency: choice('--adjacency <kind>', ADJACENCIES, 'neighbouring datasets (default add-remove)'),
+  sampler: choice('--sampler <kind>', SAMPLER_KINDS, 'batch sampler used in training (default poisson)'),
+  target: choice('--target <parameter>', CALIBRATION_TARGETS, 'what to calibrate (default sigma)'),
+  samples: num('--samples <n>', domains.positiveInteger, 'Monte Carlo sample count (balls-and-bins)'),
+  seed: num('--seed <n>', domains.nonNegativeInteger, 'random seed: the same seed gives the same numbers'),
+  confidence: num('--confidence <c>', domains.confidence, 'confidence of Monte Carlo upper bounds (default 0.99)'),
+  quiet: bool('--quiet', 'no progress output on stderr'),
+  json: bool('--json', 'print one JSON object instead of a table'),
+} as const;
+
+export type OptionKey = keyof typeof OPTIONS;
+
+type ValueOf<O> = O extends NumberOption ? number : O extends ChoiceOption<infer C> ? C[number] : O extends BooleanOption ? boolean : never;
+
+export type OptionValues<K extends OptionKey> = { -readonly [P in K]?: ValueOf<(typeof OPTIONS)[P]> };
+
+/** commander's attribute name for a flag: `--sampling-rate` -> `samplingRate` */
+export function attributeName(flags: string): string {
+  const long = /--([a-z0-9-]+)/.exec(flags)![1];
+  return long.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+export function flagName(key: OptionKey): string {
+  return /--[a-z0-9-]+/.exec(OPTIONS[key].flags)![0];
+}
+
+/** Adds the options to a command; values stay raw strings until `readOptions`. */
+export function addOptions(command: Command, keys: readonly OptionKey[], help: Partial<Record<OptionKey, string>> = {}): Command {
+  for (const key of keys) {
+    const o = OPTIONS[key];
+    const option = new Option(o.flags, help[key] ?? o.help);
+    if (o.type === 'choice') option.argParser((v: string) => v); // validated in readOptions with our wording
+    command.addOption(option);
+  }
+  return command;
+}
+
+/** Typed, range-checked values of the given options from commander's raw `opts()`. */
+export function readOptions<K extends OptionKey>(raw: Record<string, unknown>, keys: readonly K[]): OptionValues<K> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const o = OPTIONS[key];
+    const value = raw[attributeName(o.flags)];
+    if (value === undefined) continue;
+    const flag = flagName(key);
+    if (o.type === 'boolean') out[key] = value === true;
+    else if (o.type === 'number') out[key] = parseNumberText(flag, String(value), o.domain);
+    else {
+      if (!(o.choices as readonly string[]).includes(String(value)))
+        throw new InputError(flag, `one of ${o.choices.join(', ')}`, String(value));
+      out[key] = value;
+    }
+  }
+  return out as OptionValues<K>;
+}

@@ -1,0 +1,111 @@
+/**
+ * The dpacct command line as a function: argv in, { stdout, stderr, exitCode } out. Nothing here
+ * touches `process`; src/cli/main.ts does.
+ *
+ * Exit codes: 0 ok; 1 over budget (`check`); 2 invalid input (bad or missing flag, invalid spec);
+ * 3 the figure cannot be certified as asked (AccountingError); 70 internal error (a bug: the message is
+ * one line, the stack only with DPACCT_DEBUG=1).
+ */
+import { Command, CommanderError } from 'commander';
+import { AccountingError, InputError, InputErrors } from '../errors.js';
+import { VERSION } from '../version.js';
+import { makeContext, type Outcome } from './context.js';
+import { EXIT, type CliIo, type CliResult } from './io.js';
+import { registerCalibrate } from './calibrate.js';
+import { registerCheck } from './check.js';
+import { registerCompare } from './compare.js';
+import { registerDelta } from './delta.js';
+import { registerEpsilon } from './epsilon.js';
+import { registerRun } from './run.js';
+import { registerSchema } from './schema.js';
+
+const EPILOG = `
+Every figure is labelled: upper (certified, the true value is not larger), lower (certified, not
+smaller), exact (closed form) or estimate (Monte Carlo, with its confidence).
+
+Exit status: 0 ok, 1 over budget (check), 2 invalid input, 3 cannot certify, 70 internal error.
+Environment: NO_COLOR disables colour; DPACCT_DEBUG=1 prints stacks of internal errors.
+
+Examples:
+  dpacct epsilon --sigma 1.1 --batch-size 256 --dataset-size 60000 --epochs 60 --delta 1e-5
+  dpacct calibrate --epsilon 8 --delta 1e-5 --sampling-rate 0.01 --steps 10000
+  dpacct run examples/finetune-two-stages.json --json
+  dpacct check examples/dpsgd-60k.json --max-epsilon 3`;
+
+function buildProgram(io: CliIo, finish: (o: Outcome) => void, out: { stdout: string[]; stderr: string[] }): Command {
+  const program = new Command('dpacct');
+  program
+    .description('Privacy accountant for differentially private training (PLD and RDP accountants, batch samplers, CI budget gate).')
+    .version(VERSION, '-V, --version', 'print the dpacct version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => out.stdout.push(s),
+      writeErr: (s) => out.stderr.push(s),
+      outputError: () => {}, // commander errors are printed once, below, as one line
+    })
+    .showSuggestionAfterError(true)
+    .addHelpText('after', EPILOG);
+  const ctx = makeContext(io, finish);
+  registerEpsilon(program, ctx);
+  registerDelta(program, ctx);
+  registerCalibrate(program, ctx);
+  registerRun(program, ctx);
+  registerCheck(program, ctx);
+  registerCompare(program, ctx);
+  registerSchema(program, ctx);
+  return program;
+}
+
+/** One line: commander's messages may carry a "(Did you mean ...?)" on a second line. */
+function oneLine(message: string): string {
+  return message
+    .replace(/^error:\s*/, '')
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .join(' ');
+}
+
+function errorOutcome(e: unknown, env: CliIo['env']): CliResult {
+  if (e instanceof InputErrors) return { stdout: '', stderr: e.problems.map((p) => `error: ${p}\n`).join(''), exitCode: EXIT.badInput };
+  if (e instanceof InputError) return { stdout: '', stderr: `error: ${e.message}\n`, exitCode: EXIT.badInput };
+  if (e instanceof AccountingError) return { stdout: '', stderr: `error: cannot certify: ${oneLine(e.message)}\n`, exitCode: EXIT.cannotCertify };
+  const err = e instanceof Error ? e : new Error(String(e));
+  const debug = env.DPACCT_DEBUG === '1' || env.DPACCT_DEBUG === 'true';
+  const stack = debug && err.stack ? `${err.stack}\n` : '';
+  return {
+    stdout: '',
+    stderr: `error: internal error: ${oneLine(err.message) || err.name} (a bug in dpacct; DPACCT_DEBUG=1 shows the stack)\n${stack}`,
+    exitCode: EXIT.internal,
+  };
+}
+
+/** Runs dpacct with `argv` (without node and script). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<CliResult> {
+  const out = { stdout: [] as string[], stderr: [] as string[] };
+  let outcome: Outcome | undefined;
+  const program = buildProgram(io, (o) => (outcome = o), out);
+  try {
+    if (argv.length === 0) {
+      return { stdout: '', stderr: program.helpInformation() + '\nerror: no command given\n', exitCode: EXIT.badInput };
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version')
+        return { stdout: out.stdout.join(''), stderr: out.stderr.join(''), exitCode: EXIT.ok };
+      if (e.code === 'commander.help' || e.code === 'commander.executeSubCommandAsync')
+        return { stdout: '', stderr: out.stdout.join('') + out.stderr.join(''), exitCode: EXIT.badInput };
+      return { stdout: '', stderr: `error: ${oneLine(e.message)}\n`, exitCode: EXIT.badInput };
+    }
+    const failed = errorOutcome(e, io.env);
+    return { ...failed, stdout: out.stdout.join('') + failed.stdout };
+  }
+  if (!outcome) return { stdout: out.stdout.join(''), stderr: out.stderr.join(''), exitCode: EXIT.ok };
+  return {
+    stdout: out.stdout.join('') + outcome.stdout,
+    stderr: out.stderr.join('') + (outcome.stderr ?? ''),
+    exitCode: outcome.exitCode,
+  };
+}

@@ -1,0 +1,45 @@
+/** `dpacct run SPEC|-`: the composed result of a JSON spec. */
+import type { Command } from 'commander';
+import { InputErrors } from '../errors.js';
+import { resultJson, stringify } from '../output/json.js';
+import { resultTable } from '../output/table.js';
+import type { Spec } from '../spec/schema.js';
+import { engine, type CommandContext } from './context.js';
+import { addOptions, readOptions } from './options.js';
+import { loadSpec, plan, withAccountant } from './spec-input.js';
+
+const KEYS = ['delta', 'epsilon', 'accountant', 'discretization', 'json'] as const;
+
+export function registerRun(program: Command, ctx: CommandContext): void {
+  const cmd = program
+    .command('run')
+    .argument('<spec>', 'spec file (JSON), or - to read it from stdin')
+    .summary('account a JSON spec (stages composed in order)')
+    .description(
+      'Accounts the release described by a JSON spec: every stage composed (heterogeneous composition).\n' +
+        'See `dpacct schema` for the format and examples/ for samples.',
+    );
+  addOptions(cmd, KEYS, {
+    delta: "query epsilon at this delta (overrides the spec's query)",
+    epsilon: "query delta at this epsilon (overrides the spec's query)",
+  }).addHelpText(
+    'after',
+    `
+Examples:
+  dpacct run examples/dpsgd-60k.json
+  dpacct run examples/analytics.json --json
+  cat spec.json | dpacct run - --delta 1e-6`,
+  );
+  cmd.action(async (path: string, raw: Record<string, unknown>) => {
+    const flags = readOptions(raw, KEYS);
+    let spec: Spec = withAccountant(await loadSpec(ctx.io, path), flags);
+    if (flags.delta !== undefined && flags.epsilon !== undefined) {
+      throw new InputErrors(['give --delta (to query epsilon) or --epsilon (to query delta), not both']);
+    }
+    if (flags.delta !== undefined) spec = { ...spec, delta: flags.delta, epsilon: undefined };
+    if (flags.epsilon !== undefined) spec = { ...spec, epsilon: flags.epsilon, delta: undefined };
+    const { accountPlan } = await engine();
+    const result = accountPlan(plan(spec));
+    ctx.finish({ stdout: flags.json ? stringify(resultJson('run', result)) : resultTable(result, ctx.style(false)), exitCode: 0 });
+  });
+}

@@ -1,0 +1,28 @@
+/** Reading, checking and planning a spec named on the command line (`run`, `check`). */
+import { parseSpec } from '../spec/validate.js';
+import { planFromSpec, type AccountingPlan } from '../spec/plan.js';
+import type { Spec } from '../spec/schema.js';
+import { readSpecText } from './context.js';
+import type { CliIo } from './io.js';
+
+export async function loadSpec(io: CliIo, path: string): Promise<Spec> {
+  const { text, source } = await readSpecText(io, path);
+  return parseSpec(text, source);
+}
+
+/** Command-line overrides of the spec's accountant settings. */
+export function withAccountant(spec: Spec, o: { accountant?: 'pld' | 'rdp'; discretization?: number }): Spec {
+  if (o.accountant === undefined && o.discretization === undefined) return spec;
+  return {
+    ...spec,
+    accountant: {
+      ...spec.accountant,
+      ...(o.accountant !== undefined ? { name: o.accountant } : {}),
+      ...(o.discretization !== undefined ? { discretization: o.discretization } : {}),
+    },
+  };
+}
+
+export function plan(spec: Spec): AccountingPlan {
+  return planFromSpec(spec);
+}

@@ -1,0 +1,92 @@
+/**
+ * Flags of the one-configuration commands (`epsilon`, `delta`, `calibrate`, `compare`) -> a spec with
+ * one DP-SGD stage -> an AccountingPlan. Cross-flag rules are checked here so that errors name flags.
+ */
+import { InputError, InputErrors } from '../errors.js';
+import type { SamplerKind, Spec, SpecStage } from '../spec/schema.js';
+import { validateSpec } from '../spec/validate.js';
+import { planFromSpec, type AccountingPlan } from '../spec/plan.js';
+import { flagName, type OptionKey, type OptionValues } from './options.js';
+
+/** Options that describe a training run. */
+export const TRAINING_OPTIONS = [
+  'sigma',
+  'sampler',
+  'samplingRate',
+  'batchSize',
+  'datasetSize',
+  'stepsPerEpoch',
+  'steps',
+  'epochs',
+  'adjacency',
+  'accountant',
+  'discretization',
+] as const satisfies readonly OptionKey[];
+
+export type TrainingFlags = OptionValues<(typeof TRAINING_OPTIONS)[number]>;
+
+export type StageParameter = 'sigma' | 'sampling' | 'length';
+
+const missing = (key: OptionKey, what: string) => `${flagName(key)}: missing, expected ${what}`;
+
+/**
+ * Checks the flags that describe one training stage; `free` names the parameter being calibrated
+ * (not required). Every problem at once.
+ */
+export function checkTrainingFlags(f: TrainingFlags, free: readonly StageParameter[] = []): void {
+  const problems: string[] = [];
+  const sampler: SamplerKind = f.sampler ?? 'poisson';
+  if (f.sigma === undefined && !free.includes('sigma')) problems.push(missing('sigma', 'a number > 0 (the noise multiplier)'));
+  if (!free.includes('sampling')) {
+    const forms = [f.samplingRate !== undefined, f.batchSize !== undefined || f.datasetSize !== undefined, f.stepsPerEpoch !== undefined].filter(Boolean).length;
+    if (forms === 0)
+      problems.push(
+        sampler === 'poisson'
+          ? `${flagName('samplingRate')}: missing, give --sampling-rate, or --batch-size with --dataset-size, or --steps-per-epoch`
+          : `${flagName('stepsPerEpoch')}: missing, give --steps-per-epoch, or --batch-size with --dataset-size`,
+      );
+    else if (forms > 1) problems.push('give only one of --sampling-rate, --batch-size with --dataset-size, and --steps-per-epoch');
+    if ((f.batchSize === undefined) !== (f.datasetSize === undefined))
+      problems.push(f.batchSize === undefined ? missing('batchSize', 'a positive integer (goes with --dataset-size)') : missing('datasetSize', 'a positive integer (goes with --batch-size)'));
+    if (f.batchSize !== undefined && f.datasetSize !== undefined && f.batchSize > f.datasetSize)
+      problems.push(new InputError('--batch-size', `at most --dataset-size (${f.datasetSize})`, f.batchSize).message);
+    if (sampler !== 'poisson' && f.samplingRate !== undefined)
+      problems.push(`--sampling-rate: only with --sampler poisson; with --sampler ${sampler} give --steps-per-epoch or --batch-size with --dataset-size`);
+  }
+  if (!free.includes('length')) {
+    if (f.steps === undefined && f.epochs === undefined) problems.push(`${flagName('steps')}: missing, give --steps or --epochs`);
+    if (f.steps !== undefined && f.epochs !== undefined) problems.push('give --steps or --epochs, not both');
+  }
+  if (sampler !== 'poisson' && f.epochs !== undefined && !Number.isInteger(f.epochs))
+    problems.push(new InputError('--epochs', `a whole number with --sampler ${sampler}`, f.epochs).message);
+  if (problems.length) throw new InputErrors(problems);
+}
+
+/** The spec stage the flags describe (after checkTrainingFlags). */
+export function trainingStage(f: TrainingFlags): SpecStage {
+  const sampler: SamplerKind = f.sampler ?? 'poisson';
+  const length = f.steps !== undefined ? { steps: f.steps } : { epochs: f.epochs! };
+  const sizes = f.batchSize !== undefined ? { batchSize: f.batchSize, datasetSize: f.datasetSize! } : undefined;
+  const mechanism = { kind: 'gaussian' as const, noiseMultiplier: f.sigma! };
+  if (sampler === 'poisson') {
+    const form = sizes ?? { rate: f.samplingRate ?? 1 / f.stepsPerEpoch! };
+    return { mechanism, sampler: { kind: 'poisson', ...form }, ...length };
+  }
+  return { mechanism, sampler: { kind: sampler, ...(sizes ?? { stepsPerEpoch: f.stepsPerEpoch! }) }, ...length };
+}
+
+export type QueryFlags = { delta: number } | { epsilon: number };
+
+/** Spec text the flags stand for (also shown in --json inputs). */
+export function trainingSpec(f: TrainingFlags, query: QueryFlags): Spec {
+  return {
+    ...query,
+    ...(f.adjacency ? { adjacency: f.adjacency } : {}),
+    accountant: { name: f.accountant ?? 'pld', ...(f.discretization !== undefined ? { discretization: f.discretization } : {}) },
+    stages: [trainingStage(f)],
+  };
+}
+
+export function trainingPlan(f: TrainingFlags, query: QueryFlags): AccountingPlan {
+  return planFromSpec(validateSpec(trainingSpec(f, query)));
+}

@@ -1,0 +1,77 @@
+/**
+ * Calibration of one parameter of a plan against a target epsilon at a delta, one-sided: the reported
+ * value's certified upper bound meets the target (so the value is sufficient). Bracketing is done here;
+ * the root finding is src/calibrate.ts.
+ *
+ * - sigma: epsilon falls as sigma grows -> the smallest sigma that meets the target.
+ * - steps / epochs / sampling rate / batch size: epsilon grows with them -> the largest that meets it.
+ */
+import { AccountingError } from '../errors.js';
+import type { AccountingResult } from '../result.js';
+import { calibrateDecreasing, calibrateIncreasing } from '../calibrate.js';
+import type { CalibrationParameter, CalibrationReport } from '../output/reports.js';
+import { accountPlan } from './evaluate.js';
+import type { AccountingPlan } from './plan.js';
+
+export interface CalibrationProblem {
+  readonly parameter: CalibrationParameter;
+  /** the plan with the parameter set to x */
+  readonly build: (x: number) => AccountingPlan;
+  readonly target: { readonly epsilon: number; readonly delta: number };
+  /** allowed range of the parameter (inclusive) */
+  readonly min: number;
+  readonly max: number;
+  readonly integer: boolean;
+  /** where the bracket search starts */
+  readonly start: number;
+}
+
+/** relative width of the final bracket (non-integer parameters): 4 significant digits */
+const RELATIVE_TOLERANCE = 1e-4;
+
+/** The certified upper bound on epsilon of an accounting result (refuses lower bounds and estimates). */
+export function certifiedEpsilon(r: AccountingResult): number {
+  if (r.upper !== undefined) return r.upper;
+  if (r.kind === 'upper' || r.kind === 'exact') return r.value;
+  throw new AccountingError(`calibration needs a certified upper bound, the accountant gave a ${r.kind} figure`);
+}
+
+export function calibratePlan(p: CalibrationProblem): CalibrationReport {
+  const { epsilon: target, delta } = p.target;
+  let evaluations = 0;
+  const results = new Map<number, AccountingResult>();
+  const account = (x: number): AccountingResult => {
+    let r = results.get(x);
+    if (r === undefined) {
+      evaluations++;
+      r = accountPlan(p.build(x), { quantity: 'epsilon', delta });
+      results.set(x, r);
+    }
+    return r;
+  };
+  const figure = (x: number): number => certifiedEpsilon(account(x));
+  const notes: string[] = [];
+  const decreasing = p.parameter === 'sigma';
+  const lo = decreasing ? Math.max(p.min, p.start / 2) : p.start;
+  const hi = decreasing ? p.start : Math.min(p.max, p.integer ? p.start * 2 : p.start * 2);
+  const found = (decreasing ? calibrateDecreasing : calibrateIncreasing)({
+    figure,
+    target,
+    lo: Math.min(lo, hi),
+    hi: Math.max(lo, hi),
+    min: p.min,
+    max: p.max,
+    relTol: RELATIVE_TOLERANCE,
+    integer: p.integer,
+    name: p.parameter,
+  });
+  let value = found.value;
+  if (decreasing && value <= p.min) notes.push(`the target is met already at the smallest ${p.parameter} tried (${p.min})`);
+  if (!decreasing && value >= p.max) notes.push(`the target is met at the largest allowed ${p.parameter} (${p.max})`);
+  if (p.integer) value = p.parameter === 'sigma' ? Math.ceil(value) : Math.floor(value);
+  const result = account(value);
+  // one-sided: never report a value whose certified figure misses the target
+  if (!(certifiedEpsilon(result) <= target))
+    throw new AccountingError(`calibration ended at ${p.parameter} = ${value} whose epsilon ${certifiedEpsilon(result)} exceeds the target ${target}`);
+  return { parameter: p.parameter, value, guarantee: 'sufficient', target: p.target, result, evaluations, notes };
+}
