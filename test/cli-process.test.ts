@@ -1,0 +1,78 @@
+/**
+ * End to end: the real executable (`node bin/dpacct.js`, built into dist/) as a user or CI runs it,
+ * with real pipes, exit statuses and environment.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import path from 'node:path';
+
+const root = process.cwd();
+const entry = path.join(root, 'dist/src/cli/main.js');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    const s = statSync(p);
+    if (s.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (name.endsWith('.ts')) newest = Math.max(newest, s.mtimeMs);
+  }
+  return newest;
+}
+
+beforeAll(() => {
+  // `npm install` / `npm ci` build dist via `prepare`; rebuild here only when the sources are newer
+  const stale = !existsSync(entry) || statSync(entry).mtimeMs < Math.max(newestSource(path.join(root, 'src')), newestSource(path.join(root, 'accountants')));
+  if (stale) execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: root, stdio: 'pipe' });
+});
+
+function dpacct(args: string[], o: { input?: string; env?: Record<string, string> } = {}) {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', ...o.env };
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/dpacct.js'), ...args], { cwd: root, input: o.input ?? '', env, encoding: 'utf8' });
+  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.status };
+}
+
+test('a bad flag: one line on stderr, exit 2, no stack', () => {
+  const r = dpacct(['epsilon', '--sigma', '-1', '--sampling-rate', '0.01', '--steps', '10', '--delta', '1e-5']);
+  expect(r).toEqual({ stdout: '', stderr: 'error: --sigma: expected a number > 0, got -1\n', exitCode: 2 });
+});
+
+test('--version', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+  expect(dpacct(['--version'])).toEqual({ stdout: `${pkg.version}\n`, stderr: '', exitCode: 0 });
+});
+
+test('run examples/dpsgd-60k.json at its own settings (interval 1e-4)', () => {
+  const r = dpacct(['run', 'examples/dpsgd-60k.json', '--json']);
+  expect(r.stderr).toBe('');
+  expect(r.exitCode).toBe(0);
+  const j = JSON.parse(r.stdout);
+  expect(j).toMatchObject({ command: 'run', quantity: 'epsilon', kind: 'upper', accountant: { name: 'pld', settings: { discretization: 1e-4 } } });
+  // RDP (accountants/rdp.ts) bounds the same run from above and PLD must not exceed it
+  const rdp = JSON.parse(dpacct(['run', 'examples/dpsgd-60k.json', '--json', '--accountant', 'rdp']).stdout);
+  expect(j.upper).toBeLessThanOrEqual(rdp.epsilon);
+  expect(j.lower).toBeLessThanOrEqual(j.upper);
+});
+
+test('piping a spec through stdin; table output without colour when piped', () => {
+  const spec = readFileSync('examples/analytics.json', 'utf8');
+  const r = dpacct(['run', '-', '--discretization', '1e-3'], { input: spec });
+  expect(r.exitCode).toBe(0);
+  expect(r.stdout).toMatch(/^epsilon <= [\d.]+ +upper bound/);
+  expect(r.stdout).not.toMatch(/\u001b\[/);
+});
+
+test('check: exit 1 over budget, exit 0 within, exit 2 for a spec that is not JSON', () => {
+  const over = dpacct(['check', 'examples/analytics.json', '--max-epsilon', '1', '--discretization', '1e-3']);
+  expect(over.exitCode).toBe(1);
+  expect(over.stdout).toMatch(/over budget/);
+  expect(dpacct(['check', 'examples/analytics.json', '--discretization', '1e-3']).exitCode).toBe(0);
+  const notJson = dpacct(['check', '-'], { input: '{"delta": 1e-5,,}' });
+  expect(notJson).toEqual({ stdout: '', stderr: 'error: stdin: not valid JSON: expected a property name in double quotes, found "," at line 1, column 16\n', exitCode: 2 });
+});
+
+test('FORCE_COLOR turns colour on even when piped', () => {
+  const r = dpacct(['run', 'examples/analytics.json', '--discretization', '1e-3'], { env: { FORCE_COLOR: '1' } });
+  expect(r.exitCode).toBe(0);
+  expect(r.stdout).toMatch(/\u001b\[/);
+});
