@@ -18,6 +18,9 @@
  */
 import { normalLogCdf, normalLogSf, normalSf } from '../src/numeric/normal.js';
 import { InputError } from '../src/errors.js';
+import { roundDownToGrid } from '../src/pld/grid.js';
+import { composeParts } from '../src/pld/compose.js';
+import { deltaForEpsilon, epsilonForDelta } from '../src/pld/query.js';
 
 /** The two mixtures compared: means (meanUpper, meanLower) on the target's coordinate. */
 export interface MaxStatisticPair {
@@ -301,8 +304,8 @@ export function maxStatisticDeltaLowerBound(
     const t = tailsAt(o, c);
     return logSub(t.lowerLogCdf, eps + t.upperLogCdf);
   }, o, search);
-  const r = { value: Math.exp(remove.value), threshold: remove.at };
-  const a = { value: Math.exp(add.value), threshold: add.at };
+  const r = { value: shaveDelta(Math.exp(remove.value)), threshold: remove.at };
+  const a = { value: shaveDelta(Math.exp(add.value)), threshold: add.at };
   return { value: Math.max(r.value, a.value), remove: r, add: a, evaluations: remove.evaluations + add.evaluations };
 }
 
@@ -327,9 +330,22 @@ export function maxStatisticEpsilonLowerBound(
     const t = tailsAt(o, c);
     return logSub(t.lowerLogCdf, logDelta) - t.upperLogCdf;
   }, o, search);
-  const r = { value: Math.max(0, remove.value), threshold: remove.at };
-  const a = { value: Math.max(0, add.value), threshold: add.at };
+  const r = { value: shaveEpsilon(remove.value), threshold: remove.at };
+  const a = { value: shaveEpsilon(add.value), threshold: add.at };
   return { value: Math.max(r.value, a.value), remove: r, add: a, evaluations: remove.evaluations + add.evaluations };
+}
+
+/**
+ * Float64 margin: the log-space evaluation is accurate to a few ulps of the logs involved (|ln p| <= 745),
+ * i.e. about 1e-13 relative in delta and 1e-13 absolute in eps; we give up 1e-12 so that rounding can never
+ * lift a lower bound above the true value (e.g. above the exact Gaussian figure at T = 1).
+ */
+const ROUNDING_MARGIN = 1e-12;
+function shaveDelta(delta: number): number {
+  return delta * (1 - ROUNDING_MARGIN);
+}
+function shaveEpsilon(eps: number): number {
+  return Math.max(0, eps - ROUNDING_MARGIN * (1 + Math.abs(eps)));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -355,7 +371,12 @@ export interface MaxStatisticSlices {
  * number of slices lower, so one array of normal log-CDFs serves both means and the zero coordinates.
  */
 export function sliceMaxStatistic(
-  o: MaxStatisticPair & { readonly lossInterval: number; readonly tailMass?: number },
+  o: MaxStatisticPair & {
+    readonly lossInterval: number;
+    readonly tailMass?: number;
+    /** explicit slices low + k * gap, k = 0..count (overrides lossInterval and tailMass) */
+    readonly placement?: { readonly low: number; readonly gap: number; readonly count: number };
+  },
 ): MaxStatisticSlices {
   checkPair(o);
   if (!(o.lossInterval > 0 && o.lossInterval < 1)) {
@@ -363,15 +384,24 @@ export function sliceMaxStatistic(
   }
   const tailMass = o.tailMass ?? 1e-24;
   if (!(tailMass > 0 && tailMass < 1e-3)) throw new InputError('tailMass', 'a number in (0, 1e-3)', tailMass);
-  const logTail = Math.log(tailMass);
   const a = o.meanUpper;
   const b = o.meanLower;
   const s = o.noiseMultiplier;
-  const low = solveIncreasing((c) => tailsAt(o, c).lowerLogCdf, logTail, o);
-  const high = solveIncreasing((c) => -tailsAt(o, c).upperLogSf, -logTail, o);
-  const perMeanGap = Math.max(1, Math.ceil((a - b) / (o.lossInterval * s * s)));
-  const gap = (a - b) / perMeanGap;
-  const count = Math.max(1, Math.ceil((high - low) / gap));
+  let low: number;
+  let gap: number;
+  let count: number;
+  if (o.placement) {
+    ({ low, gap, count } = o.placement);
+    if (!(Number.isFinite(low) && gap > 0 && Number.isSafeInteger(count) && count >= 1)) {
+      throw new InputError('placement', 'finite low, gap > 0 and an integer count >= 1', o.placement);
+    }
+  } else {
+    const logTail = Math.log(tailMass);
+    low = solveIncreasing((c) => tailsAt(o, c).lowerLogCdf, logTail, o);
+    const high = solveIncreasing((c) => -tailsAt(o, c).upperLogSf, -logTail, o);
+    gap = (a - b) / Math.max(1, Math.ceil((a - b) / (o.lossInterval * s * s)));
+    count = Math.max(1, Math.ceil((high - low) / gap));
+  }
   if (count > 2e7) {
     throw new InputError('discretization', `a coarser value (this one needs ${count} slices of the statistic)`, o.lossInterval);
   }
@@ -471,3 +501,123 @@ function checkPair(o: MaxStatisticPair): void {
     throw new InputError('means', 'finite means with meanUpper > meanLower', [o.meanUpper, o.meanLower]);
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Several epochs with fresh randomness: compose the sliced statistic's PLD
+
+/** Lower bounds for E epochs, both directions; `value` is the larger. */
+export interface ComposedLowerBound {
+  readonly value: number;
+  readonly remove: number;
+  readonly add: number;
+}
+
+export interface ComposedMaxStatistic {
+  /** certified lower bound on delta(eps) of E epochs */
+  deltaLowerBound(epsilon: number): ComposedLowerBound;
+  /** certified lower bound on eps(delta) of E epochs (0 when uninformative) */
+  epsilonLowerBound(delta: number): ComposedLowerBound;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** Default grid interval of the composed statistic (same as the PLD engine's default). */
+export const DEFAULT_STATISTIC_DISCRETIZATION = 1e-4;
+
+/**
+ * E epochs, each drawing fresh randomness (dynamic shuffling, balls-and-bins): every epoch releases one
+ * copy of the pair, so the statistic's PLD is composed E times. Steps, each certified to lower delta:
+ *  1. slice M (post-processing: the sliced pair is dominated by the true one);
+ *  2. round every atom's loss down to the grid (delta(eps) is nondecreasing in the losses);
+ *  3. compose by FFT; the engine's result dominates the exact composition of the rounded PMF and differs
+ *     from it by at most `surplus` in total variation, so delta_true(eps) >= delta_grid(eps) - surplus.
+ */
+export function composeMaxStatistic(
+  o: MaxStatisticPair & {
+    readonly epochs: number;
+    readonly discretization?: number;
+    readonly tailMass?: number;
+    /**
+     * aligned (default): slices of width (a - b)/N <= discretization * sigma^2 / (a - b) between the
+     * tailMass quantiles; authors: the ABLQ code's slices (width discretization * sigma^2 from its
+     * e^-40 / (2E) truncation quantiles), for reproducing its tables
+     */
+    readonly slicing?: 'aligned' | 'authors';
+  },
+): ComposedMaxStatistic {
+  checkPair(o);
+  if (!(Number.isSafeInteger(o.epochs) && o.epochs >= 1)) throw new InputError('epochs', 'an integer >= 1', o.epochs);
+  const interval = o.discretization ?? DEFAULT_STATISTIC_DISCRETIZATION;
+  const tailMass = o.tailMass ?? Math.min(1e-24, 1e-20 / o.epochs);
+  const placement = o.slicing === 'authors' ? authorsPlacement(o, interval) : undefined;
+  const slices = sliceMaxStatistic({ ...o, lossInterval: interval, tailMass, placement });
+  const directions = (['remove', 'add'] as const).map((direction) => {
+    const atoms = maxStatisticLossAtoms(slices, direction);
+    const pmf = roundDownToGrid({ losses: atoms.losses, masses: atoms.masses, infinityMass: 0, interval });
+    const composed = composeParts([{ pmf, count: o.epochs }], { tail: COMPOSITION_TAIL });
+    return {
+      pmf: composed.pmf,
+      surplus: composed.surplus,
+      droppedMass: atoms.droppedMass,
+      gridPoints: composed.pmf.masses.length,
+      fftSize: composed.size,
+    };
+  });
+  const [remove, add] = directions;
+  const lowerDelta = (d: (typeof directions)[number], eps: number) =>
+    Math.max(0, deltaForEpsilon(d.pmf, eps) - d.surplus);
+  const lowerEpsilon = (d: (typeof directions)[number], delta: number) => {
+    const eps = epsilonForDelta(d.pmf, delta + d.surplus);
+    // an infinite eps would only mean mass at +infinity, which a lower bound built here never has
+    return Number.isFinite(eps) ? Math.max(0, eps) : 0;
+  };
+  return {
+    deltaLowerBound(epsilon) {
+      const r = lowerDelta(remove, epsilon);
+      const a = lowerDelta(add, epsilon);
+      return { value: Math.max(r, a), remove: r, add: a };
+    },
+    epsilonLowerBound(delta) {
+      const r = lowerEpsilon(remove, delta);
+      const a = lowerEpsilon(add, delta);
+      return { value: Math.max(r, a), remove: r, add: a };
+    },
+    details: {
+      discretization: interval,
+      slicing: o.slicing ?? 'aligned',
+      slices: slices.boundaries.length - 1,
+      tailMass,
+      remove: { surplus: remove.surplus, droppedMass: remove.droppedMass, gridPoints: remove.gridPoints, fftSize: remove.fftSize },
+      add: { surplus: add.surplus, droppedMass: add.droppedMass, gridPoints: add.gridPoints, fftSize: add.fftSize },
+    },
+  };
+}
+
+/**
+ * The slices of the ABLQ authors' code (dpsgd_bounds.py, _get_single_epoch_pld): truncation mass
+ * tau = e^-40 / (2E); low = sigma * Phi^-1(tau^(1/T)); high = a + sigma * Phi^-1(1 - (1 - (1 - tau)^(1/T)));
+ * width discretization * sigma^2; numpy.arange(low, high, width) starts the slices.
+ */
+function authorsPlacement(o: MaxStatisticPair & { readonly epochs: number }, interval: number) {
+  const logTau = -40 - Math.log(o.epochs) - Math.LN2;
+  const s = o.noiseMultiplier;
+  const x = bisect((z) => logPhi(z) - logTau / o.steps, -50, 50);
+  const upperTail = -Math.expm1(Math.log1p(-Math.exp(logTau)) / o.steps);
+  const y = bisect((z) => Math.log(upperTail) - normalLogSf(z), -50, 50);
+  const low = s * x;
+  const high = o.meanUpper + s * y;
+  const gap = interval * s * s;
+  return { low, gap, count: Math.ceil((high - low) / gap) };
+}
+
+/** root of an increasing function on [lo, hi] by bisection */
+function bisect(f: (x: number) => number, lo: number, hi: number): number {
+  for (let i = 0; i < 200 && hi - lo > 1e-15 * Math.max(1, Math.abs(hi)); i++) {
+    const mid = 0.5 * (lo + hi);
+    if (f(mid) < 0) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/** Mass the composition may book outside its window, per side (subtracted from the lower bound). */
+const COMPOSITION_TAIL = 1e-20;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   AUTHORS_THRESHOLD_GRID,
+  composeMaxStatistic,
   maxStatisticDeltaLowerBound,
   maxStatisticEpsilonLowerBound,
   maxStatisticLogCdfAndSf,
@@ -28,8 +29,8 @@ function withinPrinted6(got: number, want: number): boolean {
   const halfUnit = 0.5 * 10 ** (Math.floor(Math.log10(Math.abs(want))) - 5);
   return Math.abs(got - want) <= 1e-6 * Math.abs(want) + halfUnit;
 }
-/** eps columns are printed with 6 decimals */
-const withinPrinted6Decimals = (got: number, want: number) => Math.abs(got - want) <= 5e-7 + 1e-9 * Math.abs(want);
+/** eps columns are printed with 6 decimals (5e-7) after a bisection of tolerance 1e-7 (dp_accounting default) */
+const withinPrinted6Decimals = (got: number, want: number) => Math.abs(got - want) <= 6e-7 + 1e-9 * Math.abs(want);
 
 describe('CDF of the max statistic against mpmath', () => {
   // [mean, sigma, T, C, ln F, ln(1 - F)]; mpmath 1.3.0 at 1200 digits:
@@ -124,6 +125,44 @@ describe('continuous threshold search', () => {
     expect(r.value).toBe(r.add.value);
     expect(r.add.value).toBeGreaterThanOrEqual(0.017635);
     expect(r.add.value).toBeLessThan(0.01764); // mpmath: at 0.01764 that set gives 9.979e-7 < 1e-6
+  });
+});
+
+describe('several epochs (balls-and-bins pair, bnb.json multi_epoch_epsilon_at_delta, remove direction)', () => {
+  const multi = bnb.multi_epoch_epsilon_at_delta;
+  const T = multi.setting.steps_per_epoch;
+  test.each(multi.rows.map((r: any) => [r.sigma, r.epochs, r.bnb_lower]))(
+    'sigma=%p E=%p: the authors\' slicing at discretization 1e-3 reproduces the printed digits',
+    (sigma, epochs, want) => {
+      const o = { ...BNB, noiseMultiplier: sigma, steps: T, epochs, discretization: 1e-3, slicing: 'authors' as const };
+      const got = epochs === 1 ? maxStatisticEpsilonLowerBound({ ...o, delta: 1e-6, thresholds: AUTHORS_THRESHOLD_GRID }).remove.value : composeMaxStatistic(o).epsilonLowerBound(1e-6).remove;
+      expect(withinPrinted6Decimals(got, want)).toBe(true);
+    },
+  );
+
+  test('default slicing at 1e-4 is not below the reference and gains about E * 1e-3 / 2 of rounding', () => {
+    const row = multi.rows.find((r: any) => r.sigma === 1 && r.epochs === 5);
+    const c = composeMaxStatistic({ ...BNB, noiseMultiplier: 1, steps: T, epochs: 5 });
+    const r = c.epsilonLowerBound(1e-6);
+    expect(r.remove).toBeGreaterThanOrEqual(row.bnb_lower);
+    expect(r.remove).toBeLessThanOrEqual(row.bnb_lower + 5 * 1e-3);
+    expect(r.value).toBe(Math.max(r.remove, r.add));
+    expect(c.details).toMatchObject({ discretization: 1e-4, slicing: 'aligned' });
+  });
+
+  test('composition of one epoch stays below the threshold bound; delta and eps agree', () => {
+    const o = { ...SHUFFLE, noiseMultiplier: 1.5, steps: 200 };
+    const one = composeMaxStatistic({ ...o, epochs: 1, discretization: 1e-3 });
+    for (const epsilon of [0.2, 1]) {
+      const direct = maxStatisticDeltaLowerBound({ ...o, epsilon });
+      const composed = one.deltaLowerBound(epsilon);
+      expect(composed.value).toBeLessThanOrEqual(direct.value);
+      expect(composed.value).toBeGreaterThanOrEqual(direct.value * 0.99);
+    }
+    const three = composeMaxStatistic({ ...o, epochs: 3, discretization: 1e-3 });
+    const eps = three.epsilonLowerBound(1e-5).value;
+    expect(three.deltaLowerBound(eps * (1 - 1e-4)).value).toBeGreaterThan(1e-5);
+    expect(three.deltaLowerBound(eps * (1 + 1e-4)).value).toBeLessThanOrEqual(1e-5);
   });
 });
 
