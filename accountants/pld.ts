@@ -1,0 +1,243 @@
+/**
+ * The PLD accountant: certified upper bounds (and lower bounds) on eps(delta) and delta(eps) for a sequence
+ * of stages, each a mechanism run some number of steps, optionally on a Poisson subsample.
+ *
+ * Both neighbour directions are composed separately and the larger figure is reported
+ * (shared/design/accounting.md section 1). Plain Gaussian stages are merged into one Gaussian
+ * (k steps at sigma = one step at sigma/sqrt(k)); when nothing else is left the closed form is used.
+ */
+import type { Adjacency, Mechanism, Stage } from '../src/mechanism.js';
+import { InputError } from '../src/errors.js';
+import {
+  epsDeltaLoss,
+  gaussianLoss,
+  laplaceLoss,
+  randomizedResponseLoss,
+  type LossModel,
+} from '../src/pld/lossModels.js';
+import { composeStages, type ComposedPld, type StageModel } from '../src/pld/pipeline.js';
+import { deltaForEpsilon, epsilonForDelta } from '../src/pld/query.js';
+import { gaussianDelta, gaussianEpsilon } from '../src/numeric/analyticGaussian.js';
+
+export interface PldOptions {
+  /** grid interval for single-step PLDs, default 1e-4 */
+  readonly discretization?: number;
+  /** default 'add-remove' */
+  readonly adjacency?: Adjacency;
+}
+
+export interface DirectionFigure {
+  readonly upper: number;
+  readonly lower: number;
+}
+
+export interface PldFigure {
+  /** certified upper bound: max over the add and remove directions */
+  readonly upper: number;
+  /** certified lower bound (0 when uninformative) */
+  readonly lower: number;
+  /** 'exact' when the closed form of the Gaussian mechanism was used */
+  readonly kind: 'upper' | 'exact';
+  readonly remove: DirectionFigure;
+  readonly add: DirectionFigure;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export const DEFAULT_DISCRETIZATION = 1e-4;
+
+type Direction = 'remove' | 'add';
+
+/** Noise (in sensitivity units) and rate of a stage's Gaussian, or null for other mechanisms. */
+function plainGaussianRatio(stage: Stage, adjacency: Adjacency): number | null {
+  const m = stage.mechanism;
+  if (m.kind !== 'gaussian' || (stage.poissonRate !== undefined && stage.poissonRate < 1)) return null;
+  // sensitivity over noise std: noise std is noiseMultiplier * sensitivity; replace-one doubles the shift
+  return (adjacency === 'replace-one' ? 2 : 1) / m.noiseMultiplier;
+}
+
+function lossModel(m: Mechanism, q: number, adjacency: Adjacency, direction: Direction): LossModel {
+  const replace = adjacency === 'replace-one';
+  switch (m.kind) {
+    case 'gaussian': {
+      if (replace && q < 1) throw replaceOneSubsampled();
+      return gaussianLoss(replace ? m.noiseMultiplier / 2 : m.noiseMultiplier, q, direction);
+    }
+    case 'laplace': {
+      if (replace && q < 1) throw replaceOneSubsampled();
+      const sensitivity = (m.sensitivity ?? 1) * (replace ? 2 : 1);
+      return laplaceLoss(m.scale / sensitivity, q, direction);
+    }
+    case 'randomized-response': {
+      if (q < 1) throw new InputError('sampler', 'no subsampling for randomized response (not supported)', 'poisson');
+      const k = m.categories;
+      const p = m.noiseParameter ?? k / (Math.exp(m.epsilon ?? NaN) + k - 1);
+      return randomizedResponseLoss(p, k);
+    }
+    case 'eps-delta': {
+      if (q < 1) throw new InputError('sampler', 'no subsampling for an (eps, delta) step (not supported)', 'poisson');
+      return epsDeltaLoss(m.epsilon, m.delta);
+    }
+  }
+}
+
+function replaceOneSubsampled(): InputError {
+  return new InputError(
+    'adjacency',
+    "'add-remove' or 'zero-out' for Poisson-subsampled stages (replace-one needs its own dominating pair, not supported yet)",
+    'replace-one',
+  );
+}
+
+/** Reject what no accountant can take, naming the field. */
+function validate(stages: readonly Stage[], delta?: number, epsilon?: number): void {
+  if (stages.length === 0) throw new InputError('stages', 'at least one stage', []);
+  stages.forEach((s, i) => {
+    const at = stages.length === 1 ? '' : `stages[${i}].`;
+    if (!Number.isInteger(s.steps) || s.steps < 1) throw new InputError(`${at}steps`, 'a positive integer', s.steps);
+    if (s.poissonRate !== undefined && !(s.poissonRate > 0 && s.poissonRate <= 1))
+      throw new InputError(`${at}sampling rate`, 'a number in (0, 1]', s.poissonRate);
+    const m = s.mechanism;
+    if (m.kind === 'gaussian' && !(m.noiseMultiplier > 0 && Number.isFinite(m.noiseMultiplier)))
+      throw new InputError(`${at}sigma`, 'a number > 0', m.noiseMultiplier);
+    if (m.kind === 'laplace' && !(m.scale > 0 && Number.isFinite(m.scale)))
+      throw new InputError(`${at}scale`, 'a number > 0', m.scale);
+    if (m.kind === 'randomized-response') {
+      if (!Number.isInteger(m.categories) || m.categories < 2)
+        throw new InputError(`${at}categories`, 'an integer >= 2', m.categories);
+      if ((m.noiseParameter === undefined) === (m.epsilon === undefined))
+        throw new InputError(`${at}randomized response`, 'exactly one of noiseParameter and epsilon', m);
+      if (m.noiseParameter !== undefined && !(m.noiseParameter >= 0 && m.noiseParameter <= 1))
+        throw new InputError(`${at}noiseParameter`, 'a number in [0, 1]', m.noiseParameter);
+      if (m.epsilon !== undefined && !(m.epsilon >= 0 && Number.isFinite(m.epsilon)))
+        throw new InputError(`${at}epsilon`, 'a number >= 0', m.epsilon);
+    }
+    if (m.kind === 'eps-delta') {
+      if (!(m.epsilon >= 0 && Number.isFinite(m.epsilon))) throw new InputError(`${at}epsilon`, 'a number >= 0', m.epsilon);
+      if (!(m.delta >= 0 && m.delta <= 1)) throw new InputError(`${at}delta`, 'a number in [0, 1]', m.delta);
+    }
+  });
+  if (delta !== undefined && !(delta > 0 && delta < 1)) throw new InputError('delta', 'a number in (0, 1)', delta);
+  if (epsilon !== undefined && !(epsilon >= 0 && Number.isFinite(epsilon)))
+    throw new InputError('epsilon', 'a number >= 0', epsilon);
+}
+
+interface DirectionAccount {
+  upperDelta(eps: number): number;
+  lowerDelta(eps: number): number;
+  upperEpsilon(delta: number): number;
+  lowerEpsilon(delta: number): number;
+  details: Record<string, unknown>;
+}
+
+/** Failure probabilities tried for the Hoeffding term of the lower bound, relative to the delta at hand. */
+const ETA_FRACTIONS = [1e-1, 1e-2, 1e-3, 1e-4];
+
+function directionAccount(c: ComposedPld): DirectionAccount {
+  const shift = (eta: number) => c.roundingBias + Math.sqrt((c.roundingSquares * Math.log(1 / eta)) / 2);
+  return {
+    upperDelta: (eps) => deltaForEpsilon(c.pmf, eps),
+    lowerDelta(eps) {
+      let best = 0;
+      const reference = deltaForEpsilon(c.pmf, eps);
+      for (const f of ETA_FRACTIONS) {
+        const eta = Math.max(f * reference, 1e-300);
+        best = Math.max(best, deltaForEpsilon(c.pmf, eps + shift(eta)) - eta - c.slack);
+      }
+      return best;
+    },
+    upperEpsilon: (delta) => epsilonForDelta(c.pmf, delta),
+    lowerEpsilon(delta) {
+      let best = 0;
+      for (const f of ETA_FRACTIONS) {
+        const eta = f * delta;
+        const eps = epsilonForDelta(c.pmf, delta + eta + c.slack);
+        if (Number.isFinite(eps)) best = Math.max(best, eps - shift(eta));
+      }
+      return best;
+    },
+    details: {
+      finalInterval: c.finalInterval,
+      grids: c.grids,
+      infinityMass: c.pmf.infinityMass,
+      gridPoints: c.pmf.masses.length,
+    },
+  };
+}
+
+/** Exact figures for a Gaussian with noise sigma_eff (both directions are the same). */
+function exactGaussianAccount(sigmaEff: number): DirectionAccount {
+  return {
+    upperDelta: (eps) => gaussianDelta(sigmaEff, eps),
+    lowerDelta: (eps) => gaussianDelta(sigmaEff, eps),
+    upperEpsilon: (delta) => gaussianEpsilon(sigmaEff, delta),
+    lowerEpsilon: (delta) => gaussianEpsilon(sigmaEff, delta),
+    details: { closedForm: 'analytic Gaussian (Balle & Wang 2018)', effectiveSigma: sigmaEff },
+  };
+}
+
+function buildDirection(stages: readonly Stage[], adjacency: Adjacency, interval: number, direction: Direction): DirectionAccount {
+  // merge plain Gaussians: their losses add up to one Gaussian with 1/sigma^2 = sum steps * ratio^2
+  let gaussianSquares = 0;
+  const others: StageModel[] = [];
+  for (const s of stages) {
+    const ratio = plainGaussianRatio(s, adjacency);
+    if (ratio !== null) gaussianSquares += s.steps * ratio * ratio;
+    else others.push({ model: lossModel(s.mechanism, s.poissonRate ?? 1, adjacency, direction), steps: s.steps });
+  }
+  const sigmaEff = 1 / Math.sqrt(gaussianSquares);
+  if (others.length === 0) return exactGaussianAccount(sigmaEff);
+  if (gaussianSquares > 0) others.push({ model: gaussianLoss(sigmaEff, 1, direction), steps: 1 });
+  return directionAccount(composeStages(others, { interval }));
+}
+
+export interface PldAccountant {
+  epsilon(delta: number): PldFigure;
+  delta(epsilon: number): PldFigure;
+}
+
+/** Compose once, query many times. */
+export function pldAccountant(stages: readonly Stage[], options: PldOptions = {}): PldAccountant {
+  validate(stages);
+  const interval = options.discretization ?? DEFAULT_DISCRETIZATION;
+  if (!(interval > 0 && interval <= 0.1)) throw new InputError('discretization', 'a number in (0, 0.1]', interval);
+  const adjacency = options.adjacency ?? 'add-remove';
+  const remove = buildDirection(stages, adjacency, interval, 'remove');
+  // symmetric mechanisms would give the same add direction; it is composed anyway unless all are Gaussian
+  const add = buildDirection(stages, adjacency, interval, 'add');
+  const exact = remove.details.closedForm !== undefined;
+  const details = { discretization: interval, adjacency, remove: remove.details, add: add.details };
+  const figure = (r: DirectionFigure, a: DirectionFigure): PldFigure => ({
+    upper: Math.max(r.upper, a.upper),
+    lower: Math.max(r.lower, a.lower),
+    kind: exact ? 'exact' : 'upper',
+    remove: r,
+    add: a,
+    details,
+  });
+  return {
+    epsilon(delta) {
+      validate(stages, delta);
+      return figure(
+        { upper: remove.upperEpsilon(delta), lower: remove.lowerEpsilon(delta) },
+        { upper: add.upperEpsilon(delta), lower: add.lowerEpsilon(delta) },
+      );
+    },
+    delta(epsilon) {
+      validate(stages, undefined, epsilon);
+      return figure(
+        { upper: remove.upperDelta(epsilon), lower: remove.lowerDelta(epsilon) },
+        { upper: add.upperDelta(epsilon), lower: add.lowerDelta(epsilon) },
+      );
+    },
+  };
+}
+
+export function pldEpsilon(stages: readonly Stage[], delta: number, options?: PldOptions): PldFigure {
+  validate(stages, delta);
+  return pldAccountant(stages, options).epsilon(delta);
+}
+
+export function pldDelta(stages: readonly Stage[], epsilon: number, options?: PldOptions): PldFigure {
+  validate(stages, undefined, epsilon);
+  return pldAccountant(stages, options).delta(epsilon);
+}

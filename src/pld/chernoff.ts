@@ -1,0 +1,219 @@
+/**
+ * Chernoff bounds on the tails of a composition, used to size the FFT window so that wrapped-around and
+ * cut-off mass is provably below a budget: for a measure mu and any lambda > 0,
+ *   mu^{*c}(S >= b) <= exp(c ln M(lambda) - lambda b),  M(lambda) = sum_l m_l e^(lambda l)   (Markov),
+ * and likewise for the lower tail with -lambda. The bound b(lambda) = (Lambda(lambda) - ln tail) / lambda is
+ * quasi-convex in lambda (Lambda is convex), so a golden-section search in ln(lambda) finds its minimum;
+ * any lambda gives a valid bound, so the search only affects tightness.
+ */
+import type { GridPmf } from './grid.js';
+
+export interface Part {
+  readonly pmf: GridPmf;
+  readonly count: number;
+}
+
+const CHUNK = 256;
+
+/**
+ * ln sum_i m_i e^(lambda l_i), exactly (to rounding): within chunks of the grid the exponentials form a
+ * geometric sequence, so one exp per chunk and one multiplication per point suffice.
+ */
+export function logMgf(pmf: GridPmf, lambda: number): number {
+  const { masses, offset, interval: h } = pmf;
+  const ratio = Math.exp(lambda * h);
+  const chunkLogs: number[] = [];
+  let max = -Infinity;
+  const direct = Math.abs(lambda * h * CHUNK) > 600;
+  for (let start = 0; start < masses.length; start += CHUNK) {
+    const end = Math.min(masses.length, start + CHUNK);
+    const base = lambda * (offset + start) * h;
+    let sum = 0;
+    if (direct) {
+      // steep exponentials: normalise each term by the chunk's first point
+      for (let i = start; i < end; i++) if (masses[i] > 0) sum += masses[i] * Math.exp(lambda * (i - start) * h);
+    } else {
+      let factor = 1;
+      for (let i = start; i < end; i++) {
+        sum += masses[i] * factor;
+        factor *= ratio;
+      }
+    }
+    if (sum > 0) {
+      const v = base + Math.log(sum);
+      chunkLogs.push(v);
+      if (v > max) max = v;
+    }
+  }
+  if (max === -Infinity) return -Infinity;
+  let total = 0;
+  for (const v of chunkLogs) total += Math.exp(v - max);
+  return max + Math.log(total);
+}
+
+/** Block summary of a PMF: block masses with the block's lowest and highest loss with mass. */
+interface Blocks {
+  readonly mass: Float64Array;
+  readonly minLoss: Float64Array;
+  readonly maxLoss: Float64Array;
+}
+
+function blocks(pmf: GridPmf, size: number): Blocks {
+  const n = Math.ceil(pmf.masses.length / size);
+  const mass = new Float64Array(n);
+  const minLoss = new Float64Array(n);
+  const maxLoss = new Float64Array(n);
+  let used = 0;
+  for (let b = 0; b < n; b++) {
+    let sum = 0;
+    let first = -1;
+    let last = -1;
+    const end = Math.min(pmf.masses.length, (b + 1) * size);
+    for (let i = b * size; i < end; i++) {
+      const m = pmf.masses[i];
+      if (m > 0) {
+        sum += m;
+        if (first < 0) first = i;
+        last = i;
+      }
+    }
+    if (sum === 0) continue;
+    mass[used] = sum;
+    minLoss[used] = (pmf.offset + first) * pmf.interval;
+    maxLoss[used] = (pmf.offset + last) * pmf.interval;
+    used++;
+  }
+  return { mass: mass.subarray(0, used), minLoss: minLoss.subarray(0, used), maxLoss: maxLoss.subarray(0, used) };
+}
+
+/** Upper bound on ln sum m e^(lambda l): each block's mass at its highest (lambda > 0) or lowest loss. */
+function logMgfBlocks(b: Blocks, lambda: number): number {
+  const loss = lambda >= 0 ? b.maxLoss : b.minLoss;
+  let max = -Infinity;
+  for (let i = 0; i < loss.length; i++) max = Math.max(max, Math.log(b.mass[i]) + lambda * loss[i]);
+  if (max === -Infinity) return -Infinity;
+  let total = 0;
+  for (let i = 0; i < loss.length; i++) total += b.mass[i] * Math.exp(lambda * loss[i] - max);
+  return max + Math.log(total);
+}
+
+export interface TailWindow {
+  /** lowest and highest loss kept */
+  readonly low: number;
+  readonly high: number;
+  /** certified bounds on the composed mass strictly below `low` and strictly above `high` */
+  readonly massBelow: number;
+  readonly massAbove: number;
+}
+
+/** Mean and standard deviation of the composition's finite loss (to scale the lambda search). */
+function spread(parts: readonly Part[]): number {
+  let variance = 0;
+  for (const { pmf, count } of parts) {
+    let m0 = 0;
+    let m1 = 0;
+    let m2 = 0;
+    for (let i = 0; i < pmf.masses.length; i++) {
+      const m = pmf.masses[i];
+      if (m === 0) continue;
+      const l = (pmf.offset + i) * pmf.interval;
+      m0 += m;
+      m1 += m * l;
+      m2 += m * l * l;
+    }
+    if (m0 === 0) continue;
+    const mu = m1 / m0;
+    variance += count * Math.max(0, m2 / m0 - mu * mu);
+  }
+  return Math.sqrt(variance);
+}
+
+/**
+ * Minimise a quasi-convex function of ln(lambda) over [ln lo, ln hi] by golden-section search; returns the
+ * best value seen and its lambda.
+ */
+function minimiseOverLambda(f: (lambda: number) => number, lo: number, hi: number): { value: number; lambda: number } {
+  const g = (Math.sqrt(5) - 1) / 2;
+  let a = Math.log(lo);
+  let b = Math.log(hi);
+  let c = b - g * (b - a);
+  let d = a + g * (b - a);
+  let fc = f(Math.exp(c));
+  let fd = f(Math.exp(d));
+  let best = fc <= fd ? { value: fc, lambda: Math.exp(c) } : { value: fd, lambda: Math.exp(d) };
+  // 18 steps shrink the bracket (7 decades of lambda) to a factor 1.3: enough, any lambda is valid
+  for (let i = 0; i < 18; i++) {
+    if (fc <= fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = f(Math.exp(c));
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = f(Math.exp(d));
+    }
+    if (fc < best.value) best = { value: fc, lambda: Math.exp(c) };
+    if (fd < best.value) best = { value: fd, lambda: Math.exp(d) };
+  }
+  return best;
+}
+
+/**
+ * A window [low, high] of losses (multiples of the common grid interval) outside which the composition of
+ * the parts has mass at most about `tail` on each side, clipped to the support, with certified bounds on
+ * the mass outside.
+ */
+export function tailWindow(parts: readonly Part[], tail: number): TailWindow {
+  return window(parts, tail, () => 1);
+}
+
+function window(parts: readonly Part[], tail: number, blockSize: (p: Part) => number): TailWindow {
+  const h = parts[0].pmf.interval;
+  let supportLow = 0;
+  let supportHigh = 0;
+  for (const { pmf, count } of parts) {
+    let first = 0;
+    while (first < pmf.masses.length - 1 && !(pmf.masses[first] > 0)) first++;
+    let last = pmf.masses.length - 1;
+    while (last > 0 && !(pmf.masses[last] > 0)) last--;
+    supportLow += count * (pmf.offset + first);
+    supportHigh += count * (pmf.offset + last);
+  }
+  const mgfs = parts.map((p) => {
+    const size = blockSize(p);
+    if (size <= 1) return { count: p.count, f: (lambda: number) => logMgf(p.pmf, lambda) };
+    const b = blocks(p.pmf, size);
+    return { count: p.count, f: (lambda: number) => logMgfBlocks(b, lambda) };
+  });
+  const logMgfTotal = (lambda: number) => mgfs.reduce((s, p) => s + p.count * p.f(lambda), 0);
+  const sd = spread(parts);
+  const scale = sd > 0 ? sd : h;
+  const logTail = Math.log(tail);
+  const lambdaLo = 1e-3 / scale;
+  const lambdaHi = 1e4 / scale;
+  const upperEnd = (lambda: number) => {
+    const v = (logMgfTotal(lambda) - logTail) / lambda;
+    return Number.isNaN(v) ? Infinity : v;
+  };
+  const lowerEnd = (lambda: number) => {
+    const v = (logMgfTotal(-lambda) - logTail) / lambda;
+    return Number.isNaN(v) ? Infinity : v;
+  };
+  const up = minimiseOverLambda(upperEnd, lambdaLo, lambdaHi);
+  const down = minimiseOverLambda(lowerEnd, lambdaLo, lambdaHi);
+  const highIndex = Math.max(supportLow, Math.min(supportHigh, Math.ceil(up.value / h)));
+  const lowIndex = Math.min(highIndex, Math.max(supportLow, Math.floor(-down.value / h)));
+  // Chernoff bounds at the chosen ends with the optimising lambdas (any lambda gives a valid bound);
+  // strictly above high means >= high + h, strictly below low means <= low - h
+  const above = (highIndex + 1) * h;
+  const below = (lowIndex - 1) * h;
+  const massAbove =
+    above > supportHigh * h ? 0 : Math.min(1, Math.exp(logMgfTotal(up.lambda) - up.lambda * above));
+  const massBelow =
+    below < supportLow * h ? 0 : Math.min(1, Math.exp(logMgfTotal(-down.lambda) + down.lambda * below));
+  return { low: lowIndex * h, high: highIndex * h, massAbove, massBelow };
+}

@@ -1,0 +1,121 @@
+/**
+ * Composition of grid PMFs by FFT: one forward transform per distinct part, a pointwise power for its count,
+ * one inverse transform (shared/design/accounting.md section 2).
+ *
+ * The circular convolution folds mass outside the window back into it. The window is sized by Chernoff
+ * bounds (chernoff.ts) so that the mass outside is at most `tail` on each side, and that mass is booked
+ * against the user: the mass that may lie above the window is added at +infinity. Mass from below the
+ * window folds onto higher losses (pessimistic), mass from above folds onto lower losses and is covered by
+ * the booking, so the result dominates the true composition (it may carry a little surplus mass).
+ *
+ * Chernoff bounds are loose for the heavy right tail of subsampled mechanisms (their moment generating
+ * function grows fast), so a wide window is tightened with a pilot: the same composition on a grid
+ * 2^k times coarser, which dominates the fine one (connect-the-dots), bounds its finite upper tail through
+ *   mu(b <= S < inf) <= (delta(b - d) - m_inf) / (1 - e^(-d)).
+ * Below the window, any PLD has mu(S <= c) <= e^c (its Q-mass is at most 1).
+ */
+import { coarsen, type GridPmf } from './grid.js';
+import { tailWindow, type Part } from './chernoff.js';
+import { epsilonForDelta } from './query.js';
+import { inverseHalfToReal, multiplyByPowerHalf, nextPowerOfTwo, realHalfSpectrum } from './fft.js';
+import { AccountingError } from '../errors.js';
+
+export interface Composition {
+  /** dominates the composition of the parts (may carry surplus mass) */
+  readonly pmf: GridPmf;
+  /**
+   * upper bound on the surplus: total-variation distance between `pmf` and the exact composition of the
+   * parts' PMFs (booked tails and folded copies); used when a lower bound is derived from `pmf`
+   */
+  readonly surplus: number;
+  /** FFT size used */
+  readonly size: number;
+}
+
+/** Largest FFT size (points) dpacct will use: 2^22 float64 complex values take 64 MiB per array. */
+export const MAX_FFT_SIZE = 1 << 22;
+
+/** Windows wider than this many points are tightened with a pilot composition. */
+const PILOT_POINTS = 1 << 15;
+
+/** Composition of `count` copies of every part. All parts share one grid interval. */
+export function composeParts(
+  parts: readonly Part[],
+  options: { tail: number; maxSize?: number; pilot?: boolean },
+): Composition {
+  const active = parts.filter((p) => p.count > 0);
+  if (active.length === 0) throw new RangeError('nothing to compose');
+  const h = active[0].pmf.interval;
+  for (const p of active) {
+    if (p.pmf.interval !== h) throw new RangeError('parts must share one grid interval');
+    if (!Number.isInteger(p.count) || p.count < 0) throw new RangeError('counts must be non-negative integers');
+  }
+  // mass at +infinity: 1 - prod (1 - m_inf)^count
+  let logFinite = 0;
+  for (const p of active) logFinite += p.count * Math.log1p(-Math.min(1, p.pmf.infinityMass));
+  const infinityMass = -Math.expm1(logFinite);
+
+  if (active.length === 1 && active[0].count === 1) {
+    return { pmf: active[0].pmf, surplus: 0, size: active[0].pmf.masses.length };
+  }
+
+  const window = tailWindow(active, options.tail);
+  let lowIndex = Math.round(window.low / h);
+  let highIndex = Math.round(window.high / h);
+  let massAbove = window.massAbove;
+  let massBelow = window.massBelow;
+  if (options.pilot !== false && highIndex - lowIndex > PILOT_POINTS) {
+    const factor = nextPowerOfTwo(Math.ceil((highIndex - lowIndex) / (PILOT_POINTS / 2)));
+    const pilot = composeParts(
+      active.map((p) => ({ pmf: coarsen(p.pmf, factor), count: p.count })),
+      { ...options, pilot: false },
+    );
+    const gap = 1;
+    const cut = epsilonForDelta(pilot.pmf, infinityMass + options.tail * -Math.expm1(-gap));
+    if (Number.isFinite(cut) && Math.ceil((cut + gap) / h) < highIndex) {
+      highIndex = Math.ceil((cut + gap) / h);
+      massAbove = options.tail;
+    }
+    const logTail = Math.log(options.tail);
+    if (Math.floor(logTail / h) > lowIndex) {
+      lowIndex = Math.floor(logTail / h);
+      massBelow = Math.min(1, Math.exp((lowIndex - 1) * h) * (1 + pilot.surplus));
+    }
+  }
+  const points = highIndex - lowIndex + 1;
+  const size = nextPowerOfTwo(points);
+  const maxSize = options.maxSize ?? MAX_FFT_SIZE;
+  if (size > maxSize) {
+    throw new AccountingError(
+      `the composed privacy loss spans ${points} grid points at interval ${h}, more than ${maxSize}; ` +
+        `use a coarser --discretization`,
+    );
+  }
+  // position p of the buffer holds absolute grid indices congruent to base + p (mod size)
+  let base = 0;
+  let product: Float64Array | null = null;
+  for (const { pmf, count } of active) {
+    base += count * pmf.offset;
+    const signal = new Float64Array(size);
+    for (let i = 0; i < pmf.masses.length; i++) signal[i % size] += pmf.masses[i];
+    const spectrum = realHalfSpectrum(signal);
+    if (product === null) {
+      product = new Float64Array(spectrum.length);
+      for (let i = 0; i < product.length; i += 2) product[i] = 1;
+    }
+    multiplyByPowerHalf(product, spectrum, size, count);
+  }
+  const folded = inverseHalfToReal(product!, size);
+  const masses = new Float64Array(points);
+  const shift = (((lowIndex - base) % size) + size) % size;
+  for (let r = 0; r < points; r++) {
+    const v = folded[(shift + r) % size];
+    // float64 rounding leaves tiny values of either sign where the mass is zero; negatives are dropped
+    masses[r] = v > 0 ? v : 0;
+  }
+  return {
+    pmf: { interval: h, offset: lowIndex, masses, infinityMass: Math.min(1, infinityMass + massAbove) },
+    surplus: 2 * massAbove + massBelow,
+    size,
+  };
+}

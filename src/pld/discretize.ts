@@ -1,0 +1,139 @@
+/**
+ * One step's privacy loss on a grid, pessimistically (connect the dots, see grid.ts).
+ *
+ * For a continuous model the grid covers [lo, hi]; cell [g_j, g_j + h) holds P-mass M_j and Q-mass N_j,
+ * and connect-the-dots sends (e^(g_j + h) N_j - M_j) / expm1(h) of it to g_j and the rest to g_j + h, the
+ * aggregate of the per-atom split. Mass below lo is moved up to lo, mass above hi to +infinity: both only
+ * make the pair more pessimistic. Masses are differences of whichever tail is small, so they keep their
+ * relative precision far into the tails.
+ */
+import { connectDotsToGrid, type GridPmf } from './grid.js';
+import type { ContinuousLossModel, LossModel, TailMass } from './lossModels.js';
+
+export interface DiscretizedStep {
+  readonly pmf: GridPmf;
+  /** probability (under P) that the loss falls outside the grid's finite range, where it was moved */
+  readonly outOfRange: number;
+  /** mass added at +infinity that is not genuinely infinite loss */
+  readonly booked: number;
+}
+
+/** Where the grid may turn coarse: above the loss whose P-tail is `tail`, cells of `interval`. */
+export interface CoarseTail {
+  readonly interval: number;
+  readonly tail: number;
+}
+
+/**
+ * Discretize one step at grid interval h; finite loss beyond probability `tail` on each side is moved.
+ * With `coarse`, the far upper tail (P-mass at most coarse.tail) uses cells of the coarser interval (a
+ * multiple of h): the PMF stays on the fine grid, sparse there, and discretizing is much cheaper for
+ * heavy-tailed steps; those losses count as out of range for the lower bound.
+ */
+export function discretizeStep(model: LossModel, h: number, tail: number, coarse?: CoarseTail): DiscretizedStep {
+  if (model.type === 'discrete') {
+    return { pmf: connectDotsToGrid({ ...model.atoms, interval: h }), outOfRange: 0, booked: 0 };
+  }
+  return discretizeContinuous(model, h, tail, coarse);
+}
+
+function discretizeContinuous(model: ContinuousLossModel, h: number, tail: number, coarse?: CoarseTail): DiscretizedStep {
+  const loIndex = Number.isFinite(model.lossInf) ? Math.floor(model.lossInf / h) : searchLow(model, h, tail);
+  // with a finite supremum the top cell [hi - h, hi) must hold it, atoms at the supremum included
+  let hiIndex = Number.isFinite(model.lossSup) ? Math.floor(model.lossSup / h) + 1 : searchHigh(model, h, tail);
+  // fine cells up to switchIndex, then cells of `factor` fine intervals
+  let factor = 1;
+  let switchIndex = hiIndex;
+  if (coarse && coarse.interval > h) {
+    factor = Math.round(coarse.interval / h);
+    const s = factor * Math.ceil(searchHigh(model, h, coarse.tail) / factor);
+    if (s < hiIndex) {
+      switchIndex = Math.max(s, factor * Math.ceil(loIndex / factor));
+      hiIndex = switchIndex + factor * Math.ceil((hiIndex - switchIndex) / factor);
+    }
+  }
+  const masses = new Float64Array(hiIndex - loIndex + 1);
+  // below-tails only where the above-tails are large (and their differences would cancel)
+  let wantBelow = true;
+  const tailsAt = (edge: number) => {
+    const t = model.tails(edge, wantBelow);
+    if (wantBelow && !needsBelow(t.above)) wantBelow = false;
+    return t;
+  };
+  let prev = tailsAt(loIndex * h);
+  // whatever lies below the grid is moved up to its lowest point
+  masses[0] += model.below(loIndex * h).p;
+  let index = loIndex;
+  while (index < hiIndex) {
+    const width = index < switchIndex ? 1 : factor;
+    const cellInterval = width * h;
+    const edge = (index + width) * h;
+    const next = tailsAt(edge);
+    const p = cellMass(prev.above.p, next.above.p, prev.below?.p, next.below?.p);
+    if (p > 0) {
+      const q = cellMass(prev.above.q, next.above.q, prev.below?.q, next.below?.q);
+      // share of the cell's P-mass that goes to the lower grid point, from the Q/P ratio of the cell
+      const ratioTerm = q > 0 ? Math.exp(edge + Math.log(q) - Math.log(p)) : 0;
+      const toLower = p * Math.min(1, Math.max(0, (ratioTerm - 1) / Math.expm1(cellInterval)));
+      masses[index - loIndex] += toLower;
+      masses[index + width - loIndex] += p - toLower;
+    }
+    prev = next;
+    index += width;
+  }
+  const top = model.above(hiIndex * h).p;
+  const coarseMass = switchIndex < hiIndex ? model.above(switchIndex * h).p : top;
+  return {
+    pmf: { interval: h, offset: loIndex, masses, infinityMass: model.infinityMass + top },
+    outOfRange: coarseMass + model.below(loIndex * h).p,
+    booked: top,
+  };
+}
+
+/** Below-tails are needed where the above-tails are large; above-tails fall along the grid. */
+function needsBelow(t: TailMass): boolean {
+  return t.p > 0.25 || t.q > 0.25;
+}
+
+/** Mass of [a, b) from the tails at a and b, using the smaller tail. */
+function cellMass(aboveA: number, aboveB: number, belowA: number | undefined, belowB: number | undefined): number {
+  if (aboveA <= 0.5 || belowA === undefined || belowB === undefined) return Math.max(0, aboveA - aboveB);
+  return Math.max(0, belowB - belowA);
+}
+
+/** Largest grid index whose point has P-mass at most `tail` below it. */
+function searchLow(model: ContinuousLossModel, h: number, tail: number): number {
+  let step = 1;
+  let start = Math.floor(model.moments().mean / h);
+  while (model.below(start * h).p > tail) {
+    start -= step;
+    step *= 2;
+  }
+  // now below(start) <= tail; find the largest such index up to start + step
+  let good = start;
+  let bad = start + step;
+  while (bad - good > 1) {
+    const mid = Math.floor((good + bad) / 2);
+    if (model.below(mid * h).p <= tail) good = mid;
+    else bad = mid;
+  }
+  return good;
+}
+
+/** Smallest grid index whose point has P-mass at most `tail` at or above it. */
+function searchHigh(model: ContinuousLossModel, h: number, tail: number): number {
+  let step = 1;
+  let start = Math.ceil(model.moments().mean / h);
+  while (model.above(start * h).p > tail) {
+    start += step;
+    step *= 2;
+  }
+  let good = start;
+  let bad = start - step;
+  while (good - bad > 1) {
+    const mid = Math.ceil((good + bad) / 2);
+    if (model.above(mid * h).p <= tail) good = mid;
+    else bad = mid;
+  }
+  return good;
+}

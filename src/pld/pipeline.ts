@@ -1,0 +1,157 @@
+/**
+ * From single-step loss models to one composed, certified PLD, on grids chosen from the parameters.
+ *
+ * Connect-the-dots rounding of a step whose loss has standard deviation s costs about h^2/6 in variance
+ * and h^2/12 in mean per step, so it is negligible when h <= c s (c = GRID_SPREAD_RATIO). DP-SGD steps with
+ * small q have s far below the default interval 1e-4 (q = 1e-4, sigma = 0.8: s = 2e-4), which is why a
+ * coarse grid overstates eps after 10^6 steps. So each stage is discretized on a grid fine enough for one
+ * step (the default interval divided by a power of two), composed there in blocks of k steps until the
+ * block is wide enough for the common grid, rounded again (connect-the-dots, still dominating) and
+ * composed on the common grid. The common grid is the default interval, or a power of two times it when
+ * the composed loss would not fit into MAX_FFT_SIZE points.
+ *
+ * Lower bounds come from the same computation: connect-the-dots is a randomized rounding L -> L' of each
+ * loss with E[L' - L | L] in [0, mu(h)], mu(h) ~ h^2/8, and |L' - L| spread over one interval h. By the
+ * Azuma-Hoeffding inequality the composed rounding error exceeds B + t with probability at most
+ * exp(-2 t^2 / V), B = sum of mu(h), V = sum of h^2 over all roundings; hence
+ *   delta_true(eps) >= delta_grid(eps + B + t) - exp(-2 t^2 / V) - (surplus mass) - (out-of-range mass).
+ */
+import { coarsen, type GridPmf } from './grid.js';
+import { composeParts, MAX_FFT_SIZE } from './compose.js';
+import { tailWindow, type Part } from './chernoff.js';
+import { discretizeStep } from './discretize.js';
+import { atomMoments, type LossModel } from './lossModels.js';
+
+/** Interval at most this fraction of a step's loss standard deviation (see above). */
+const GRID_SPREAD_RATIO = 1 / 16;
+/** Finest grid: the default interval divided by at most 2^MAX_REFINE. */
+const MAX_REFINE = 10;
+/** Total tail mass (delta) booked against the user per side of each composition window. */
+export const TAIL_BUDGET = 1e-18;
+/**
+ * Probability, summed over all steps, that a step's loss lies in the coarse upper tail of its grid (see
+ * discretize.ts); it is subtracted from lower bounds on delta.
+ */
+const COARSE_TAIL_BUDGET = 1e-13;
+
+export interface StageModel {
+  readonly model: LossModel;
+  readonly steps: number;
+}
+
+export interface ComposedPld {
+  /** dominates the true composed PLD: delta(eps) from it is an upper bound */
+  readonly pmf: GridPmf;
+  /** rounding bookkeeping for the lower bound */
+  readonly roundingBias: number;
+  readonly roundingSquares: number;
+  /** probability that some step's loss fell outside its grid range, plus surplus mass of the computation */
+  readonly slack: number;
+  /** what was done, for reports */
+  readonly grids: readonly { label: string; interval: number; blockSteps: number; blocks: number }[];
+  readonly finalInterval: number;
+}
+
+export interface PipelineOptions {
+  /** default grid interval (the --discretization flag) */
+  readonly interval: number;
+  readonly maxSize?: number;
+}
+
+/** Largest E[L' - L | L] of connect-the-dots at interval h: max over u in [0, h] of h(1-e^-u)/(1-e^-h) - u. */
+export function roundingBias(h: number): number {
+  const u = -Math.log(-Math.expm1(-h) / h);
+  return Math.max(0, (h * -Math.expm1(-u)) / -Math.expm1(-h) - u);
+}
+
+function stepMoments(model: LossModel): { mean: number; variance: number } {
+  return model.type === 'discrete' ? atomMoments(model.atoms) : model.moments();
+}
+
+interface StagePlan {
+  readonly stage: StageModel;
+  readonly sd: number;
+  readonly fineInterval: number;
+}
+
+export function composeStages(stages: readonly StageModel[], options: PipelineOptions): ComposedPld {
+  const maxSize = options.maxSize ?? MAX_FFT_SIZE;
+  const h = options.interval;
+  const totalSteps = stages.reduce((s, x) => s + x.steps, 0);
+  const stepTail = TAIL_BUDGET / Math.max(1, totalSteps);
+
+  const plans: StagePlan[] = stages.map((stage) => {
+    const sd = Math.sqrt(stepMoments(stage.model).variance);
+    let fine = h;
+    for (let r = 0; r < MAX_REFINE && fine > GRID_SPREAD_RATIO * sd && sd > 0; r++) fine /= 2;
+    // a finer grid than the step needs only when the step is narrow; never refine degenerate steps
+    if (!(sd > 0)) fine = h;
+    return { stage, sd, fineInterval: fine };
+  });
+
+  // common grid: the default interval, doubled until the composed window fits
+  const finalInterval = commonInterval(plans, h, maxSize, stepTail);
+  const coarse = { interval: finalInterval, tail: COARSE_TAIL_BUDGET / Math.max(1, totalSteps) };
+  const discretized = plans.map((p) => discretizeStep(p.stage.model, p.fineInterval, stepTail, coarse));
+
+  let roundingBias_ = 0;
+  let roundingSquares = 0;
+  let slack = 0;
+  const parts: Part[] = [];
+  const grids: ComposedPld['grids'][number][] = [];
+  plans.forEach((plan, index) => {
+    const { stage } = plan;
+    const step = discretized[index];
+    slack += stage.steps * step.outOfRange;
+    roundingBias_ += stage.steps * roundingBias(plan.fineInterval);
+    roundingSquares += stage.steps * plan.fineInterval ** 2;
+    const factor = Math.round(finalInterval / plan.fineInterval);
+    if (factor === 1) {
+      parts.push({ pmf: step.pmf, count: stage.steps });
+      grids.push({ label: stage.model.label, interval: plan.fineInterval, blockSteps: 1, blocks: stage.steps });
+      return;
+    }
+    // block size: enough steps that the block's spread is wide against the common grid
+    const wanted = Math.ceil((finalInterval / (GRID_SPREAD_RATIO * Math.max(plan.sd, 1e-300))) ** 2);
+    const block = Math.max(1, Math.min(stage.steps, wanted));
+    const blocks = Math.floor(stage.steps / block);
+    const rest = stage.steps - blocks * block;
+    const blockPld = composeParts([{ pmf: step.pmf, count: block }], { tail: TAIL_BUDGET, maxSize });
+    parts.push({ pmf: coarsen(blockPld.pmf, factor), count: blocks });
+    slack += blocks * blockPld.surplus;
+    let roundings = blocks;
+    if (rest > 0) {
+      const restPld = composeParts([{ pmf: step.pmf, count: rest }], { tail: TAIL_BUDGET, maxSize });
+      parts.push({ pmf: coarsen(restPld.pmf, factor), count: 1 });
+      slack += restPld.surplus;
+      roundings += 1;
+    }
+    roundingBias_ += roundings * roundingBias(finalInterval);
+    roundingSquares += roundings * finalInterval ** 2;
+    grids.push({ label: stage.model.label, interval: plan.fineInterval, blockSteps: block, blocks });
+  });
+  const composed = composeParts(parts, { tail: TAIL_BUDGET, maxSize });
+  slack += composed.surplus;
+  return {
+    pmf: composed.pmf,
+    roundingBias: roundingBias_,
+    roundingSquares,
+    slack,
+    grids,
+    finalInterval,
+  };
+}
+
+/** The default interval times the smallest power of two at which the composed loss fits the FFT size. */
+function commonInterval(plans: readonly StagePlan[], h: number, maxSize: number, stepTail: number): number {
+  // estimate the composed window from the single steps on a grid 64 times coarser (cheap, and close enough)
+  const parts: Part[] = plans.map((p) => ({
+    pmf: discretizeStep(p.stage.model, 64 * h, stepTail).pmf,
+    count: p.stage.steps,
+  }));
+  const w = tailWindow(parts, TAIL_BUDGET);
+  let interval = h;
+  // keep a margin of 2 for the block roundings, which widen the window slightly
+  while ((w.high - w.low) / interval + 2 > maxSize / 2) interval *= 2;
+  return interval;
+}
