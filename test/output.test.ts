@@ -109,6 +109,7 @@ describe('tables', () => {
     const text = budgetTable(
       {
         withinBudget: false,
+        basis: 'upper',
         budget: { epsilon: 2, delta: 1e-5 },
         result: result(),
         excess: 0.912341,
@@ -121,7 +122,7 @@ describe('tables', () => {
     );
     expect(text).toMatch(/over budget: epsilon <= 2\.9124 \(certified upper bound\) exceeds the budget 2 at delta = 1e-5 by 0\.91234 \(45\.6%\)/);
     expect(text).toMatch(/costliest stage: stages\[1\] \(b\), epsilon <= 2\.5 on its own/);
-    const json = budgetJson({ withinBudget: false, budget: { epsilon: 2, delta: 1e-5 }, result: result(), excess: 0.912341 });
+    const json = budgetJson({ withinBudget: false, basis: 'upper', budget: { epsilon: 2, delta: 1e-5 }, result: result(), excess: 0.912341 });
     expect(json).toMatchObject({ command: 'check', withinBudget: false, excess: 0.912341, epsilon: 2.912341 });
   });
 });

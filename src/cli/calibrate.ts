@@ -73,7 +73,9 @@ Examples:
       problems.push('--dataset-size: missing, expected a positive integer (needed by --target batch-size)');
     if (parameter === 'sampling-rate' && (flags.sampler ?? 'poisson') !== 'poisson')
       problems.push('--target sampling-rate: only with --sampler poisson (use --target batch-size)');
-    if (parameter === 'steps' && (flags.sampler ?? 'poisson') !== 'poisson')
+    if (parameter !== 'sigma' && ['shuffle', 'persistent-shuffle', 'balls-and-bins'].includes(flags.sampler ?? 'poisson'))
+      problems.push(`--target ${parameter}: with --sampler ${flags.sampler} only --target sigma is supported`);
+    else if (parameter === 'steps' && (flags.sampler ?? 'poisson') !== 'poisson')
       problems.push(`--target steps: with --sampler ${flags.sampler} steps come in whole epochs; use --target epochs`);
     const given: Record<StageParameter, [boolean, string]> = {
       sigma: [flags.sigma !== undefined, '--sigma'],
@@ -85,10 +87,15 @@ Examples:
     const base: TrainingFlags = parameter === 'batch-size' ? { ...flags, batchSize: 1 } : flags;
     checkTrainingFlags(base, [target.free]);
     const delta = flags.delta!;
-    const { calibratePlan } = await calibration();
-    const report = calibratePlan({
+    const { calibratePlan, calibrateSamplerNoise } = await calibration();
+    const sampler = flags.sampler ?? 'poisson';
+    const build = (x: number) => trainingPlan(target.set(base, x), { delta });
+    const viaSamplers = parameter === 'sigma' && sampler !== 'poisson' && sampler !== 'balls-and-bins';
+    const report = viaSamplers
+      ? calibrateSamplerNoise({ build, target: { epsilon: flags.targetEpsilon!, delta } })
+      : calibratePlan({
       parameter,
-      build: (x) => trainingPlan(target.set(base, x), { delta }),
+      build,
       target: { epsilon: flags.targetEpsilon!, delta },
       min: target.min(base),
       max: target.max(base),

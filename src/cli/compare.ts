@@ -1,14 +1,87 @@
-/** `dpacct compare`: placeholder until accountants/samplers.ts lands (issue 4). */
+/** `dpacct compare`: every batch sampler at the same sigma, steps per epoch and epochs (ABLQ). */
 import type { Command } from 'commander';
-import { AccountingError } from '../errors.js';
+import { InputError, InputErrors } from '../errors.js';
+import { comparisonJson, stringify } from '../output/json.js';
+import { comparisonTable } from '../output/table.js';
+import type { ComparisonReport } from '../output/reports.js';
 import type { CommandContext } from './context.js';
+import { addOptions, readOptions } from './options.js';
 
-export function registerCompare(program: Command, _ctx: CommandContext): void {
-  program
+const KEYS = ['sigma', 'stepsPerEpoch', 'batchSize', 'datasetSize', 'epochs', 'delta', 'epsilon', 'discretization', 'json'] as const;
+
+export function registerCompare(program: Command, ctx: CommandContext): void {
+  const cmd = program
     .command('compare')
-    .summary('every batch sampler side by side (issue 4)')
-    .allowUnknownOption(false)
-    .action(() => {
-      throw new AccountingError('compare is not available in this build yet');
+    .summary('every batch sampler side by side: the cost of shuffling at a glance')
+    .description(
+      'Epsilon (at --delta) or delta (at --epsilon) of DP-SGD for each batch sampler at the same noise,\n' +
+        'T steps per epoch and E epochs, with its kind and the ratio to Poisson (q = 1/T, T*E steps).\n' +
+        'deterministic is exact; shuffle and persistent-shuffle are certified LOWER bounds (no tight upper\n' +
+        'bound is known); poisson is a certified upper bound.',
+    );
+  addOptions(cmd, KEYS, {
+    epochs: 'number of epochs E (a whole number)',
+    batchSize: 'batch size; T = ceil(dataset-size / batch-size)',
+    delta: 'compare epsilons at this delta',
+    epsilon: 'compare deltas at this epsilon',
+  }).addHelpText(
+    'after',
+    `
+Examples:
+  dpacct compare --sigma 1.1 --batch-size 256 --dataset-size 60000 --epochs 1 --delta 1e-5
+  dpacct compare --sigma 0.8 --steps-per-epoch 1000 --epochs 5 --epsilon 4 --json`,
+  );
+  cmd.action(async (raw: Record<string, unknown>) => {
+    const f = readOptions(raw, KEYS);
+    const problems: string[] = [];
+    if (f.sigma === undefined) problems.push('--sigma: missing, expected a number > 0 (the noise multiplier)');
+    if (f.stepsPerEpoch === undefined && f.batchSize === undefined)
+      problems.push('--steps-per-epoch: missing, give --steps-per-epoch, or --batch-size with --dataset-size');
+    if (f.stepsPerEpoch !== undefined && f.batchSize !== undefined) problems.push('give --steps-per-epoch or --batch-size with --dataset-size, not both');
+    if ((f.batchSize === undefined) !== (f.datasetSize === undefined))
+      problems.push(f.batchSize === undefined ? '--batch-size: missing, expected a positive integer (goes with --dataset-size)' : '--dataset-size: missing, expected a positive integer (goes with --batch-size)');
+    if (f.batchSize !== undefined && f.datasetSize !== undefined && f.batchSize > f.datasetSize)
+      problems.push(new InputError('--batch-size', `at most --dataset-size (${f.datasetSize})`, f.batchSize).message);
+    if (f.epochs === undefined) problems.push('--epochs: missing, expected a whole number > 0');
+    else if (!Number.isInteger(f.epochs)) problems.push(new InputError('--epochs', 'a whole number > 0', f.epochs).message);
+    if ((f.delta === undefined) === (f.epsilon === undefined)) problems.push('give --delta (to compare epsilons) or --epsilon (to compare deltas), one of the two');
+    if (problems.length) throw new InputErrors(problems);
+
+    const notes: string[] = [];
+    let stepsPerEpoch = f.stepsPerEpoch;
+    if (stepsPerEpoch === undefined) {
+      stepsPerEpoch = Math.ceil(f.datasetSize! / f.batchSize!);
+      if (f.datasetSize! % f.batchSize! !== 0)
+        notes.push(`${f.datasetSize} / ${f.batchSize} = ${f.datasetSize! / f.batchSize!} batches per epoch, counted as T = ${stepsPerEpoch} (the last batch is smaller)`);
+    }
+    const { compareSamplers } = await import('../../accountants/samplers.js');
+    const c = compareSamplers({
+      noiseMultiplier: f.sigma!,
+      stepsPerEpoch,
+      epochs: f.epochs!,
+      ...(f.delta !== undefined ? { delta: f.delta } : { epsilon: f.epsilon! }),
+      ...(f.discretization !== undefined ? { discretization: f.discretization } : {}),
     });
+    const report: ComparisonReport = {
+      quantity: c.quantity,
+      rows: c.rows.map((row) => ({
+        sampler: row.sampler,
+        value: row.figure.value,
+        kind: row.figure.kind,
+        ...(row.figure.lower !== undefined ? { lower: row.figure.lower } : {}),
+        ...(row.figure.upper !== undefined ? { upper: row.figure.upper } : {}),
+        ...(row.ratioToPoisson !== null ? { ratioToPoisson: row.ratioToPoisson } : {}),
+        notes: row.figure.notes,
+      })),
+      inputs: {
+        noiseMultiplier: f.sigma,
+        stepsPerEpoch,
+        epochs: f.epochs,
+        ...(f.delta !== undefined ? { delta: f.delta } : { epsilon: f.epsilon }),
+        discretization: f.discretization ?? 1e-4,
+      },
+      notes: [...notes, ...c.notes],
+    };
+    ctx.finish({ stdout: f.json ? stringify(comparisonJson(report)) : comparisonTable(report, ctx.style(false)), exitCode: 0 });
+  });
 }

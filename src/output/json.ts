@@ -55,6 +55,7 @@ export function budgetJson(report: BudgetReport): Record<string, unknown> {
   return {
     ...header('check'),
     withinBudget: report.withinBudget,
+    basis: report.basis,
     budget: report.budget,
     excess: finite(report.excess),
     ...(report.stageCosts

@@ -11,6 +11,8 @@ export interface StageCostView {
 
 export interface BudgetReport {
   readonly withinBudget: boolean;
+  /** `upper`: the certified upper bound was compared; `lower`: only a lower bound is known and it exceeds the budget */
+  readonly basis: 'upper' | 'lower';
   readonly budget: { readonly epsilon: number; readonly delta: number };
   readonly result: AccountingResult;
   readonly excess: number;

@@ -116,16 +116,18 @@ export function resultTable(r: AccountingResult, style: Style): string {
 
 export function budgetTable(report: BudgetReport, style: Style): string {
   const r = report.result;
-  const upper = r.upper ?? r.value;
-  const shown = upper === Infinity ? 'infinite' : formatFigure(upper, 'upper');
+  const compared = report.basis === 'lower' ? r.lower ?? r.value : r.upper ?? r.value;
+  const shown = compared === Infinity ? 'infinite' : formatFigure(compared, report.basis);
+  const relation = report.basis === 'lower' ? '>=' : '<=';
+  const what = report.basis === 'lower' ? 'certified lower bound; no upper bound is known for this sampler' : 'certified upper bound';
   const budget = `${formatInput(report.budget.epsilon)} at delta = ${formatInput(report.budget.delta)}`;
   const lines: string[] = [];
   if (report.withinBudget) {
-    lines.push(style.chalk.green.bold('within budget') + `: epsilon <= ${shown} (certified upper bound), budget ${budget}`);
+    lines.push(style.chalk.green.bold('within budget') + `: epsilon ${relation} ${shown} (${what}), budget ${budget}`);
     lines.push(`headroom ${formatFigure(-report.excess, 'lower')}`);
   } else {
     const by = report.excess === Infinity ? 'an infinite amount' : `${formatFigure(report.excess, 'lower')} (${formatFigure((100 * report.excess) / report.budget.epsilon, 'lower', 3)}%)`;
-    lines.push(style.chalk.red.bold('over budget') + `: epsilon <= ${shown} (certified upper bound) exceeds the budget ${budget} by ${by}`);
+    lines.push(style.chalk.red.bold('over budget') + `: epsilon ${relation} ${shown} (${what}) exceeds the budget ${budget} by ${by}`);
     const costs = report.stageCosts ?? [];
     if (costs.length > 1) {
       const worst = costs.reduce((a, b) => (b.epsilon > a.epsilon ? b : a));

@@ -10,6 +10,7 @@ import { AccountingError } from '../errors.js';
 import type { AccountingResult } from '../result.js';
 import { calibrateDecreasing, calibrateIncreasing } from '../calibrate.js';
 import type { CalibrationParameter, CalibrationReport } from '../output/reports.js';
+import { samplerCalibrateNoise } from '../../accountants/samplers.js';
 import { accountPlan } from './evaluate.js';
 import type { AccountingPlan } from './plan.js';
 
@@ -74,4 +75,41 @@ export function calibratePlan(p: CalibrationProblem): CalibrationReport {
   if (!(certifiedEpsilon(result) <= target))
     throw new AccountingError(`calibration ended at ${p.parameter} = ${value} whose epsilon ${certifiedEpsilon(result)} exceeds the target ${target}`);
   return { parameter: p.parameter, value, guarantee: 'sufficient', target: p.target, result, evaluations, notes };
+}
+
+/**
+ * Noise for a single stage with a fixed-batch sampler (deterministic, shuffle, persistent-shuffle) through
+ * accountants/samplers.ts: exact (deterministic: sufficient) or from a certified lower bound (shuffling:
+ * necessary, the sufficient sigma may be larger).
+ */
+export function calibrateSamplerNoise(o: {
+  readonly build: (sigma: number) => AccountingPlan;
+  readonly target: { readonly epsilon: number; readonly delta: number };
+}): CalibrationReport {
+  const probe = o.build(1);
+  const stage = probe.stages[0];
+  if (probe.stages.length !== 1 || !['deterministic', 'shuffle', 'persistent-shuffle'].includes(stage.sampler))
+    throw new AccountingError('calibrateSamplerNoise: one stage with a deterministic or shuffling sampler expected');
+  const found = samplerCalibrateNoise({
+    sampler: stage.sampler as 'deterministic' | 'shuffle' | 'persistent-shuffle',
+    stepsPerEpoch: stage.stepsPerEpoch!,
+    epochs: stage.epochs!,
+    epsilon: o.target.epsilon,
+    delta: o.target.delta,
+    discretization: probe.accountant.discretization,
+  });
+  const bracket = found.details.bracket as readonly number[] | undefined;
+  // a sufficient sigma is taken at the safe (upper) end of the sampler's final bracket
+  let value = found.statement === 'sufficient' && bracket ? Math.max(found.value, bracket[1]) : found.value;
+  let result = accountPlan(o.build(value), { quantity: 'epsilon', delta: o.target.delta });
+  let evaluations = typeof found.details.evaluations === 'number' ? found.details.evaluations : 0;
+  // one-sided: a sufficient sigma must meet the target by the figure reported beside it; the samplers'
+  // own figure and the engine's may differ by float rounding, so step up by a few ulps if needed
+  for (let i = 0; found.statement === 'sufficient' && certifiedEpsilon(result) > o.target.epsilon; i++) {
+    if (i >= 30) throw new AccountingError(`calibrated sigma ${value} does not meet epsilon <= ${o.target.epsilon}`);
+    value *= 1 + Number.EPSILON * 2 ** i;
+    result = accountPlan(o.build(value), { quantity: 'epsilon', delta: o.target.delta });
+    evaluations++;
+  }
+  return { parameter: 'sigma', value, guarantee: found.statement, target: o.target, result, evaluations, notes: found.notes };
 }

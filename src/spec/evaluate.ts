@@ -7,11 +7,12 @@
  * Stages with a shuffle or balls-and-bins sampler have no certified upper bound to compose; they go to
  * the sampler accountants (accountants/samplers.ts) and only as a single stage.
  */
-import { AccountingError } from '../errors.js';
+import { AccountingError, InputErrors } from '../errors.js';
 import type { Stage } from '../mechanism.js';
 import type { AccountingResult, BoundKind } from '../result.js';
 import { pldEpsilon, pldDelta, type PldFigure } from '../../accountants/pld.js';
 import { rdpEpsilon, rdpDelta } from '../../accountants/rdp.js';
+import { samplerDelta, samplerEpsilon, type SamplerFigure } from '../../accountants/samplers.js';
 import { engineStage, type AccountingPlan, type PlanStage, type Query } from './plan.js';
 
 /** The stages an upper-bound accountant can compose, or an AccountingError naming the first that it cannot. */
@@ -61,8 +62,42 @@ function fromPld(figure: PldFigure): { value: number; kind: BoundKind; lower?: n
   };
 }
 
+/** Samplers whose figures come from accountants/samplers.ts rather than a composable PLD. */
+const LOWER_BOUND_SAMPLERS = new Set(['shuffle', 'persistent-shuffle']);
+
+/**
+ * A single stage with a shuffling sampler: the certified lower bound of accountants/samplers.ts
+ * (ABLQ max-statistic construction). The Gaussian's sensitivity cancels (noise is sigma times it).
+ */
+function accountShuffleStage(plan: AccountingPlan, stage: PlanStage, query: Query): AccountingResult {
+  if (plan.accountant.name !== 'pld')
+    throw new InputErrors([`accountant: ${plan.accountant.name} has no analysis of the ${stage.sampler} sampler; use pld (the default)`]);
+  if (stage.mechanism.kind !== 'gaussian') throw new InputErrors([`${stage.label}: the ${stage.sampler} sampler is accounted for gaussian mechanisms only`]);
+  const setting = {
+    sampler: stage.sampler as 'shuffle' | 'persistent-shuffle',
+    noiseMultiplier: stage.mechanism.noiseMultiplier,
+    stepsPerEpoch: stage.stepsPerEpoch!,
+    epochs: stage.epochs!,
+    discretization: plan.accountant.discretization,
+  };
+  const f: SamplerFigure =
+    query.quantity === 'epsilon' ? samplerEpsilon({ ...setting, delta: query.delta }) : samplerDelta({ ...setting, epsilon: query.epsilon });
+  return {
+    quantity: query.quantity,
+    value: f.value,
+    kind: f.kind,
+    ...(f.lower !== undefined ? { lower: f.lower } : {}),
+    ...(f.upper !== undefined ? { upper: f.upper } : {}),
+    inputs: describeInputs(plan, query),
+    accountant: { name: `${stage.sampler} lower bound`, settings: { discretization: plan.accountant.discretization, adjacency: plan.adjacency } },
+    details: f.details,
+    notes: [...plan.notes, ...f.notes],
+  };
+}
+
 /** The headline figure of `plan` for `query` (default: the plan's own query). */
 export function accountPlan(plan: AccountingPlan, query: Query = plan.query): AccountingResult {
+  if (plan.stages.length === 1 && LOWER_BOUND_SAMPLERS.has(plan.stages[0].sampler)) return accountShuffleStage(plan, plan.stages[0], query);
   const stages = engineStages(plan);
   const notes = [...plan.notes];
   let figure: { value: number; kind: BoundKind; lower?: number; upper?: number; details: Record<string, unknown> };
@@ -114,6 +149,8 @@ export function stageCosts(plan: AccountingPlan, delta: number): StageCost[] {
 
 export interface BudgetCheck {
   readonly withinBudget: boolean;
+  /** what was compared: the certified upper bound, or (when only that is known) a lower bound above the budget */
+  readonly basis: 'upper' | 'lower';
   readonly budget: { readonly epsilon: number; readonly delta: number };
   /** the composed epsilon at the budget's delta; its upper bound is what is compared */
   readonly result: AccountingResult;
@@ -127,11 +164,19 @@ export interface BudgetCheck {
 export function checkBudget(plan: AccountingPlan, budget: { epsilon: number; delta: number }): BudgetCheck {
   const result = accountPlan(plan, { quantity: 'epsilon', delta: budget.delta });
   const upper = result.upper ?? (result.kind === 'upper' || result.kind === 'exact' ? result.value : undefined);
-  if (upper === undefined)
-    throw new AccountingError(`no certified upper bound on epsilon for this spec (${result.kind} only); cannot check a budget`);
+  if (upper === undefined) {
+    // only a lower bound: it can prove the budget is exceeded, never that it is met
+    if (result.lower !== undefined && result.lower > budget.epsilon)
+      return { withinBudget: false, basis: 'lower', budget, result, excess: result.lower - budget.epsilon };
+    throw new AccountingError(
+      `no certified upper bound on epsilon for this spec (only a ${result.kind} bound, ${result.value} at delta = ${budget.delta}, which is within the budget); ` +
+        'cannot certify the budget: use a sampler with an upper bound (poisson, deterministic)',
+    );
+  }
   const withinBudget = upper <= budget.epsilon;
   return {
     withinBudget,
+    basis: 'upper',
     budget,
     result,
     excess: upper - budget.epsilon,

@@ -1,0 +1,74 @@
+/**
+ * Batch samplers from the command line (issue 4): every figure keeps its kind, shuffling is said to be a
+ * lower bound, calibration says sufficient or necessary, and `check` handles lower-bound-only figures.
+ */
+import { cli } from './cliHelpers.js';
+
+const setting = ['--sigma', '1', '--steps-per-epoch', '10', '--epochs', '1'];
+
+test('compare: every sampler with its kind and the ratio to Poisson', async () => {
+  const r = await cli(['compare', ...setting, '--delta', '1e-5', '--json', '--discretization', '1e-3']);
+  expect(r.stderr).toBe('');
+  const j = JSON.parse(r.stdout);
+  expect(j).toMatchObject({ command: 'compare', quantity: 'epsilon', schemaVersion: 1 });
+  const kinds = Object.fromEntries(j.samplers.map((s: { sampler: string; kind: string }) => [s.sampler, s.kind]));
+  expect(kinds).toEqual({ deterministic: 'exact', shuffle: 'lower', 'persistent-shuffle': 'lower', poisson: 'upper' });
+  const poisson = j.samplers.find((s: { sampler: string }) => s.sampler === 'poisson');
+  expect(poisson.ratioToPoisson).toBe(1);
+  for (const s of j.samplers) expect(s.ratioToPoisson).toBeCloseTo(s.epsilon / poisson.epsilon, 12);
+  // ABLQ property: the shuffle lower bound never exceeds the deterministic (exact) figure
+  const by = (name: string) => j.samplers.find((s: { sampler: string }) => s.sampler === name).epsilon;
+  expect(by('shuffle')).toBeLessThanOrEqual(by('deterministic'));
+  const table = await cli(['compare', ...setting, '--delta', '1e-5', '--discretization', '1e-3']);
+  expect(table.stdout).toMatch(/shuffle +>= [\d.]+ +lower/);
+  expect(table.stdout).toMatch(/lower bounds/);
+});
+
+test('compare: bad input names the flag', async () => {
+  expect((await cli(['compare', ...setting])).stderr).toBe('error: give --delta (to compare epsilons) or --epsilon (to compare deltas), one of the two\n');
+  expect((await cli(['compare', '--sigma', '1', '--steps-per-epoch', '10', '--epochs', '1.5', '--delta', '1e-5'])).stderr).toBe(
+    'error: --epochs: expected a whole number > 0, got 1.5\n',
+  );
+});
+
+test('epsilon --sampler shuffle is a labelled lower bound', async () => {
+  const r = await cli(['epsilon', ...setting, '--sampler', 'shuffle', '--delta', '1e-5', '--json']);
+  const j = JSON.parse(r.stdout);
+  expect(j.kind).toBe('lower');
+  expect(j.lower).toBe(j.epsilon);
+  expect(j.upper).toBeUndefined();
+  expect(j.notes.join(' ')).toMatch(/lower bound/);
+  const table = await cli(['epsilon', ...setting, '--sampler', 'shuffle', '--delta', '1e-5']);
+  expect(table.stdout).toMatch(/^epsilon >= [\d.]+ lower bound/);
+});
+
+test('epsilon --sampler deterministic is exact (a Gaussian at sigma/sqrt(E))', async () => {
+  const det = JSON.parse((await cli(['epsilon', '--sigma', '2', '--sampler', 'deterministic', '--steps-per-epoch', '10', '--epochs', '4', '--delta', '1e-5', '--json'])).stdout);
+  const gauss = JSON.parse((await cli(['epsilon', '--sigma', '1', '--sampling-rate', '1', '--steps', '1', '--delta', '1e-5', '--json'])).stdout);
+  expect(det.kind).toBe('exact');
+  expect(det.epsilon).toBeCloseTo(gauss.epsilon, 9);
+});
+
+test('calibrate: shuffle gives a necessary sigma, deterministic a sufficient one', async () => {
+  const args = ['calibrate', '--epsilon', '2', '--delta', '1e-5', '--steps-per-epoch', '10', '--epochs', '1', '--json'];
+  const shuffle = JSON.parse((await cli([...args, '--sampler', 'shuffle'])).stdout);
+  expect(shuffle).toMatchObject({ parameter: 'sigma', guarantee: 'necessary', kind: 'lower' });
+  const det = JSON.parse((await cli([...args, '--sampler', 'deterministic'])).stdout);
+  expect(det).toMatchObject({ parameter: 'sigma', guarantee: 'sufficient', kind: 'exact' });
+  expect(det.epsilon).toBeLessThanOrEqual(2);
+  expect(shuffle.value).toBeLessThanOrEqual(det.value);
+  const table = await cli([...args.filter((a) => a !== '--json'), '--sampler', 'shuffle']);
+  expect(table.stdout).toMatch(/necessary: a certified lower bound/);
+  expect((await cli([...args, '--sampler', 'shuffle', '--target', 'epochs'])).stderr).toMatch(/--target epochs: with --sampler shuffle only --target sigma is supported/);
+});
+
+test('check with a shuffling sampler: exit 1 when the lower bound already exceeds the budget, else exit 3', async () => {
+  const spec = (epsilon: number) =>
+    JSON.stringify({ budget: { epsilon, delta: 1e-5 }, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'shuffle', stepsPerEpoch: 10 }, epochs: 1 }] });
+  const over = await cli(['check', '-'], { stdin: spec(0.1) });
+  expect(over.exitCode).toBe(1);
+  expect(over.stdout).toMatch(/^over budget: epsilon >= [\d.]+ \(certified lower bound; no upper bound is known for this sampler\)/);
+  const unknown = await cli(['check', '-'], { stdin: spec(100) });
+  expect(unknown.exitCode).toBe(3);
+  expect(unknown.stderr).toMatch(/^error: cannot certify: no certified upper bound on epsilon/);
+});
