@@ -1,0 +1,165 @@
+/**
+ * Runs Monte Carlo jobs batch by batch, in-process or on worker threads, and combines each job's batches in batch
+ * order, so the totals are bit-identical whatever the number of workers (each batch's numbers depend only on the
+ * job and the batch index; see rng.ts). Memory stays bounded: a batch's totals are a few numbers per eps, and at
+ * most a small window of finished batches waits for an earlier one.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { BatchTotals } from './accumulator.js';
+import { batchCount, jobCost, jobRunner, type JobSpec } from './jobs.js';
+import type { TaskMessage, WorkerReply } from './worker.js';
+
+export interface RunOptions {
+  /**
+   * Worker threads. 0 = run in this thread (what tests under ts-jest use; the numbers are the same). Default:
+   * os.availableParallelism(), except that small runs (under about a second of work) stay in this thread.
+   * Workers need the compiled build (worker.js next to this file); from TypeScript sources the run stays in-process.
+   */
+  readonly workers?: number;
+  /** called after each merged batch with samples done and samples in total (over all jobs) */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** How the run was executed (for reports). */
+export interface RunInfo {
+  readonly workers: number;
+  readonly batches: number;
+}
+
+/** Below this many coordinate draws in total a run stays in-process by default (thread start-up would dominate). */
+const SMALL_RUN_DRAWS = 5e6;
+
+interface Task {
+  readonly job: number;
+  readonly batch: number;
+}
+
+/** Runs every batch of every job; returns per-job totals (summed in batch order). */
+export async function runJobs(
+  jobs: readonly JobSpec[],
+  options: RunOptions = {},
+): Promise<{ readonly totals: readonly BatchTotals[]; readonly info: RunInfo }> {
+  const tasks: Task[] = [];
+  jobs.forEach((job, index) => {
+    for (let b = 0; b < batchCount(job); b++) tasks.push({ job: index, batch: b });
+  });
+  const totals = jobs.map((job) => mutableTotals(job.epsilons.length));
+  const totalSamples = jobs.reduce((s, job) => s + job.samples, 0);
+  const draws = jobs.reduce((s, job) => s + job.samples * jobCost(job), 0);
+  const workerFile = new URL('./worker.js', import.meta.url);
+  const requested = options.workers ?? (draws < SMALL_RUN_DRAWS ? 0 : availableParallelism());
+  const workers = Math.min(requested, tasks.length);
+  const useWorkers = workers > 0 && workerFile.protocol === 'file:' && existsSync(fileURLToPath(workerFile));
+
+  let done = 0;
+  const merge = (task: Task, batch: BatchTotals) => {
+    addInto(totals[task.job], batch);
+    done += batch.samples;
+    options.onProgress?.(done, totalSamples);
+  };
+
+  if (!useWorkers) {
+    const runners = jobs.map((job) => jobRunner(job));
+    for (const task of tasks) {
+      merge(task, runners[task.job](task.batch));
+      await new Promise<void>((resolve) => setImmediate(resolve)); // let the caller's timers (progress) run
+    }
+    return { totals: totals.map(freeze), info: { workers: 0, batches: tasks.length } };
+  }
+
+  await runOnWorkers(jobs, tasks, workers, workerFile, merge);
+  return { totals: totals.map(freeze), info: { workers, batches: tasks.length } };
+}
+
+function runOnWorkers(
+  jobs: readonly JobSpec[],
+  tasks: readonly Task[],
+  count: number,
+  workerFile: URL,
+  merge: (task: Task, batch: BatchTotals) => void,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const window = 4 * count; // dispatched but not yet merged, at most
+    const inFlightPerWorker = 2;
+    const pending = new Map<number, BatchTotals>();
+    let nextTask = 0;
+    let nextMerge = 0;
+    let settled = false;
+    const pool = Array.from({ length: count }, () => ({ worker: new Worker(workerFile, { workerData: { jobs } }), inFlight: 0 }));
+
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      for (const p of pool) void p.worker.terminate();
+      if (error) reject(error);
+      else resolve();
+    };
+    const dispatch = () => {
+      for (const p of pool) {
+        while (p.inFlight < inFlightPerWorker && nextTask < tasks.length && nextTask < nextMerge + window) {
+          const task = tasks[nextTask];
+          const message: TaskMessage = { type: 'task', id: nextTask, job: task.job, batch: task.batch };
+          p.worker.postMessage(message);
+          p.inFlight++;
+          nextTask++;
+        }
+      }
+    };
+    for (const p of pool) {
+      p.worker.on('message', (reply: WorkerReply) => {
+        if (settled) return;
+        p.inFlight--;
+        if (reply.type === 'error') {
+          finish(new Error(`balls-and-bins worker failed on batch ${tasks[reply.id].batch}: ${reply.message}`));
+          return;
+        }
+        pending.set(reply.id, reply.totals);
+        while (pending.has(nextMerge)) {
+          const batch = pending.get(nextMerge) as BatchTotals;
+          pending.delete(nextMerge);
+          try {
+            merge(tasks[nextMerge], batch);
+          } catch (error) {
+            finish(error instanceof Error ? error : new Error(String(error)));
+            return;
+          }
+          nextMerge++;
+        }
+        if (nextMerge === tasks.length) finish();
+        else dispatch();
+      });
+      p.worker.on('error', (error) => finish(error));
+      p.worker.on('exit', (code) => {
+        if (!settled && code !== 0) finish(new Error(`balls-and-bins worker exited with code ${code}`));
+      });
+    }
+    dispatch();
+  });
+}
+
+interface MutableTotals {
+  samples: number;
+  readonly sums: Float64Array;
+  readonly sumSquares: Float64Array;
+  readonly hits: Float64Array;
+}
+
+function mutableTotals(size: number): MutableTotals {
+  return { samples: 0, sums: new Float64Array(size), sumSquares: new Float64Array(size), hits: new Float64Array(size) };
+}
+
+function addInto(target: MutableTotals, batch: BatchTotals): void {
+  target.samples += batch.samples;
+  for (let k = 0; k < target.sums.length; k++) {
+    target.sums[k] += batch.sums[k];
+    target.sumSquares[k] += batch.sumSquares[k];
+    target.hits[k] += batch.hits[k];
+  }
+}
+
+function freeze(t: MutableTotals): BatchTotals {
+  return { samples: t.samples, sums: t.sums, sumSquares: t.sumSquares, hits: t.hits };
+}
