@@ -10,7 +10,7 @@
 import { AccountingError, InputErrors } from '../errors.js';
 import type { Stage } from '../mechanism.js';
 import type { AccountingResult, BoundKind } from '../result.js';
-import { pldEpsilon, pldDelta, type PldFigure } from '../../accountants/pld.js';
+import { pldAccountant, type PldFigure } from '../../accountants/pld.js';
 import { rdpEpsilon, rdpDelta } from '../../accountants/rdp.js';
 import { samplerDelta, samplerEpsilon, type SamplerFigure } from '../../accountants/samplers.js';
 import { engineStage, type AccountingPlan, type PlanStage, type Query } from './plan.js';
@@ -95,41 +95,56 @@ function accountShuffleStage(plan: AccountingPlan, stage: PlanStage, query: Quer
   };
 }
 
-/** The headline figure of `plan` for `query` (default: the plan's own query). */
-export function accountPlan(plan: AccountingPlan, query: Query = plan.query): AccountingResult {
-  if (plan.stages.length === 1 && LOWER_BOUND_SAMPLERS.has(plan.stages[0].sampler)) return accountShuffleStage(plan, plan.stages[0], query);
+/** Answers many queries on one plan, composing its stages once (PLD) instead of once per query. */
+export interface PlanAccountant {
+  account(query: Query): AccountingResult;
+}
+
+export function planAccountant(plan: AccountingPlan): PlanAccountant {
+  if (plan.stages.length === 1 && LOWER_BOUND_SAMPLERS.has(plan.stages[0].sampler))
+    return { account: (query) => accountShuffleStage(plan, plan.stages[0], query) };
   const stages = engineStages(plan);
-  const notes = [...plan.notes];
-  let figure: { value: number; kind: BoundKind; lower?: number; upper?: number; details: Record<string, unknown> };
+  type Raw = { value: number; kind: BoundKind; lower?: number; upper?: number; details: Record<string, unknown> };
+  let answer: (query: Query) => Raw;
   if (plan.accountant.name === 'pld') {
-    const options = { discretization: plan.accountant.discretization, adjacency: plan.adjacency };
-    figure = fromPld(
-      query.quantity === 'epsilon' ? pldEpsilon(stages, query.delta, options) : pldDelta(stages, query.epsilon, options),
-    );
+    const pld = pldAccountant(stages, { discretization: plan.accountant.discretization, adjacency: plan.adjacency });
+    answer = (query) => fromPld(query.quantity === 'epsilon' ? pld.epsilon(query.delta) : pld.delta(query.epsilon));
   } else {
     const options = { adjacency: plan.adjacency };
-    if (query.quantity === 'epsilon') {
-      const r = rdpEpsilon(stages, query.delta, options);
-      figure = { value: r.epsilon, kind: 'upper', upper: r.epsilon, details: { order: r.order } };
-    } else {
+    answer = (query) => {
+      if (query.quantity === 'epsilon') {
+        const r = rdpEpsilon(stages, query.delta, options);
+        return { value: r.epsilon, kind: 'upper', upper: r.epsilon, details: { order: r.order } };
+      }
       const r = rdpDelta(stages, query.epsilon, options);
-      figure = { value: r.delta, kind: 'upper', upper: r.delta, details: { order: r.order } };
-    }
+      return { value: r.delta, kind: 'upper', upper: r.delta, details: { order: r.order } };
+    };
   }
-  if (!(figure.value >= 0)) throw new AccountingError(`the ${plan.accountant.name} accountant returned ${figure.value}`);
-  if (query.quantity === 'epsilon' && figure.value === Infinity)
-    notes.push(`no finite epsilon at delta = ${query.delta}: some step's own delta or tail mass exceeds it`);
   return {
-    quantity: query.quantity,
-    value: figure.value,
-    kind: figure.kind,
-    ...(figure.lower !== undefined ? { lower: figure.lower } : {}),
-    ...(figure.upper !== undefined ? { upper: figure.upper } : {}),
-    inputs: describeInputs(plan, query),
-    accountant: { name: plan.accountant.name, settings: accountantSettings(plan) },
-    details: figure.details,
-    notes,
+    account(query) {
+      const figure = answer(query);
+      const notes = [...plan.notes];
+      if (!(figure.value >= 0)) throw new AccountingError(`the ${plan.accountant.name} accountant returned ${figure.value}`);
+      if (query.quantity === 'epsilon' && figure.value === Infinity)
+        notes.push(`no finite epsilon at delta = ${query.delta}: some step's own delta or tail mass exceeds it`);
+      return {
+        quantity: query.quantity,
+        value: figure.value,
+        kind: figure.kind,
+        ...(figure.lower !== undefined ? { lower: figure.lower } : {}),
+        ...(figure.upper !== undefined ? { upper: figure.upper } : {}),
+        inputs: describeInputs(plan, query),
+        accountant: { name: plan.accountant.name, settings: accountantSettings(plan) },
+        details: figure.details,
+        notes,
+      };
+    },
   };
+}
+
+/** The headline figure of `plan` for `query` (default: the plan's own query). */
+export function accountPlan(plan: AccountingPlan, query: Query = plan.query): AccountingResult {
+  return planAccountant(plan).account(query);
 }
 
 export interface StageCost {

@@ -1,0 +1,56 @@
+/**
+ * dpacct as a library: every part of the command line is a typed function here.
+ *
+ *   import { pldEpsilon, parseSpec, planFromSpec, accountPlan } from 'dpacct';
+ *   const f = pldEpsilon([{ mechanism: { kind: 'gaussian', noiseMultiplier: 1.1 }, poissonRate: 256 / 60000, steps: 14063 }], 1e-5);
+ *   // f.upper: certified upper bound on epsilon; f.lower: certified lower bound; f.kind: 'upper' | 'exact'
+ *
+ * Library functions never print, never exit and never read argv; bad input throws InputError (or
+ * InputErrors), figures that cannot be certified throw AccountingError.
+ */
+
+// vocabulary and errors
+export type { Mechanism, Stage, Adjacency } from './mechanism.js';
+export type { BoundKind, Figure, AccountingResult } from './result.js';
+export { InputError, InputErrors, AccountingError } from './errors.js';
+export { VERSION, OUTPUT_SCHEMA_VERSION, SPEC_SCHEMA_VERSION } from './version.js';
+
+// accountants
+export { pldEpsilon, pldDelta, pldAccountant, DEFAULT_DISCRETIZATION } from '../accountants/pld.js';
+export type { PldOptions, PldFigure, DirectionFigure, PldAccountant } from '../accountants/pld.js';
+export { rdpEpsilon, rdpDelta, rdpOfStages, DEFAULT_RDP_ORDERS, epsilonFromRdp, deltaFromRdp } from '../accountants/rdp.js';
+export type { RdpOptions, RdpEpsilon, RdpDelta, RdpCurve } from '../accountants/rdp.js';
+export { samplerEpsilon, samplerDelta, compareSamplers, samplerCalibrateNoise, SAMPLERS } from '../accountants/samplers.js';
+export type { SamplerName, SamplerSetting, SamplerFigure, SamplerComparison, SamplerComparisonRow, NoiseCalibration } from '../accountants/samplers.js';
+export {
+  deterministicEpsilon,
+  deterministicDelta,
+  deterministicNoiseMultiplier,
+  analyticGaussianEpsilon,
+  analyticGaussianDelta,
+} from '../accountants/deterministic.js';
+export { shuffleEpsilonLowerBound, shuffleDeltaLowerBound } from '../accountants/shuffle.js';
+export type { ShuffleMode, ShuffleOptions, ShuffleLowerFigure } from '../accountants/shuffle.js';
+export { calibrateDecreasing, calibrateIncreasing } from './calibrate.js';
+export type { CalibrationOptions, Calibration } from './calibrate.js';
+
+// specs: schema, validation, plans, accounting of a plan, budget checks, calibration
+export { specSchema, specJsonSchema, SAMPLER_KINDS, ADJACENCIES, PRIVACY_UNITS, ACCOUNTANTS } from './spec/schema.js';
+export type { Spec, SpecStage, SpecSampler, SpecMechanism, SamplerKind } from './spec/schema.js';
+export { parseSpec, validateSpec } from './spec/validate.js';
+export { planFromSpec, engineStage } from './spec/plan.js';
+export type { AccountingPlan, PlanStage, Query, AccountantName, PrivacyUnit } from './spec/plan.js';
+export { accountPlan, planAccountant, checkBudget, stageCosts, describeInputs } from './spec/evaluate.js';
+export type { BudgetCheck, StageCost, PlanAccountant } from './spec/evaluate.js';
+export { calibratePlan, calibrateSamplerNoise, certifiedEpsilon } from './spec/calibration.js';
+export type { CalibrationProblem } from './spec/calibration.js';
+export { domains, parseNumberText } from './spec/numbers.js';
+
+// output and the command line
+export { resultJson, budgetJson, calibrationJson, comparisonJson, stringify } from './output/json.js';
+export { resultTable, budgetTable, calibrationTable, comparisonTable } from './output/table.js';
+export { formatFigure, formatNumber } from './output/numbers.js';
+export { makeStyle, colourWanted } from './output/style.js';
+export type { BudgetReport, CalibrationReport, ComparisonReport, ComparisonRow, CalibrationParameter } from './output/reports.js';
+export { runCli } from './cli/program.js';
+export type { CliIo, CliResult } from './cli/io.js';
