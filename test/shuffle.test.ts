@@ -95,6 +95,16 @@ describe('dynamic shuffling over epochs (ablq.json shuffle_lower_dynamic)', () =
     expect(r.value).toBeLessThanOrEqual(row.deterministic);
   });
 
+  test('large sigma: the grid follows the tiny per-epoch loss, so a coarse --discretization does not collapse the bound', () => {
+    // per-epoch loss sd ~ 0.01 here; a fixed 1e-3 grid rounded down over 20 epochs would lose up to 0.02 of 0.18
+    const o = { noiseMultiplier: 5, stepsPerEpoch: 100, epochs: 20, delta: 1e-6 };
+    const coarse = shuffleEpsilonLowerBound({ ...o, discretization: 1e-2 });
+    const fine = shuffleEpsilonLowerBound({ ...o, discretization: 1e-4 });
+    expect(Math.abs(coarse.value - fine.value)).toBeLessThan(1e-3 * fine.value);
+    const composition = coarse.details.composition as Record<string, number>;
+    expect(composition.maxRoundingShift).toBeLessThanOrEqual(0.01 * Math.sqrt(20) * composition.lossSpreadPerEpoch * 1.0001);
+  });
+
   test('delta and eps lower bounds of the composition are consistent', () => {
     const o = { noiseMultiplier: 1, stepsPerEpoch: 100, epochs: 3, discretization: 1e-3 };
     const eps = shuffleEpsilonLowerBound({ ...o, delta: 1e-5 }).value;
