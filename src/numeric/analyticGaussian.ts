@@ -5,6 +5,9 @@
  */
 import { normalLogCdf } from './normal.js';
 
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { exp, expm1 } = Math;
+
 /** delta(eps) of the Gaussian mechanism with noise sigma (sensitivity 1), accurate to ~1e-13 relative. */
 export function gaussianDelta(sigma: number, epsilon: number): number {
   const a = 1 / (2 * sigma);
@@ -13,7 +16,7 @@ export function gaussianDelta(sigma: number, epsilon: number): number {
   const logSecond = epsilon + normalLogCdf(-a - b);
   // delta = first * (1 - second/first); both logs are accurate, so the ratio is too
   if (logSecond >= logFirst) return 0;
-  return Math.exp(logFirst) * -Math.expm1(logSecond - logFirst);
+  return exp(logFirst) * -expm1(logSecond - logFirst);
 }
 
 /**

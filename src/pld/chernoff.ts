@@ -8,6 +8,9 @@
  */
 import type { GridPmf } from './grid.js';
 
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { abs, ceil, exp, floor, log, max, min, sqrt } = Math;
+
 export interface Part {
   readonly pmf: GridPmf;
   readonly count: number;
@@ -21,17 +24,17 @@ const CHUNK = 256;
  */
 export function logMgf(pmf: GridPmf, lambda: number): number {
   const { masses, offset, interval: h } = pmf;
-  const ratio = Math.exp(lambda * h);
+  const ratio = exp(lambda * h);
   const chunkLogs: number[] = [];
-  let max = -Infinity;
-  const direct = Math.abs(lambda * h * CHUNK) > 600;
+  let top = -Infinity;
+  const direct = abs(lambda * h * CHUNK) > 600;
   for (let start = 0; start < masses.length; start += CHUNK) {
-    const end = Math.min(masses.length, start + CHUNK);
+    const end = min(masses.length, start + CHUNK);
     const base = lambda * (offset + start) * h;
     let sum = 0;
     if (direct) {
       // steep exponentials: normalise each term by the chunk's first point
-      for (let i = start; i < end; i++) if (masses[i] > 0) sum += masses[i] * Math.exp(lambda * (i - start) * h);
+      for (let i = start; i < end; i++) if (masses[i] > 0) sum += masses[i] * exp(lambda * (i - start) * h);
     } else {
       let factor = 1;
       for (let i = start; i < end; i++) {
@@ -40,61 +43,15 @@ export function logMgf(pmf: GridPmf, lambda: number): number {
       }
     }
     if (sum > 0) {
-      const v = base + Math.log(sum);
+      const v = base + log(sum);
       chunkLogs.push(v);
-      if (v > max) max = v;
+      if (v > top) top = v;
     }
   }
-  if (max === -Infinity) return -Infinity;
+  if (top === -Infinity) return -Infinity;
   let total = 0;
-  for (const v of chunkLogs) total += Math.exp(v - max);
-  return max + Math.log(total);
-}
-
-/** Block summary of a PMF: block masses with the block's lowest and highest loss with mass. */
-interface Blocks {
-  readonly mass: Float64Array;
-  readonly minLoss: Float64Array;
-  readonly maxLoss: Float64Array;
-}
-
-function blocks(pmf: GridPmf, size: number): Blocks {
-  const n = Math.ceil(pmf.masses.length / size);
-  const mass = new Float64Array(n);
-  const minLoss = new Float64Array(n);
-  const maxLoss = new Float64Array(n);
-  let used = 0;
-  for (let b = 0; b < n; b++) {
-    let sum = 0;
-    let first = -1;
-    let last = -1;
-    const end = Math.min(pmf.masses.length, (b + 1) * size);
-    for (let i = b * size; i < end; i++) {
-      const m = pmf.masses[i];
-      if (m > 0) {
-        sum += m;
-        if (first < 0) first = i;
-        last = i;
-      }
-    }
-    if (sum === 0) continue;
-    mass[used] = sum;
-    minLoss[used] = (pmf.offset + first) * pmf.interval;
-    maxLoss[used] = (pmf.offset + last) * pmf.interval;
-    used++;
-  }
-  return { mass: mass.subarray(0, used), minLoss: minLoss.subarray(0, used), maxLoss: maxLoss.subarray(0, used) };
-}
-
-/** Upper bound on ln sum m e^(lambda l): each block's mass at its highest (lambda > 0) or lowest loss. */
-function logMgfBlocks(b: Blocks, lambda: number): number {
-  const loss = lambda >= 0 ? b.maxLoss : b.minLoss;
-  let max = -Infinity;
-  for (let i = 0; i < loss.length; i++) max = Math.max(max, Math.log(b.mass[i]) + lambda * loss[i]);
-  if (max === -Infinity) return -Infinity;
-  let total = 0;
-  for (let i = 0; i < loss.length; i++) total += b.mass[i] * Math.exp(lambda * loss[i] - max);
-  return max + Math.log(total);
+  for (const v of chunkLogs) total += exp(v - top);
+  return top + log(total);
 }
 
 export interface TailWindow {
@@ -123,9 +80,9 @@ function spread(parts: readonly Part[]): number {
     }
     if (m0 === 0) continue;
     const mu = m1 / m0;
-    variance += count * Math.max(0, m2 / m0 - mu * mu);
+    variance += count * max(0, m2 / m0 - mu * mu);
   }
-  return Math.sqrt(variance);
+  return sqrt(variance);
 }
 
 /**
@@ -133,14 +90,14 @@ function spread(parts: readonly Part[]): number {
  * best value seen and its lambda.
  */
 function minimiseOverLambda(f: (lambda: number) => number, lo: number, hi: number): { value: number; lambda: number } {
-  const g = (Math.sqrt(5) - 1) / 2;
-  let a = Math.log(lo);
-  let b = Math.log(hi);
+  const g = (sqrt(5) - 1) / 2;
+  let a = log(lo);
+  let b = log(hi);
   let c = b - g * (b - a);
   let d = a + g * (b - a);
-  let fc = f(Math.exp(c));
-  let fd = f(Math.exp(d));
-  let best = fc <= fd ? { value: fc, lambda: Math.exp(c) } : { value: fd, lambda: Math.exp(d) };
+  let fc = f(exp(c));
+  let fd = f(exp(d));
+  let best = fc <= fd ? { value: fc, lambda: exp(c) } : { value: fd, lambda: exp(d) };
   // 18 steps shrink the bracket (7 decades of lambda) to a factor 1.3: enough, any lambda is valid
   for (let i = 0; i < 18; i++) {
     if (fc <= fd) {
@@ -148,16 +105,16 @@ function minimiseOverLambda(f: (lambda: number) => number, lo: number, hi: numbe
       d = c;
       fd = fc;
       c = b - g * (b - a);
-      fc = f(Math.exp(c));
+      fc = f(exp(c));
     } else {
       a = c;
       c = d;
       fc = fd;
       d = a + g * (b - a);
-      fd = f(Math.exp(d));
+      fd = f(exp(d));
     }
-    if (fc < best.value) best = { value: fc, lambda: Math.exp(c) };
-    if (fd < best.value) best = { value: fd, lambda: Math.exp(d) };
+    if (fc < best.value) best = { value: fc, lambda: exp(c) };
+    if (fd < best.value) best = { value: fd, lambda: exp(d) };
   }
   return best;
 }
@@ -168,10 +125,6 @@ function minimiseOverLambda(f: (lambda: number) => number, lo: number, hi: numbe
  * the mass outside.
  */
 export function tailWindow(parts: readonly Part[], tail: number): TailWindow {
-  return window(parts, tail, () => 1);
-}
-
-function window(parts: readonly Part[], tail: number, blockSize: (p: Part) => number): TailWindow {
   const h = parts[0].pmf.interval;
   let supportLow = 0;
   let supportHigh = 0;
@@ -183,16 +136,10 @@ function window(parts: readonly Part[], tail: number, blockSize: (p: Part) => nu
     supportLow += count * (pmf.offset + first);
     supportHigh += count * (pmf.offset + last);
   }
-  const mgfs = parts.map((p) => {
-    const size = blockSize(p);
-    if (size <= 1) return { count: p.count, f: (lambda: number) => logMgf(p.pmf, lambda) };
-    const b = blocks(p.pmf, size);
-    return { count: p.count, f: (lambda: number) => logMgfBlocks(b, lambda) };
-  });
-  const logMgfTotal = (lambda: number) => mgfs.reduce((s, p) => s + p.count * p.f(lambda), 0);
+  const logMgfTotal = (lambda: number) => parts.reduce((s, p) => s + p.count * logMgf(p.pmf, lambda), 0);
   const sd = spread(parts);
   const scale = sd > 0 ? sd : h;
-  const logTail = Math.log(tail);
+  const logTail = log(tail);
   const lambdaLo = 1e-3 / scale;
   const lambdaHi = 1e4 / scale;
   const upperEnd = (lambda: number) => {
@@ -205,15 +152,15 @@ function window(parts: readonly Part[], tail: number, blockSize: (p: Part) => nu
   };
   const up = minimiseOverLambda(upperEnd, lambdaLo, lambdaHi);
   const down = minimiseOverLambda(lowerEnd, lambdaLo, lambdaHi);
-  const highIndex = Math.max(supportLow, Math.min(supportHigh, Math.ceil(up.value / h)));
-  const lowIndex = Math.min(highIndex, Math.max(supportLow, Math.floor(-down.value / h)));
+  const highIndex = max(supportLow, min(supportHigh, ceil(up.value / h)));
+  const lowIndex = min(highIndex, max(supportLow, floor(-down.value / h)));
   // Chernoff bounds at the chosen ends with the optimising lambdas (any lambda gives a valid bound);
   // strictly above high means >= high + h, strictly below low means <= low - h
   const above = (highIndex + 1) * h;
   const below = (lowIndex - 1) * h;
   const massAbove =
-    above > supportHigh * h ? 0 : Math.min(1, Math.exp(logMgfTotal(up.lambda) - up.lambda * above));
+    above > supportHigh * h ? 0 : min(1, exp(logMgfTotal(up.lambda) - up.lambda * above));
   const massBelow =
-    below < supportLow * h ? 0 : Math.min(1, Math.exp(logMgfTotal(-down.lambda) + down.lambda * below));
+    below < supportLow * h ? 0 : min(1, exp(logMgfTotal(-down.lambda) + down.lambda * below));
   return { low: lowIndex * h, high: highIndex * h, massAbove, massBelow };
 }

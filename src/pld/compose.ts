@@ -20,6 +20,9 @@ import { epsilonForDelta } from './query.js';
 import { inverseHalfToReal, multiplyByPowerHalf, nextPowerOfTwo, realHalfSpectrum } from './fft.js';
 import { AccountingError } from '../errors.js';
 
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { ceil, exp, expm1, floor, log, log1p, min, round } = Math;
+
 export interface Composition {
   /** dominates the composition of the parts (may carry surplus mass) */
   readonly pmf: GridPmf;
@@ -52,34 +55,34 @@ export function composeParts(
   }
   // mass at +infinity: 1 - prod (1 - m_inf)^count
   let logFinite = 0;
-  for (const p of active) logFinite += p.count * Math.log1p(-Math.min(1, p.pmf.infinityMass));
-  const infinityMass = -Math.expm1(logFinite);
+  for (const p of active) logFinite += p.count * log1p(-min(1, p.pmf.infinityMass));
+  const infinityMass = -expm1(logFinite);
 
   if (active.length === 1 && active[0].count === 1) {
     return { pmf: active[0].pmf, surplus: 0, size: active[0].pmf.masses.length };
   }
 
   const window = tailWindow(active, options.tail);
-  let lowIndex = Math.round(window.low / h);
-  let highIndex = Math.round(window.high / h);
+  let lowIndex = round(window.low / h);
+  let highIndex = round(window.high / h);
   let massAbove = window.massAbove;
   let massBelow = window.massBelow;
   if (options.pilot !== false && highIndex - lowIndex > PILOT_POINTS) {
-    const factor = nextPowerOfTwo(Math.ceil((highIndex - lowIndex) / (PILOT_POINTS / 2)));
+    const factor = nextPowerOfTwo(ceil((highIndex - lowIndex) / (PILOT_POINTS / 2)));
     const pilot = composeParts(
       active.map((p) => ({ pmf: coarsen(p.pmf, factor), count: p.count })),
       { ...options, pilot: false },
     );
     const gap = 1;
-    const cut = epsilonForDelta(pilot.pmf, infinityMass + options.tail * -Math.expm1(-gap));
-    if (Number.isFinite(cut) && Math.ceil((cut + gap) / h) < highIndex) {
-      highIndex = Math.ceil((cut + gap) / h);
+    const cut = epsilonForDelta(pilot.pmf, infinityMass + options.tail * -expm1(-gap));
+    if (Number.isFinite(cut) && ceil((cut + gap) / h) < highIndex) {
+      highIndex = ceil((cut + gap) / h);
       massAbove = options.tail;
     }
-    const logTail = Math.log(options.tail);
-    if (Math.floor(logTail / h) > lowIndex) {
-      lowIndex = Math.floor(logTail / h);
-      massBelow = Math.min(1, Math.exp((lowIndex - 1) * h) * (1 + pilot.surplus));
+    const logTail = log(options.tail);
+    if (floor(logTail / h) > lowIndex) {
+      lowIndex = floor(logTail / h);
+      massBelow = min(1, exp((lowIndex - 1) * h) * (1 + pilot.surplus));
     }
   }
   const points = highIndex - lowIndex + 1;
@@ -114,7 +117,7 @@ export function composeParts(
     masses[r] = v > 0 ? v : 0;
   }
   return {
-    pmf: { interval: h, offset: lowIndex, masses, infinityMass: Math.min(1, infinityMass + massAbove) },
+    pmf: { interval: h, offset: lowIndex, masses, infinityMass: min(1, infinityMass + massAbove) },
     surplus: 2 * massAbove + massBelow,
     size,
   };

@@ -10,6 +10,9 @@
 import { connectDotsToGrid, type GridPmf } from './grid.js';
 import type { ContinuousLossModel, LossModel, TailMass } from './lossModels.js';
 
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { ceil, exp, expm1, floor, log, max, min, round } = Math;
+
 export interface DiscretizedStep {
   readonly pmf: GridPmf;
   /** probability (under P) that the loss falls outside the grid's finite range, where it was moved */
@@ -38,18 +41,18 @@ export function discretizeStep(model: LossModel, h: number, tail: number, coarse
 }
 
 function discretizeContinuous(model: ContinuousLossModel, h: number, tail: number, coarse?: CoarseTail): DiscretizedStep {
-  const loIndex = Number.isFinite(model.lossInf) ? Math.floor(model.lossInf / h) : searchLow(model, h, tail);
+  const loIndex = Number.isFinite(model.lossInf) ? floor(model.lossInf / h) : searchLow(model, h, tail);
   // with a finite supremum the top cell [hi - h, hi) must hold it, atoms at the supremum included
-  let hiIndex = Number.isFinite(model.lossSup) ? Math.floor(model.lossSup / h) + 1 : searchHigh(model, h, tail);
+  let hiIndex = Number.isFinite(model.lossSup) ? floor(model.lossSup / h) + 1 : searchHigh(model, h, tail);
   // fine cells up to switchIndex, then cells of `factor` fine intervals
   let factor = 1;
   let switchIndex = hiIndex;
   if (coarse && coarse.interval > h) {
-    factor = Math.round(coarse.interval / h);
-    const s = factor * Math.ceil(searchHigh(model, h, coarse.tail) / factor);
+    factor = round(coarse.interval / h);
+    const s = factor * ceil(searchHigh(model, h, coarse.tail) / factor);
     if (s < hiIndex) {
-      switchIndex = Math.max(s, factor * Math.ceil(loIndex / factor));
-      hiIndex = switchIndex + factor * Math.ceil((hiIndex - switchIndex) / factor);
+      switchIndex = max(s, factor * ceil(loIndex / factor));
+      hiIndex = switchIndex + factor * ceil((hiIndex - switchIndex) / factor);
     }
   }
   const masses = new Float64Array(hiIndex - loIndex + 1);
@@ -73,8 +76,8 @@ function discretizeContinuous(model: ContinuousLossModel, h: number, tail: numbe
     if (p > 0) {
       const q = cellMass(prev.above.q, next.above.q, prev.below?.q, next.below?.q);
       // share of the cell's P-mass that goes to the lower grid point, from the Q/P ratio of the cell
-      const ratioTerm = q > 0 ? Math.exp(edge + Math.log(q) - Math.log(p)) : 0;
-      const toLower = p * Math.min(1, Math.max(0, (ratioTerm - 1) / Math.expm1(cellInterval)));
+      const ratioTerm = q > 0 ? exp(edge + log(q) - log(p)) : 0;
+      const toLower = p * min(1, max(0, (ratioTerm - 1) / expm1(cellInterval)));
       masses[index - loIndex] += toLower;
       masses[index + width - loIndex] += p - toLower;
     }
@@ -97,14 +100,14 @@ function needsBelow(t: TailMass): boolean {
 
 /** Mass of [a, b) from the tails at a and b, using the smaller tail. */
 function cellMass(aboveA: number, aboveB: number, belowA: number | undefined, belowB: number | undefined): number {
-  if (aboveA <= 0.5 || belowA === undefined || belowB === undefined) return Math.max(0, aboveA - aboveB);
-  return Math.max(0, belowB - belowA);
+  if (aboveA <= 0.5 || belowA === undefined || belowB === undefined) return max(0, aboveA - aboveB);
+  return max(0, belowB - belowA);
 }
 
 /** Largest grid index whose point has P-mass at most `tail` below it. */
 function searchLow(model: ContinuousLossModel, h: number, tail: number): number {
   let step = 1;
-  let start = Math.floor(model.moments().mean / h);
+  let start = floor(model.moments().mean / h);
   while (model.below(start * h).p > tail) {
     start -= step;
     step *= 2;
@@ -113,7 +116,7 @@ function searchLow(model: ContinuousLossModel, h: number, tail: number): number 
   let good = start;
   let bad = start + step;
   while (bad - good > 1) {
-    const mid = Math.floor((good + bad) / 2);
+    const mid = floor((good + bad) / 2);
     if (model.below(mid * h).p <= tail) good = mid;
     else bad = mid;
   }
@@ -123,7 +126,7 @@ function searchLow(model: ContinuousLossModel, h: number, tail: number): number 
 /** Smallest grid index whose point has P-mass at most `tail` at or above it. */
 function searchHigh(model: ContinuousLossModel, h: number, tail: number): number {
   let step = 1;
-  let start = Math.ceil(model.moments().mean / h);
+  let start = ceil(model.moments().mean / h);
   while (model.above(start * h).p > tail) {
     start += step;
     step *= 2;
@@ -131,7 +134,7 @@ function searchHigh(model: ContinuousLossModel, h: number, tail: number): number
   let good = start;
   let bad = start - step;
   while (good - bad > 1) {
-    const mid = Math.ceil((good + bad) / 2);
+    const mid = ceil((good + bad) / 2);
     if (model.above(mid * h).p <= tail) good = mid;
     else bad = mid;
   }

@@ -4,6 +4,8 @@
  * A PLD here is the law of the privacy loss L = ln(P(o)/Q(o)) with o ~ P. Only P-masses are stored: the
  * Q-mass of an atom at loss l is its P-mass times e^(-l). delta(eps) = sum_l m_l (1 - e^(eps - l))_+ + m_inf.
  */
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { ceil, expm1, floor, max, min } = Math;
 
 /** P-masses of the loss on the grid {(offset + i) * interval : i = 0 .. masses.length - 1}, plus mass at +inf. */
 export interface GridPmf {
@@ -49,19 +51,19 @@ function placeAtoms(a: LossAtoms & { readonly interval: number }, connectDots: b
     if (!(a.masses[i] > 0)) continue;
     const l = a.losses[i];
     if (!Number.isFinite(l)) throw new RangeError(`atom losses must be finite, got ${l}`);
-    lo = Math.min(lo, l);
-    hi = Math.max(hi, l);
+    lo = min(lo, l);
+    hi = max(hi, l);
   }
   if (lo === Infinity) return { interval: h, offset: 0, masses: new Float64Array(1), infinityMass: a.infinityMass };
-  const offset = Math.floor(lo / h);
-  const top = connectDots ? Math.ceil(hi / h) : Math.floor(hi / h);
+  const offset = floor(lo / h);
+  const top = connectDots ? ceil(hi / h) : floor(hi / h);
   const masses = new Float64Array(top - offset + 1);
-  const expm1h = Math.expm1(h);
+  const expm1h = expm1(h);
   for (let i = 0; i < a.losses.length; i++) {
     const m = a.masses[i];
     if (!(m > 0)) continue;
     const l = a.losses[i];
-    let k = Math.floor(l / h);
+    let k = floor(l / h);
     // guard against floor() landing one cell off through rounding of l / h
     if (k * h > l) k -= 1;
     const below = l - k * h;
@@ -69,7 +71,7 @@ function placeAtoms(a: LossAtoms & { readonly interval: number }, connectDots: b
       masses[k - offset] += m;
       continue;
     }
-    const toLower = m * Math.min(1, Math.max(0, Math.expm1(h - below) / expm1h));
+    const toLower = m * min(1, max(0, expm1(h - below) / expm1h));
     masses[k - offset] += toLower;
     masses[k + 1 - offset] += m - toLower;
   }
@@ -82,18 +84,18 @@ export function coarsen(pmf: GridPmf, factor: number): GridPmf {
   if (factor === 1) return pmf;
   const h = pmf.interval;
   const H = h * factor;
-  const first = Math.floor(pmf.offset / factor);
-  const last = Math.floor((pmf.offset + pmf.masses.length - 1) / factor) + 1;
+  const first = floor(pmf.offset / factor);
+  const last = floor((pmf.offset + pmf.masses.length - 1) / factor) + 1;
   const out = new Float64Array(last - first + 1);
   // weights depend only on the position j of the fine point inside its coarse cell
   const toLower = new Float64Array(factor);
-  const expm1H = Math.expm1(H);
-  for (let j = 0; j < factor; j++) toLower[j] = j === 0 ? 1 : Math.expm1(H - j * h) / expm1H;
+  const expm1H = expm1(H);
+  for (let j = 0; j < factor; j++) toLower[j] = j === 0 ? 1 : expm1(H - j * h) / expm1H;
   for (let i = 0; i < pmf.masses.length; i++) {
     const m = pmf.masses[i];
     if (m === 0) continue;
     const g = pmf.offset + i;
-    const k = Math.floor(g / factor);
+    const k = floor(g / factor);
     const j = g - k * factor;
     const w = toLower[j];
     out[k - first] += m * w;

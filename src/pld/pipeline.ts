@@ -22,6 +22,9 @@ import { tailWindow, type Part } from './chernoff.js';
 import { discretizeStep } from './discretize.js';
 import { atomMoments, type LossModel } from './lossModels.js';
 
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { ceil, expm1, floor, log, max, min, round, sqrt } = Math;
+
 /** Interval at most this fraction of a step's loss standard deviation (see above). */
 const GRID_SPREAD_RATIO = 1 / 16;
 /** Finest grid: the default interval divided by at most 2^MAX_REFINE. */
@@ -60,8 +63,8 @@ export interface PipelineOptions {
 
 /** Largest E[L' - L | L] of connect-the-dots at interval h: max over u in [0, h] of h(1-e^-u)/(1-e^-h) - u. */
 export function roundingBias(h: number): number {
-  const u = -Math.log(-Math.expm1(-h) / h);
-  return Math.max(0, (h * -Math.expm1(-u)) / -Math.expm1(-h) - u);
+  const u = -log(-expm1(-h) / h);
+  return max(0, (h * -expm1(-u)) / -expm1(-h) - u);
 }
 
 function stepMoments(model: LossModel): { mean: number; variance: number } {
@@ -78,10 +81,10 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
   const maxSize = options.maxSize ?? MAX_FFT_SIZE;
   const h = options.interval;
   const totalSteps = stages.reduce((s, x) => s + x.steps, 0);
-  const stepTail = TAIL_BUDGET / Math.max(1, totalSteps);
+  const stepTail = TAIL_BUDGET / max(1, totalSteps);
 
   const plans: StagePlan[] = stages.map((stage) => {
-    const sd = Math.sqrt(stepMoments(stage.model).variance);
+    const sd = sqrt(stepMoments(stage.model).variance);
     let fine = h;
     for (let r = 0; r < MAX_REFINE && fine > GRID_SPREAD_RATIO * sd && sd > 0; r++) fine /= 2;
     // a finer grid than the step needs only when the step is narrow; never refine degenerate steps
@@ -91,7 +94,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
 
   // common grid: the default interval, doubled until the composed window fits
   const finalInterval = commonInterval(plans, h, maxSize, stepTail);
-  const coarse = { interval: finalInterval, tail: COARSE_TAIL_BUDGET / Math.max(1, totalSteps) };
+  const coarse = { interval: finalInterval, tail: COARSE_TAIL_BUDGET / max(1, totalSteps) };
   const discretized = plans.map((p) => discretizeStep(p.stage.model, p.fineInterval, stepTail, coarse));
 
   let roundingBias_ = 0;
@@ -105,16 +108,16 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     slack += stage.steps * step.outOfRange;
     roundingBias_ += stage.steps * roundingBias(plan.fineInterval);
     roundingSquares += stage.steps * plan.fineInterval ** 2;
-    const factor = Math.round(finalInterval / plan.fineInterval);
+    const factor = round(finalInterval / plan.fineInterval);
     if (factor === 1) {
       parts.push({ pmf: step.pmf, count: stage.steps });
       grids.push({ label: stage.model.label, interval: plan.fineInterval, blockSteps: 1, blocks: stage.steps });
       return;
     }
     // block size: enough steps that the block's spread is wide against the common grid
-    const wanted = Math.ceil((finalInterval / (GRID_SPREAD_RATIO * Math.max(plan.sd, 1e-300))) ** 2);
-    const block = Math.max(1, Math.min(stage.steps, wanted));
-    const blocks = Math.floor(stage.steps / block);
+    const wanted = ceil((finalInterval / (GRID_SPREAD_RATIO * max(plan.sd, 1e-300))) ** 2);
+    const block = max(1, min(stage.steps, wanted));
+    const blocks = floor(stage.steps / block);
     const rest = stage.steps - blocks * block;
     const blockPld = composeParts([{ pmf: step.pmf, count: block }], { tail: TAIL_BUDGET, maxSize });
     parts.push({ pmf: coarsen(blockPld.pmf, factor), count: blocks });
