@@ -62,8 +62,6 @@ function search(o: CalibrationOptions, increasing: boolean): Calibration {
   let hi = Math.min(max, o.hi);
   let flo = f(lo);
   let fhi = f(hi);
-  const goodAtLo = meets(flo);
-  const goodAtHi = meets(fhi);
   if (increasing) {
     // widen until lo is good and hi is bad
     while (!meets(flo)) {
@@ -96,20 +94,40 @@ function search(o: CalibrationOptions, increasing: boolean): Calibration {
       flo = f(lo);
     }
   }
-  void goodAtLo;
-  void goodAtHi;
-  // bisection keeping one good and one bad end
+  // keep one good and one bad end; integers bisect, reals use false position (Illinois variant) on
+  // figure - target, which converges in a handful of evaluations on these smooth monotone figures
   let good = increasing ? lo : hi;
   let fgood = increasing ? flo : fhi;
   let bad = increasing ? hi : lo;
+  // interpolation weights: figure - target at each end (Illinois halves them; fgood stays the true figure)
+  let wGood = fgood - o.target;
+  let wBad = (increasing ? fhi : flo) - o.target;
+  let side = 0;
   for (let i = 0; i < 200; i++) {
     if (o.integer ? Math.abs(good - bad) <= 1 : Math.abs(good - bad) <= relTol * Math.abs(good)) break;
-    const mid = o.integer ? Math.floor((good + bad) / 2) : 0.5 * (good + bad);
+    let mid: number;
+    if (o.integer) mid = Math.floor((good + bad) / 2);
+    else {
+      mid = Number.isFinite(wBad) && wBad !== wGood ? good - (wGood * (bad - good)) / (wBad - wGood) : 0.5 * (good + bad);
+      // stay strictly inside, and away from the ends so the bracket keeps shrinking
+      const span = bad - good;
+      const t = (mid - good) / span;
+      if (!(t > 0.01 && t < 0.99)) mid = good + span * (t >= 0.99 ? 0.99 : t <= 0.01 ? 0.01 : 0.5);
+    }
     const fm = f(mid);
     if (meets(fm)) {
       good = mid;
       fgood = fm;
-    } else bad = mid;
+      wGood = fm - o.target;
+      // Illinois: halve the weight of an end that stays put twice
+      if (side === 1) wBad /= 2;
+      side = 1;
+    } else {
+      bad = mid;
+      wBad = fm - o.target;
+      if (side === -1) wGood /= 2;
+      side = -1;
+    }
   }
   return { value: good, figure: fgood, evaluations };
 }

@@ -1,0 +1,48 @@
+/**
+ * Timing cases for the core accountants (issue 2 targets, measured against the Python anchors on this
+ * 2-core machine: q=0.01, sigma=1, 1e4 steps under 0.2 s (dp_accounting ~1.1 s, PRV ~3 s); q=1e-4,
+ * sigma=0.8, 1e6 steps under 1 s with the upper bound inside PRV's interval (<= 0.7183); calibrating sigma
+ * for 1e4 steps under 2 s).
+ */
+import { pldEpsilon } from '../accountants/pld.js';
+import { rdpEpsilon } from '../accountants/rdp.js';
+import { calibrateDecreasing } from '../src/calibrate.js';
+import type { Stage } from '../src/mechanism.js';
+
+const dpsgd = (q: number, sigma: number, steps: number): Stage[] => [
+  { mechanism: { kind: 'gaussian', noiseMultiplier: sigma }, poissonRate: q, steps },
+];
+
+const show = (f: { upper: number; lower: number }) => `eps in [${f.lower.toFixed(4)}, ${f.upper.toFixed(4)}]`;
+
+export const cases: { name: string; run: () => unknown }[] = [
+  {
+    name: 'PLD eps, q=0.01, sigma=1, 1e4 steps, delta=1e-5 (target < 0.2 s)',
+    run: () => show(pldEpsilon(dpsgd(0.01, 1, 10_000), 1e-5)),
+  },
+  {
+    name: 'PLD eps, q=1e-4, sigma=0.8, 1e6 steps, delta=1e-5 (target < 1 s, upper <= 0.7183)',
+    run: () => show(pldEpsilon(dpsgd(1e-4, 0.8, 1_000_000), 1e-5)),
+  },
+  {
+    name: 'PLD eps, q=0.004, sigma=0.8, 1e5 steps, delta=1e-8',
+    run: () => show(pldEpsilon(dpsgd(0.004, 0.8, 100_000), 1e-8)),
+  },
+  {
+    name: 'calibrate sigma (PLD), q=0.01, 1e4 steps, eps=1, delta=1e-5 (target < 2 s)',
+    run: () => {
+      const r = calibrateDecreasing({
+        figure: (sigma) => pldEpsilon(dpsgd(0.01, sigma, 10_000), 1e-5).upper,
+        target: 1,
+        lo: 1,
+        hi: 8,
+        name: 'noise multiplier',
+      });
+      return `sigma=${r.value.toFixed(5)} eps=${r.figure.toFixed(5)} (${r.evaluations} evaluations)`;
+    },
+  },
+  {
+    name: 'RDP eps, q=0.01, sigma=1, 1e5 steps, delta=1e-5',
+    run: () => `eps <= ${rdpEpsilon(dpsgd(0.01, 1, 100_000), 1e-5).epsilon.toFixed(4)}`,
+  },
+];
