@@ -72,3 +72,60 @@ test('check with a shuffling sampler: exit 1 when the lower bound already exceed
   expect(unknown.exitCode).toBe(3);
   expect(unknown.stderr).toMatch(/^error: cannot certify: no certified upper bound on epsilon/);
 });
+
+describe('balls-and-bins (issue 5): Monte Carlo estimates beside certified bounds', () => {
+  const bnb = ['--sigma', '1', '--sampler', 'balls-and-bins', '--steps-per-epoch', '10', '--epochs', '1'];
+
+  test('epsilon: an estimate between the certified bounds, with its confidence; the seed fixes the numbers', async () => {
+    const run = async (seed: string) => JSON.parse((await cli(['epsilon', ...bnb, '--delta', '1e-3', '--samples', '20000', '--seed', seed, '--json'])).stdout);
+    const a = await run('1');
+    expect(a).toMatchObject({ kind: 'estimate', confidence: 0.99, accountant: { name: 'balls-and-bins monte carlo', settings: { samples: 20000, seed: 1 } } });
+    expect(a.lower).toBeLessThanOrEqual(a.epsilon);
+    expect(a.epsilon).toBeLessThanOrEqual(a.upper);
+    expect(a.notes.join(' ')).toMatch(/probability at least 0\.99/);
+    expect((await run('1')).epsilon).toBe(a.epsilon);
+    const delta = async (seed: string) => JSON.parse((await cli(['delta', ...bnb, '--epsilon', '1', '--samples', '5000', '--seed', seed, '--json'])).stdout);
+    const [d1, d1again, d2] = [await delta('1'), await delta('1'), await delta('2')];
+    expect(d1again.delta).toBe(d1.delta);
+    expect(d2.details.mean).not.toBe(d1.details.mean);
+  });
+
+  test('unresolved: the certified upper bound is shown and the notes say how many samples would do', async () => {
+    const r = await cli(['epsilon', ...bnb, '--delta', '1e-9', '--samples', '1000', '--json']);
+    const j = JSON.parse(r.stdout);
+    expect(j.kind).toBe('upper');
+    expect(j.details.resolved).toBe(false);
+    expect(j.notes.join(' ')).toMatch(/could not resolve epsilon .* About \d+ samples \(--samples\) would/);
+  });
+
+  test('Monte Carlo flags only with balls-and-bins', async () => {
+    const r = await cli(['epsilon', '--sigma', '1', '--sampling-rate', '0.1', '--steps', '10', '--delta', '1e-5', '--samples', '100']);
+    expect(r).toEqual({ stdout: '', stderr: 'error: --samples: only with --sampler balls-and-bins (Monte Carlo)\n', exitCode: 2 });
+    expect((await cli(['epsilon', ...bnb, '--delta', '1e-3', '--confidence', '1'])).stderr).toBe('error: --confidence: expected a number in (0, 1), got 1\n');
+  });
+
+  test('progress goes to a terminal stderr, never with --quiet or when piped', async () => {
+    const seen: string[] = [];
+    const args = ['delta', ...bnb, '--epsilon', '1', '--samples', '10000'];
+    await cli(args, { stderrTty: true, progress: (t) => seen.push(t) });
+    // the bar may be too quick to draw on a fast machine, but it always clears its line at the end
+    expect(seen.length).toBeGreaterThan(0);
+    const quiet: string[] = [];
+    await cli([...args, '--quiet'], { stderrTty: true, progress: (t) => quiet.push(t) });
+    const piped: string[] = [];
+    await cli(args, { stderrTty: false, progress: (t) => piped.push(t) });
+    expect(quiet).toEqual([]);
+    expect(piped).toEqual([]);
+  });
+
+  test('check compares the certified upper bound of a balls-and-bins spec', async () => {
+    const spec = JSON.stringify({
+      budget: { epsilon: 10, delta: 1e-3 },
+      accountant: { samples: 2000, seed: 3 },
+      stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'balls-and-bins', stepsPerEpoch: 10 }, epochs: 1 }],
+    });
+    const r = await cli(['check', '-', '--json'], { stdin: spec });
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ withinBudget: true, basis: 'upper' });
+  });
+});

@@ -3,13 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { runCli } from '../src/cli/program.js';
 import type { CliIo, CliResult } from '../src/cli/io.js';
 
-export function fakeIo(o: { stdin?: string | (() => Promise<string>); env?: Record<string, string>; tty?: boolean } = {}): CliIo {
+export function fakeIo(
+  o: { stdin?: string | (() => Promise<string>); env?: Record<string, string>; tty?: boolean; stderrTty?: boolean; progress?: (text: string) => void } = {},
+): CliIo {
   return {
     env: o.env ?? {},
     stdoutIsTTY: o.tty ?? false,
-    stderrIsTTY: o.tty ?? false,
+    stderrIsTTY: o.stderrTty ?? o.tty ?? false,
     readFile: (p) => readFile(p, 'utf8'),
     readStdin: typeof o.stdin === 'function' ? o.stdin : async () => o.stdin ?? '',
+    ...(o.progress ? { progress: o.progress } : {}),
   };
 }
 

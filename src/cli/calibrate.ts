@@ -73,7 +73,9 @@ Examples:
       problems.push('--dataset-size: missing, expected a positive integer (needed by --target batch-size)');
     if (parameter === 'sampling-rate' && (flags.sampler ?? 'poisson') !== 'poisson')
       problems.push('--target sampling-rate: only with --sampler poisson (use --target batch-size)');
-    if (parameter !== 'sigma' && ['shuffle', 'persistent-shuffle', 'balls-and-bins'].includes(flags.sampler ?? 'poisson'))
+    if ((flags.sampler ?? 'poisson') === 'balls-and-bins')
+      problems.push('--sampler balls-and-bins: calibrate does not support the Monte Carlo sampler yet; run dpacct epsilon at a few --sigma values');
+    else if (parameter !== 'sigma' && ['shuffle', 'persistent-shuffle', 'balls-and-bins'].includes(flags.sampler ?? 'poisson'))
       problems.push(`--target ${parameter}: with --sampler ${flags.sampler} only --target sigma is supported`);
     else if (parameter === 'steps' && (flags.sampler ?? 'poisson') !== 'poisson')
       problems.push(`--target steps: with --sampler ${flags.sampler} steps come in whole epochs; use --target epochs`);

@@ -4,11 +4,12 @@ import { InputErrors } from '../errors.js';
 import { budgetJson, stringify } from '../output/json.js';
 import { budgetTable } from '../output/table.js';
 import { engine, type CommandContext } from './context.js';
+import { progressReporter } from './progress.js';
 import { EXIT } from './io.js';
 import { addOptions, readOptions } from './options.js';
 import { loadSpec, plan, withAccountant } from './spec-input.js';
 
-const KEYS = ['maxEpsilon', 'delta', 'accountant', 'discretization', 'json'] as const;
+const KEYS = ['maxEpsilon', 'delta', 'accountant', 'discretization', 'samples', 'seed', 'confidence', 'quiet', 'json'] as const;
 
 export function registerCheck(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -37,8 +38,8 @@ Examples:
     if (epsilon === undefined) problems.push('budget.epsilon: missing, give a budget in the spec or --max-epsilon');
     if (delta === undefined) problems.push('budget.delta: missing, give a budget in the spec or --delta');
     if (problems.length) throw new InputErrors(problems);
-    const { checkBudget } = await engine();
-    const report = checkBudget(plan(spec), { epsilon: epsilon!, delta: delta! });
+    const { checkBudgetAsync } = await engine();
+    const report = await checkBudgetAsync(plan(spec), { epsilon: epsilon!, delta: delta! }, { onProgress: progressReporter(ctx.io, flags.quiet) });
     const style = ctx.style(flags.json);
     ctx.finish({
       stdout: flags.json ? stringify(budgetJson(report)) : budgetTable(report, style),

@@ -6,8 +6,10 @@ import { comparisonTable } from '../output/table.js';
 import type { ComparisonReport } from '../output/reports.js';
 import type { CommandContext } from './context.js';
 import { addOptions, readOptions } from './options.js';
+import { progressReporter } from './progress.js';
+import { trainingPlan } from './training.js';
 
-const KEYS = ['sigma', 'stepsPerEpoch', 'batchSize', 'datasetSize', 'epochs', 'delta', 'epsilon', 'discretization', 'json'] as const;
+const KEYS = ['sigma', 'stepsPerEpoch', 'batchSize', 'datasetSize', 'epochs', 'delta', 'epsilon', 'discretization', 'samples', 'seed', 'confidence', 'quiet', 'json'] as const;
 
 export function registerCompare(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -29,7 +31,10 @@ export function registerCompare(program: Command, ctx: CommandContext): void {
     `
 Examples:
   dpacct compare --sigma 1.1 --batch-size 256 --dataset-size 60000 --epochs 1 --delta 1e-5
-  dpacct compare --sigma 0.8 --steps-per-epoch 1000 --epochs 5 --epsilon 4 --json`,
+  dpacct compare --sigma 0.8 --steps-per-epoch 1000 --epochs 5 --epsilon 4 --json
+  dpacct compare --sigma 1 --steps-per-epoch 100 --epochs 1 --delta 1e-3 --samples 100000 --seed 7
+
+balls-and-bins joins the table (a Monte Carlo estimate) when --samples is given.`,
   );
   cmd.action(async (raw: Record<string, unknown>) => {
     const f = readOptions(raw, KEYS);
@@ -62,17 +67,43 @@ Examples:
       ...(f.delta !== undefined ? { delta: f.delta } : { epsilon: f.epsilon! }),
       ...(f.discretization !== undefined ? { discretization: f.discretization } : {}),
     });
+    let rows: ComparisonReport['rows'] = c.rows.map((row) => ({
+      sampler: row.sampler,
+      value: row.figure.value,
+      kind: row.figure.kind,
+      ...(row.figure.lower !== undefined ? { lower: row.figure.lower } : {}),
+      ...(row.figure.upper !== undefined ? { upper: row.figure.upper } : {}),
+      ...(row.ratioToPoisson !== null ? { ratioToPoisson: row.ratioToPoisson } : {}),
+      notes: row.figure.notes,
+    }));
+    if (f.samples !== undefined) {
+      const { accountPlanAsync } = await import('../spec/evaluate.js');
+      const plan = trainingPlan(
+        { sigma: f.sigma, sampler: 'balls-and-bins', stepsPerEpoch, epochs: f.epochs, samples: f.samples, seed: f.seed, confidence: f.confidence, discretization: f.discretization },
+        f.delta !== undefined ? { delta: f.delta } : { epsilon: f.epsilon! },
+      );
+      const r = await accountPlanAsync(plan, plan.query, { onProgress: progressReporter(ctx.io, f.quiet) });
+      const poisson = c.rows.find((row) => row.sampler === 'poisson')!.figure.value;
+      rows = [
+        ...rows,
+        {
+          sampler: 'balls-and-bins',
+          value: r.value,
+          kind: r.kind,
+          ...(r.lower !== undefined ? { lower: r.lower } : {}),
+          ...(r.upper !== undefined ? { upper: r.upper } : {}),
+          ...(poisson > 0 && Number.isFinite(poisson) && Number.isFinite(r.value) ? { ratioToPoisson: r.value / poisson } : {}),
+          notes: r.notes ?? [],
+        },
+      ];
+    } else {
+      for (const key of ['seed', 'confidence'] as const)
+        if (f[key] !== undefined) throw new InputErrors([`--${key}: only with --samples (the balls-and-bins Monte Carlo row)`]);
+      notes.push('balls-and-bins: add --samples N (and --seed S) for its Monte Carlo estimate');
+    }
     const report: ComparisonReport = {
       quantity: c.quantity,
-      rows: c.rows.map((row) => ({
-        sampler: row.sampler,
-        value: row.figure.value,
-        kind: row.figure.kind,
-        ...(row.figure.lower !== undefined ? { lower: row.figure.lower } : {}),
-        ...(row.figure.upper !== undefined ? { upper: row.figure.upper } : {}),
-        ...(row.ratioToPoisson !== null ? { ratioToPoisson: row.ratioToPoisson } : {}),
-        notes: row.figure.notes,
-      })),
+      rows,
       inputs: {
         noiseMultiplier: f.sigma,
         stepsPerEpoch,

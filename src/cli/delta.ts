@@ -4,10 +4,11 @@ import { InputErrors } from '../errors.js';
 import { resultJson, stringify } from '../output/json.js';
 import { resultTable } from '../output/table.js';
 import { engine, type CommandContext } from './context.js';
+import { progressReporter } from './progress.js';
 import { addOptions, readOptions } from './options.js';
 import { checkTrainingFlags, TRAINING_OPTIONS, trainingPlan } from './training.js';
 
-const KEYS = [...TRAINING_OPTIONS, 'epsilon', 'json'] as const;
+const KEYS = [...TRAINING_OPTIONS, 'epsilon', 'quiet', 'json'] as const;
 
 export function registerDelta(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -26,8 +27,8 @@ Examples:
     checkTrainingFlags(flags);
     if (flags.epsilon === undefined) throw new InputErrors(['--epsilon: missing, expected a number >= 0']);
     const plan = trainingPlan(flags, { epsilon: flags.epsilon });
-    const { accountPlan } = await engine();
-    const result = accountPlan(plan);
+    const { accountPlanAsync } = await engine();
+    const result = await accountPlanAsync(plan, plan.query, { onProgress: progressReporter(ctx.io, flags.quiet) });
     ctx.finish({ stdout: flags.json ? stringify(resultJson('delta', result)) : resultTable(result, ctx.style(false)), exitCode: 0 });
   });
 }

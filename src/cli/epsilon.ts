@@ -4,10 +4,11 @@ import { InputErrors } from '../errors.js';
 import { resultJson, stringify } from '../output/json.js';
 import { resultTable } from '../output/table.js';
 import { engine, type CommandContext } from './context.js';
+import { progressReporter } from './progress.js';
 import { addOptions, readOptions } from './options.js';
 import { checkTrainingFlags, TRAINING_OPTIONS, trainingPlan } from './training.js';
 
-const KEYS = [...TRAINING_OPTIONS, 'delta', 'json'] as const;
+const KEYS = [...TRAINING_OPTIONS, 'delta', 'quiet', 'json'] as const;
 
 export function registerEpsilon(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -34,8 +35,8 @@ accounting never covers fewer steps than were run.`,
     checkTrainingFlags(flags);
     if (flags.delta === undefined) throw missingDelta();
     const plan = trainingPlan(flags, { delta: flags.delta });
-    const { accountPlan } = await engine();
-    const result = accountPlan(plan);
+    const { accountPlanAsync } = await engine();
+    const result = await accountPlanAsync(plan, plan.query, { onProgress: progressReporter(ctx.io, flags.quiet) });
     ctx.finish({ stdout: flags.json ? stringify(resultJson('epsilon', result)) : resultTable(result, ctx.style(false)), exitCode: 0 });
   });
 }

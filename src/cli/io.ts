@@ -8,6 +8,8 @@ export interface CliIo {
   readonly stderrIsTTY: boolean;
   readFile(path: string): Promise<string>;
   readStdin(): Promise<string>;
+  /** live progress text for a terminal's stderr (progress bars); absent in tests and when not wanted */
+  progress?(text: string): void;
 }
 
 /** What running the CLI produced. Only bin/ and src/cli/main.ts turn this into process effects. */

@@ -18,6 +18,9 @@ const io: CliIo = {
   stderrIsTTY: process.stderr.isTTY === true,
   readFile: (path) => readFile(path, 'utf8'),
   readStdin,
+  progress: (text) => {
+    process.stderr.write(text);
+  },
 };
 
 const result = await runCli(process.argv.slice(2), io);

@@ -5,10 +5,11 @@ import { resultJson, stringify } from '../output/json.js';
 import { resultTable } from '../output/table.js';
 import type { Spec } from '../spec/schema.js';
 import { engine, type CommandContext } from './context.js';
+import { progressReporter } from './progress.js';
 import { addOptions, readOptions } from './options.js';
 import { loadSpec, plan, withAccountant } from './spec-input.js';
 
-const KEYS = ['delta', 'epsilon', 'accountant', 'discretization', 'json'] as const;
+const KEYS = ['delta', 'epsilon', 'accountant', 'discretization', 'samples', 'seed', 'confidence', 'quiet', 'json'] as const;
 
 export function registerRun(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -38,8 +39,9 @@ Examples:
     }
     if (flags.delta !== undefined) spec = { ...spec, delta: flags.delta, epsilon: undefined };
     if (flags.epsilon !== undefined) spec = { ...spec, epsilon: flags.epsilon, delta: undefined };
-    const { accountPlan } = await engine();
-    const result = accountPlan(plan(spec));
+    const { accountPlanAsync } = await engine();
+    const p = plan(spec);
+    const result = await accountPlanAsync(p, p.query, { onProgress: progressReporter(ctx.io, flags.quiet) });
     ctx.finish({ stdout: flags.json ? stringify(resultJson('run', result)) : resultTable(result, ctx.style(false)), exitCode: 0 });
   });
 }

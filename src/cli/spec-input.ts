@@ -11,16 +11,19 @@ export async function loadSpec(io: CliIo, path: string): Promise<Spec> {
 }
 
 /** Command-line overrides of the spec's accountant settings. */
-export function withAccountant(spec: Spec, o: { accountant?: 'pld' | 'rdp'; discretization?: number }): Spec {
-  if (o.accountant === undefined && o.discretization === undefined) return spec;
-  return {
-    ...spec,
-    accountant: {
-      ...spec.accountant,
-      ...(o.accountant !== undefined ? { name: o.accountant } : {}),
-      ...(o.discretization !== undefined ? { discretization: o.discretization } : {}),
-    },
+export function withAccountant(
+  spec: Spec,
+  o: { accountant?: 'pld' | 'rdp'; discretization?: number; samples?: number; seed?: number; confidence?: number },
+): Spec {
+  const overrides = {
+    ...(o.accountant !== undefined ? { name: o.accountant } : {}),
+    ...(o.discretization !== undefined ? { discretization: o.discretization } : {}),
+    ...(o.samples !== undefined ? { samples: o.samples } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.confidence !== undefined ? { confidence: o.confidence } : {}),
   };
+  if (Object.keys(overrides).length === 0) return spec;
+  return { ...spec, accountant: { ...spec.accountant, ...overrides } };
 }
 
 export function plan(spec: Spec): AccountingPlan {

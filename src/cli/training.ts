@@ -21,6 +21,9 @@ export const TRAINING_OPTIONS = [
   'adjacency',
   'accountant',
   'discretization',
+  'samples',
+  'seed',
+  'confidence',
 ] as const satisfies readonly OptionKey[];
 
 export type TrainingFlags = OptionValues<(typeof TRAINING_OPTIONS)[number]>;
@@ -59,6 +62,9 @@ export function checkTrainingFlags(f: TrainingFlags, free: readonly StageParamet
   }
   if (sampler !== 'poisson' && f.epochs !== undefined && !Number.isInteger(f.epochs))
     problems.push(new InputError('--epochs', `a whole number with --sampler ${sampler}`, f.epochs).message);
+  if (sampler !== 'balls-and-bins')
+    for (const key of ['samples', 'seed', 'confidence'] as const)
+      if (f[key] !== undefined) problems.push(`${flagName(key)}: only with --sampler balls-and-bins (Monte Carlo)`);
   if (problems.length) throw new InputErrors(problems);
 }
 
@@ -82,7 +88,13 @@ export function trainingSpec(f: TrainingFlags, query: QueryFlags): Spec {
   return {
     ...query,
     ...(f.adjacency ? { adjacency: f.adjacency } : {}),
-    accountant: { name: f.accountant ?? 'pld', ...(f.discretization !== undefined ? { discretization: f.discretization } : {}) },
+    accountant: {
+      name: f.accountant ?? 'pld',
+      ...(f.discretization !== undefined ? { discretization: f.discretization } : {}),
+      ...(f.samples !== undefined ? { samples: f.samples } : {}),
+      ...(f.seed !== undefined ? { seed: f.seed } : {}),
+      ...(f.confidence !== undefined ? { confidence: f.confidence } : {}),
+    },
     stages: [trainingStage(f)],
   };
 }

@@ -33,8 +33,10 @@ function figureFields(r: AccountingResult): Record<string, unknown> {
 }
 
 function resultFields(r: AccountingResult): Record<string, unknown> {
+  const confidence = r.details?.confidence;
   return {
     ...figureFields(r),
+    ...(r.kind === 'estimate' && typeof confidence === 'number' ? { confidence } : {}),
     inputs: r.inputs,
     accountant: r.accountant,
     ...(r.details ? { details: r.details } : {}),

@@ -50,7 +50,8 @@ const ROUNDING: Record<BoundKind, 'up' | 'down' | 'nearest'> = {
   upper: 'up',
   lower: 'down',
   exact: 'nearest',
-  estimate: 'nearest',
+  // dpacct's headline estimates are upper confidence bounds: rounding up keeps them on the safe side
+  estimate: 'up',
 };
 
 /** A figure of the given kind, rounded in its safe direction. */

@@ -12,7 +12,7 @@ const KIND_WORDS: Record<BoundKind, string> = {
   upper: 'upper bound (certified: the true value is not larger)',
   lower: 'lower bound (certified: the true value is not smaller)',
   exact: 'exact (closed form)',
-  estimate: 'estimate (not a guarantee)',
+  estimate: 'estimate (Monte Carlo, not a certified bound; see the note on its confidence)',
 };
 
 const RELATION: Record<BoundKind, string> = { upper: '<=', lower: '>=', exact: '=', estimate: '~' };
@@ -97,7 +97,7 @@ function figureLines(r: AccountingResult, style: Style): string[] {
   if (r.kind === 'lower' && r.upper !== undefined)
     rows.push(['', RELATION.upper, r.upper === Infinity ? 'infinite' : formatFigure(r.upper, 'upper'), 'upper bound (certified)']);
   if (r.kind === 'estimate') {
-    if (r.upper !== undefined) rows.push(['', RELATION.upper, formatFigure(r.upper, 'upper'), 'upper confidence bound']);
+    if (r.upper !== undefined) rows.push(['', RELATION.upper, formatFigure(r.upper, 'upper'), 'upper bound (certified)']);
     if (r.lower !== undefined) rows.push(['', RELATION.lower, formatFigure(r.lower, 'lower'), 'lower bound (certified)']);
   }
   return alignColumns(rows, 1);

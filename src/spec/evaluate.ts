@@ -200,3 +200,97 @@ export function checkBudget(plan: AccountingPlan, budget: { epsilon: number; del
 }
 
 export type { PlanStage };
+
+// ---------------------------------------------------------------------------------------------------------
+// balls-and-bins (Monte Carlo, asynchronous: worker threads)
+
+export interface MonteCarloRun {
+  /** progress in samples over the whole run */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * A single balls-and-bins stage (BNB, Chua et al. 2025) through accountants/ballsAndBins: the Monte Carlo
+ * figure is an `estimate` (holds with probability >= confidence over the sampling), with the certified
+ * lower bound (max-statistic construction) and, for epsilon, the certified upper bound beside it. When the
+ * samples cannot resolve the figure, the headline falls back to the certified upper bound and the notes
+ * say how many samples would resolve it.
+ */
+async function accountBallsAndBinsStage(plan: AccountingPlan, stage: PlanStage, query: Query, run: MonteCarloRun): Promise<AccountingResult> {
+  if (plan.accountant.name !== 'pld')
+    throw new InputErrors([`accountant: ${plan.accountant.name} has no analysis of the balls-and-bins sampler; use pld (the default)`]);
+  if (stage.mechanism.kind !== 'gaussian') throw new InputErrors([`${stage.label}: the balls-and-bins sampler is accounted for gaussian mechanisms only`]);
+  const { ballsAndBinsEpsilon, ballsAndBinsDelta } = await import('../../accountants/ballsAndBins/index.js');
+  const mc = plan.accountant.monteCarlo;
+  const setting = {
+    noiseMultiplier: stage.mechanism.noiseMultiplier,
+    stepsPerEpoch: stage.stepsPerEpoch!,
+    epochs: stage.epochs!,
+    samples: mc.samples,
+    seed: mc.seed,
+    confidence: mc.confidence,
+    ...(run.onProgress ? { onProgress: run.onProgress } : {}),
+  };
+  const accountant = { name: 'balls-and-bins monte carlo', settings: { ...mc, adjacency: plan.adjacency } };
+  const confidenceWords = `with probability at least ${mc.confidence} over the sampling (seed ${mc.seed}, ${mc.samples} samples per direction)`;
+  const base = { quantity: query.quantity, inputs: describeInputs(plan, query), accountant };
+  if (query.quantity === 'epsilon') {
+    const r = await ballsAndBinsEpsilon({ ...setting, delta: query.delta });
+    const details = { method: r.method, confidence: r.confidence, resolved: r.resolved, meanEpsilon: r.meanEpsilon, ...(r.suggestedSamples ? { suggestedSamples: r.suggestedSamples } : {}), ...r.details };
+    if (r.resolved && r.epsilon !== null)
+      return {
+        ...base,
+        value: r.epsilon,
+        kind: 'estimate',
+        lower: r.lower,
+        upper: r.upper,
+        details,
+        notes: [...plan.notes, `Monte Carlo estimate: epsilon is at most this ${confidenceWords}; not a certified bound.`],
+      };
+    return {
+      ...base,
+      value: r.upper,
+      kind: 'upper',
+      lower: r.lower,
+      upper: r.upper,
+      details,
+      notes: [
+        ...plan.notes,
+        `Monte Carlo could not resolve epsilon at delta = ${query.delta}: ${r.reason ?? 'not enough samples'}.` +
+          (r.suggestedSamples ? ` About ${r.suggestedSamples} samples (--samples) would.` : ''),
+        'The figure shown is the certified upper bound (deterministic batches, joint convexity), not the Monte Carlo estimate.',
+      ],
+    };
+  }
+  const r = await ballsAndBinsDelta({ ...setting, epsilons: [query.epsilon] });
+  const e = r.estimates[0];
+  const notes = [...plan.notes, `Monte Carlo estimate: delta is at most this ${confidenceWords}; not a certified bound.`];
+  if (!e.resolved)
+    notes.push(
+      `The samples do not resolve delta at epsilon = ${query.epsilon} (${e.mean === 0 ? 'no sample exceeded it' : 'the upper confidence bound is more than twice the mean'}); ` +
+        `the figure reflects the sample count more than the distribution.${e.suggestedSamples ? ` About ${e.suggestedSamples} samples (--samples) would resolve it.` : ''}`,
+    );
+  return {
+    ...base,
+    value: e.ucb,
+    kind: 'estimate',
+    lower: e.lower,
+    details: { method: r.method, confidence: r.confidence, resolved: e.resolved, mean: e.mean, remove: e.remove, add: e.add, ...(e.suggestedSamples ? { suggestedSamples: e.suggestedSamples } : {}), ...r.details },
+    notes,
+  };
+}
+
+/** accountPlan, plus the Monte Carlo samplers (balls-and-bins), which run asynchronously. */
+export async function accountPlanAsync(plan: AccountingPlan, query: Query = plan.query, run: MonteCarloRun = {}): Promise<AccountingResult> {
+  if (plan.stages.length === 1 && plan.stages[0].sampler === 'balls-and-bins') return accountBallsAndBinsStage(plan, plan.stages[0], query, run);
+  return accountPlan(plan, query);
+}
+
+/** checkBudget for every sampler, balls-and-bins included (its certified upper bound is what is compared). */
+export async function checkBudgetAsync(plan: AccountingPlan, budget: { epsilon: number; delta: number }, run: MonteCarloRun = {}): Promise<BudgetCheck> {
+  if (!(plan.stages.length === 1 && plan.stages[0].sampler === 'balls-and-bins')) return checkBudget(plan, budget);
+  const result = await accountPlanAsync(plan, { quantity: 'epsilon', delta: budget.delta }, run);
+  // the gate compares the certified upper bound, as for every sampler; the Monte Carlo figure is in the notes
+  const upper = result.upper!;
+  return { withinBudget: upper <= budget.epsilon, basis: 'upper', budget, result, excess: upper - budget.epsilon };
+}

@@ -14,6 +14,14 @@ import type { SamplerKind, Spec, SpecMechanism, SpecStage } from './schema.js';
 import { formatPath } from './issues.js';
 
 export const DEFAULT_DISCRETIZATION = 1e-4;
+/** Monte Carlo defaults (balls-and-bins): fixed seed so that runs are reproducible unless asked otherwise */
+export const DEFAULT_MONTE_CARLO = Object.freeze({ samples: 100_000, seed: 0, confidence: 0.99 });
+
+export interface MonteCarloSettings {
+  readonly samples: number;
+  readonly seed: number;
+  readonly confidence: number;
+}
 
 export interface PlanStage {
   /** `stages[0]`, or `stages[0] (pretraining)` when named */
@@ -41,7 +49,7 @@ export interface AccountingPlan {
   readonly privacyUnit: PrivacyUnit;
   readonly query: Query;
   readonly budget?: { readonly epsilon: number; readonly delta: number };
-  readonly accountant: { readonly name: AccountantName; readonly discretization: number };
+  readonly accountant: { readonly name: AccountantName; readonly discretization: number; readonly monteCarlo: MonteCarloSettings };
   readonly notes: readonly string[];
 }
 
@@ -136,6 +144,11 @@ export function planFromSpec(spec: Spec): AccountingPlan {
     accountant: {
       name: spec.accountant?.name ?? 'pld',
       discretization: spec.accountant?.discretization ?? DEFAULT_DISCRETIZATION,
+      monteCarlo: {
+        samples: spec.accountant?.samples ?? DEFAULT_MONTE_CARLO.samples,
+        seed: spec.accountant?.seed ?? DEFAULT_MONTE_CARLO.seed,
+        confidence: spec.accountant?.confidence ?? DEFAULT_MONTE_CARLO.confidence,
+      },
     },
     notes,
   };

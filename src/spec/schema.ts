@@ -117,6 +117,9 @@ export const accountantSchema = z
   .object({
     name: z.enum(ACCOUNTANTS).optional().describe('pld (default, tight) or rdp (looser, cheaper upper bound)'),
     discretization: d.discretization.schema.optional().describe('PLD grid interval; default 1e-4'),
+    samples: d.positiveInteger.schema.optional().describe('Monte Carlo samples per direction (balls-and-bins); default 100000'),
+    seed: d.nonNegativeInteger.schema.optional().describe('Monte Carlo seed: the same seed gives the same numbers; default 0'),
+    confidence: d.confidence.schema.optional().describe('confidence of Monte Carlo upper bounds; default 0.99'),
   })
   .strict();
 
