@@ -31,6 +31,15 @@ export {
 } from '../accountants/deterministic.js';
 export { shuffleEpsilonLowerBound, shuffleDeltaLowerBound } from '../accountants/shuffle.js';
 export type { ShuffleMode, ShuffleOptions, ShuffleLowerFigure } from '../accountants/shuffle.js';
+export { ballsAndBinsEpsilon, ballsAndBinsDelta } from '../accountants/ballsAndBins/index.js';
+export type {
+  BallsAndBinsSetting,
+  BallsAndBinsMethod,
+  BallsAndBinsEpsilonResult,
+  BallsAndBinsDeltaResult,
+  DeltaEstimate,
+  DirectionEstimate,
+} from '../accountants/ballsAndBins/index.js';
 export { calibrateDecreasing, calibrateIncreasing } from './calibrate.js';
 export type { CalibrationOptions, Calibration } from './calibrate.js';
 
@@ -39,9 +48,9 @@ export { specSchema, specJsonSchema, SAMPLER_KINDS, ADJACENCIES, PRIVACY_UNITS, 
 export type { Spec, SpecStage, SpecSampler, SpecMechanism, SamplerKind } from './spec/schema.js';
 export { parseSpec, validateSpec } from './spec/validate.js';
 export { planFromSpec, engineStage } from './spec/plan.js';
-export type { AccountingPlan, PlanStage, Query, AccountantName, PrivacyUnit } from './spec/plan.js';
-export { accountPlan, planAccountant, checkBudget, stageCosts, describeInputs } from './spec/evaluate.js';
-export type { BudgetCheck, StageCost, PlanAccountant } from './spec/evaluate.js';
+export type { AccountingPlan, PlanStage, Query, AccountantName, PrivacyUnit, MonteCarloSettings } from './spec/plan.js';
+export { accountPlan, accountPlanAsync, planAccountant, checkBudget, checkBudgetAsync, stageCosts, describeInputs } from './spec/evaluate.js';
+export type { BudgetCheck, StageCost, PlanAccountant, MonteCarloRun } from './spec/evaluate.js';
 export { calibratePlan, calibrateSamplerNoise, certifiedEpsilon } from './spec/calibration.js';
 export type { CalibrationProblem } from './spec/calibration.js';
 export { domains, parseNumberText } from './spec/numbers.js';
