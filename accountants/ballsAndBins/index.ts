@@ -19,16 +19,17 @@
  */
 import { InputError } from '../../src/errors.js';
 import { analyticGaussianEpsilon } from '../deterministic.js';
-import type { BatchTotals } from './accumulator.js';
 import { addRegionMass, removeRegionMass } from './dominatingPair.js';
 import { importanceRegionMass } from './importanceSampling.js';
 import { batchSizeFor, jobScale, type JobSpec } from './jobs.js';
-import { klLowerConfidenceBound, klUpperConfidenceBound, samplesToResolve } from './klBound.js';
+import { directionEstimate, type DirectionEstimate } from './estimate.js';
+import { klLowerConfidenceBound, samplesToResolve } from './klBound.js';
 import { ballsAndBinsDeltaLowerBounds, ballsAndBinsEpsilonLowerBound } from './lowerBound.js';
 import { defaultRanks, validateRanks } from './orderStatistics.js';
 import { runJobs } from './pool.js';
 import { streamKeyOf } from './rng.js';
 
+export type { DirectionEstimate } from './estimate.js';
 export type BallsAndBinsMethod = 'importance' | 'order-statistics' | 'auto';
 type Direction = 'remove' | 'add';
 const DIRECTIONS: readonly Direction[] = ['remove', 'add'];
@@ -57,27 +58,6 @@ export interface BallsAndBinsSetting {
   readonly workers?: number;
   /** progress in samples over the whole call */
   readonly onProgress?: (done: number, total: number) => void;
-}
-
-/** One direction's estimate at one eps. */
-export interface DirectionEstimate {
-  readonly mean: number;
-  /** upper confidence bound at the requested confidence */
-  readonly ucb: number;
-  /** samples whose loss exceeded eps */
-  readonly hits: number;
-  readonly standardError: number;
-  /**
-   * probability of the sampled region (importance sampling): a certified upper bound on this direction's delta,
-   * and the factor between the per-sample rate and delta. 1 for order statistics.
-   */
-  readonly regionMass: number;
-  /**
-   * false when this direction was not sampled because (one epoch) its region mass, a certified upper bound on its
-   * delta, is at most the certified lower bound on the max over both directions: it cannot be the larger one by
-   * more than that, so `ucb` = `regionMass` is used as is and `mean` is reported as 0.
-   */
-  readonly sampled: boolean;
 }
 
 export interface DeltaEstimate {
@@ -265,20 +245,6 @@ function importanceGroups(n: Normalized, direction: Direction, epsilons: readonl
   return groups;
 }
 
-function directionEstimate(totals: BatchTotals, k: number, scale: number, beta: number): DirectionEstimate {
-  const n = totals.samples;
-  const rate = Math.min(1, totals.sums[k] / n);
-  const variance = n > 1 ? (Math.max(0, totals.sumSquares[k] / n - rate * rate) * n) / (n - 1) : 0;
-  return {
-    mean: scale * rate,
-    ucb: scale * klUpperConfidenceBound({ mean: rate, samples: n, failureProbability: beta }),
-    hits: totals.hits[k],
-    standardError: scale * Math.sqrt(variance / n),
-    regionMass: scale,
-    sampled: true,
-  };
-}
-
 /** One-epoch region mass of a direction at eps (a certified upper bound on its delta); Infinity for E > 1. */
 function certifiedDirectionBound(n: Normalized, direction: Direction, epsilon: number): number {
   if (n.epochs !== 1) return Infinity;
@@ -353,6 +319,50 @@ function deltaEstimate(
 // ---------------------------------------------------------------------------------------------------------
 // delta(eps)
 
+interface DirectionRun {
+  readonly jobs: readonly JobSpec[];
+  readonly estimate: (direction: Direction, epsilon: number) => DirectionEstimate;
+  readonly workers: number;
+  readonly batches: number;
+}
+
+/** Samples the given directions at the given eps (ascending, distinct); skips what canSkip allows. */
+async function sampleDirections(
+  n: Normalized,
+  directions: readonly Direction[],
+  sorted: readonly number[],
+  lowerAt: (e: number) => number,
+): Promise<DirectionRun> {
+  const jobs: JobSpec[] = [];
+  for (const direction of directions) {
+    const groups = n.method === 'importance' ? importanceGroups(n, direction, sorted) : [sorted];
+    for (const group of groups) {
+      if (!canSkip(n, direction, group, lowerAt)) jobs.push(makeJob(n, direction, group, n.samples, 0));
+    }
+  }
+  const run = await runJobs(jobs, { workers: n.workers, onProgress: n.onProgress });
+  const estimate = (direction: Direction, epsilon: number): DirectionEstimate => {
+    const index = jobs.findIndex((job) => job.direction === direction && job.epsilons.includes(epsilon));
+    if (index < 0) return unsampledEstimate(certifiedDirectionBound(n, direction, epsilon));
+    const job = jobs[index];
+    return directionEstimate(run.totals[index], job.epsilons.indexOf(epsilon), jobScale(job), n.beta);
+  };
+  return { jobs, estimate, workers: run.info.workers, batches: run.info.batches };
+}
+
+function runDetails(n: Normalized, run: DirectionRun): Record<string, unknown> {
+  return {
+    passes: run.jobs.map((job) => ({
+      direction: job.direction,
+      epsilons: job.epsilons,
+      ...(job.method === 'importance' ? { thresholdEpsilon: job.thresholdEpsilon, regionMass: jobScale(job) } : {}),
+    })),
+    ...(n.method === 'order-statistics' ? { ranks: n.ranks } : {}),
+    batches: run.batches,
+    workers: run.workers,
+  };
+}
+
 /**
  * Monte Carlo estimates of delta at each eps, both directions, with upper confidence bounds (kind 'estimate') and
  * the certified max-statistic lower bound.
@@ -365,23 +375,9 @@ export async function ballsAndBinsDelta(
   const sorted = [...new Set(o.epsilons)].sort((a, b) => a - b);
   const lowers = ballsAndBinsDeltaLowerBounds({ noiseMultiplier: n.sigma, steps: n.steps, epochs: n.epochs, epsilons: sorted });
   const lowerAt = (e: number) => lowers[sorted.indexOf(e)];
-  const jobs: JobSpec[] = [];
-  for (const direction of DIRECTIONS) {
-    const groups = n.method === 'importance' ? importanceGroups(n, direction, sorted) : [sorted];
-    for (const group of groups) {
-      if (!canSkip(n, direction, group, lowerAt)) jobs.push(makeJob(n, direction, group, n.samples, 0));
-    }
-  }
-  const run = await runJobs(jobs, { workers: n.workers, onProgress: n.onProgress });
-
-  const find = (direction: Direction, epsilon: number): DirectionEstimate => {
-    const index = jobs.findIndex((job) => job.direction === direction && job.epsilons.includes(epsilon));
-    if (index < 0) return unsampledEstimate(certifiedDirectionBound(n, direction, epsilon));
-    const job = jobs[index];
-    return directionEstimate(run.totals[index], job.epsilons.indexOf(epsilon), jobScale(job), n.beta);
-  };
+  const run = await sampleDirections(n, DIRECTIONS, sorted, lowerAt);
   const estimates = o.epsilons.map((epsilon) =>
-    deltaEstimate(epsilon, find('remove', epsilon), find('add', epsilon), lowerAt(epsilon), n.samples, n.beta),
+    deltaEstimate(epsilon, run.estimate('remove', epsilon), run.estimate('add', epsilon), lowerAt(epsilon), n.samples, n.beta),
   );
   return {
     kind: 'estimate',
@@ -390,18 +386,24 @@ export async function ballsAndBinsDelta(
     samples: n.samples,
     seed: n.seed,
     estimates,
-    details: {
-      passes: jobs.map((job) => ({
-        direction: job.direction,
-        epsilons: job.epsilons,
-        ...(job.method === 'importance' ? { thresholdEpsilon: job.thresholdEpsilon, regionMass: jobScale(job) } : {}),
-      })),
-      ...(n.method === 'order-statistics' ? { ranks: n.ranks } : {}),
-      batches: run.info.batches,
-      workers: run.info.workers,
-      lowerBound: 'max-statistic construction with means (1, 0)',
-    },
+    details: { ...runDetails(n, run), lowerBound: 'max-statistic construction with means (1, 0)' },
   };
+}
+
+/**
+ * One direction only (remove = (P || Q), add = (Q || P)), every eps sampled (nothing skipped): for comparisons
+ * with published per-direction figures. The max over both directions is what bounds privacy; use
+ * ballsAndBinsDelta for that.
+ */
+export async function ballsAndBinsDirectionDelta(
+  o: BallsAndBinsSetting & { readonly epsilons: readonly number[]; readonly direction: Direction },
+): Promise<{ readonly kind: 'estimate'; readonly estimates: readonly DirectionEstimate[]; readonly details: Readonly<Record<string, unknown>> }> {
+  const n = normalize(o);
+  checkEpsilons(o.epsilons);
+  if (!DIRECTIONS.includes(o.direction)) throw new InputError('direction', "'remove' or 'add'", o.direction);
+  const sorted = [...new Set(o.epsilons)].sort((a, b) => a - b);
+  const run = await sampleDirections(n, [o.direction], sorted, () => -Infinity);
+  return { kind: 'estimate', estimates: o.epsilons.map((e) => run.estimate(o.direction, e)), details: runDetails(n, run) };
 }
 
 // ---------------------------------------------------------------------------------------------------------
