@@ -261,6 +261,17 @@ describe('specs: run and check', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ epsilon: null, infinite: true });
   });
 
+  test('replace-one doubles the sensitivity of an unsampled Gaussian and is refused for a Poisson-subsampled one', async () => {
+    const spec = (adjacency: string, sigma: number, sampler?: object) =>
+      JSON.stringify({ delta: 1e-5, adjacency, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: sigma }, ...(sampler ? { sampler } : {}), steps: 1 }] });
+    const replaced = JSON.parse((await cli(['run', '-', '--json'], { stdin: spec('replace-one', 2) })).stdout);
+    const halved = JSON.parse((await cli(['run', '-', '--json'], { stdin: spec('add-remove', 1) })).stdout);
+    expect(replaced.epsilon).toBeCloseTo(halved.epsilon, 12);
+    const refused = await cli(['run', '-'], { stdin: spec('replace-one', 2, { kind: 'poisson', rate: 0.1 }) });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/^error: stages\[0\]\.sampler: adjacency "replace-one" is not supported with the poisson sampler/);
+  });
+
   test('colour only on a terminal without NO_COLOR', async () => {
     const args = ['run', 'examples/analytics.json', ...coarse];
     expect((await cli(args)).stdout).not.toMatch(/\u001b\[/);
