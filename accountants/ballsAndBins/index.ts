@@ -24,7 +24,7 @@ import { importanceRegionMass } from './importanceSampling.js';
 import { batchSizeFor, jobScale, type JobSpec } from './jobs.js';
 import { directionEstimate, type DirectionEstimate } from './estimate.js';
 import { klLowerConfidenceBound, samplesToResolve } from './klBound.js';
-import { ballsAndBinsDeltaLowerBounds, ballsAndBinsEpsilonLowerBound } from './lowerBound.js';
+import { ballsAndBinsLowerBounds } from './lowerBound.js';
 import { defaultRanks, validateRanks } from './orderStatistics.js';
 import { runJobs } from './pool.js';
 import { streamKeyOf } from './rng.js';
@@ -373,7 +373,8 @@ export async function ballsAndBinsDelta(
   const n = normalize(o);
   checkEpsilons(o.epsilons);
   const sorted = [...new Set(o.epsilons)].sort((a, b) => a - b);
-  const lowers = ballsAndBinsDeltaLowerBounds({ noiseMultiplier: n.sigma, steps: n.steps, epochs: n.epochs, epsilons: sorted });
+  const bounds = ballsAndBinsLowerBounds({ noiseMultiplier: n.sigma, steps: n.steps, epochs: n.epochs });
+  const lowers = sorted.map((e) => bounds.delta(e));
   const lowerAt = (e: number) => lowers[sorted.indexOf(e)];
   const run = await sampleDirections(n, DIRECTIONS, sorted, lowerAt);
   const estimates = o.epsilons.map((epsilon) =>
@@ -470,7 +471,8 @@ export async function ballsAndBinsEpsilon(o: BallsAndBinsSetting & { readonly de
   const delta = o.delta;
   const setting = { noiseMultiplier: n.sigma, steps: n.steps, epochs: n.epochs };
 
-  const lower = ballsAndBinsEpsilonLowerBound({ ...setting, delta });
+  const bounds = ballsAndBinsLowerBounds(setting);
+  const lower = bounds.epsilon(delta);
   let upper = analyticGaussianEpsilon({ noiseMultiplier: n.sigma / Math.sqrt(n.epochs), delta }).upper;
   if (n.epochs === 1) {
     const regionBound = (e: number) =>
@@ -488,7 +490,7 @@ export async function ballsAndBinsEpsilon(o: BallsAndBinsSetting & { readonly de
 
   // pilot: bracket the crossing with lower and upper confidence bounds
   const pilotGrid = linearGrid(lo, upper, 65);
-  const pilotLowers = ballsAndBinsDeltaLowerBounds({ ...setting, epsilons: pilotGrid });
+  const pilotLowers = pilotGrid.map((e) => bounds.delta(e));
   const pilot = await gridPass(n, pilotGrid, pilotLowers, pilotSamples, 1, progress(0));
   const combined = (p: GridPass, k: number, bound: (d: DirectionEstimate) => number) => Math.max(bound(p.remove[k]), bound(p.add[k]));
   const pilotLcb = (d: DirectionEstimate) =>
@@ -506,7 +508,7 @@ export async function ballsAndBinsEpsilon(o: BallsAndBinsSetting & { readonly de
 
   // main pass: shared samples on a fine grid over [from, to] and a coarse one above it
   const grid = [...linearGrid(from, to, 64), ...(to < upper ? linearGrid(to, upper, 17).slice(1) : [])];
-  const lowers = ballsAndBinsDeltaLowerBounds({ ...setting, epsilons: grid });
+  const lowers = grid.map((e) => bounds.delta(e));
   const main = await gridPass(n, grid, lowers, n.samples, 0, progress(2 * pilotSamples));
   const at = (k: number) => deltaEstimate(grid[k], main.remove[k], main.add[k], lowers[k], n.samples, n.beta);
   const ucbIndex = grid.findIndex((_, k) => combined(main, k, (d) => d.ucb) <= delta);

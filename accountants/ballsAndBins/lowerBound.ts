@@ -1,29 +1,59 @@
 /**
  * Certified lower bounds for balls-and-bins from the max-statistic construction with means (1, 0)
  * (accountants/maxStatistic.ts; BNB Sec. 4): one epoch by the threshold search, several epochs by composing the
- * sliced statistic.
+ * sliced statistic (built once per accountant and reused for every query).
  */
-import { composeMaxStatistic, maxStatisticDeltaLowerBound, maxStatisticEpsilonLowerBound } from '../maxStatistic.js';
+import {
+  composeMaxStatistic,
+  maxStatisticDeltaLowerBound,
+  maxStatisticEpsilonLowerBound,
+  type ComposedMaxStatistic,
+} from '../maxStatistic.js';
 
-interface Setting {
+export interface BallsAndBinsLowerBounds {
+  /** certified lower bound on delta(eps) (max over both directions) */
+  delta(epsilon: number): number;
+  /** certified lower bound on eps(delta) (0 when uninformative) */
+  epsilon(delta: number): number;
+}
+
+export function ballsAndBinsLowerBounds(o: {
   readonly noiseMultiplier: number;
   readonly steps: number;
   readonly epochs: number;
-}
-
-function pair(o: Setting) {
-  return { meanUpper: 1, meanLower: 0, noiseMultiplier: o.noiseMultiplier, steps: o.steps };
+}): BallsAndBinsLowerBounds {
+  const pair = { meanUpper: 1, meanLower: 0, noiseMultiplier: o.noiseMultiplier, steps: o.steps };
+  if (o.epochs === 1) {
+    return {
+      delta: (epsilon) => maxStatisticDeltaLowerBound({ ...pair, epsilon }).value,
+      epsilon: (delta) => maxStatisticEpsilonLowerBound({ ...pair, delta }).value,
+    };
+  }
+  let composed: ComposedMaxStatistic | undefined;
+  const get = () => (composed ??= composeMaxStatistic({ ...pair, epochs: o.epochs }));
+  return {
+    delta: (epsilon) => get().deltaLowerBound(epsilon).value,
+    epsilon: (delta) => get().epsilonLowerBound(delta).value,
+  };
 }
 
 /** Certified lower bounds on delta(eps), one per eps (same order). */
-export function ballsAndBinsDeltaLowerBounds(o: Setting & { readonly epsilons: readonly number[] }): number[] {
-  if (o.epochs === 1) return o.epsilons.map((epsilon) => maxStatisticDeltaLowerBound({ ...pair(o), epsilon }).value);
-  const composed = composeMaxStatistic({ ...pair(o), epochs: o.epochs });
-  return o.epsilons.map((epsilon) => composed.deltaLowerBound(epsilon).value);
+export function ballsAndBinsDeltaLowerBounds(o: {
+  readonly noiseMultiplier: number;
+  readonly steps: number;
+  readonly epochs: number;
+  readonly epsilons: readonly number[];
+}): number[] {
+  const bounds = ballsAndBinsLowerBounds(o);
+  return o.epsilons.map((e) => bounds.delta(e));
 }
 
 /** Certified lower bound on eps(delta) (0 when uninformative). */
-export function ballsAndBinsEpsilonLowerBound(o: Setting & { readonly delta: number }): number {
-  if (o.epochs === 1) return maxStatisticEpsilonLowerBound({ ...pair(o), delta: o.delta }).value;
-  return composeMaxStatistic({ ...pair(o), epochs: o.epochs }).epsilonLowerBound(o.delta).value;
+export function ballsAndBinsEpsilonLowerBound(o: {
+  readonly noiseMultiplier: number;
+  readonly steps: number;
+  readonly epochs: number;
+  readonly delta: number;
+}): number {
+  return ballsAndBinsLowerBounds(o).epsilon(o.delta);
 }
