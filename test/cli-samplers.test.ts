@@ -118,6 +118,21 @@ describe('balls-and-bins (issue 5): Monte Carlo estimates beside certified bound
     expect(piped).toEqual([]);
   });
 
+  test('calibrate: a necessary sigma from the certified lower bound, the sufficient one in the notes', async () => {
+    const r = await cli(['calibrate', '--epsilon', '2', '--delta', '1e-5', '--sampler', 'balls-and-bins', '--steps-per-epoch', '10', '--epochs', '1', '--json']);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ parameter: 'sigma', guarantee: 'necessary', kind: 'lower' });
+    // at the necessary sigma the certified lower bound still (just) exceeds the target
+    expect(j.epsilon).toBeGreaterThanOrEqual(2 * (1 - 1e-3));
+    const sufficient = Number(/sufficient sigma .* is ([\d.]+)/.exec(j.notes.join(' '))![1]);
+    expect(sufficient).toBeGreaterThan(j.value);
+    const table = await cli(['calibrate', '--epsilon', '2', '--delta', '1e-5', '--sampler', 'balls-and-bins', '--steps-per-epoch', '10', '--epochs', '1']);
+    expect(table.stdout).toMatch(/^noise multiplier sigma >= [\d.]+ +\(needed for epsilon <= 2 at delta = 1e-5\)/);
+    expect((await cli(['calibrate', '--epsilon', '2', '--delta', '1e-5', '--sampler', 'balls-and-bins', '--steps-per-epoch', '10', '--epochs', '1', '--samples', '9'])).stderr).toBe(
+      'error: --samples: not used by calibrate (it uses certified bounds, not Monte Carlo)\n',
+    );
+  });
+
   test('check compares the certified upper bound of a balls-and-bins spec', async () => {
     const spec = JSON.stringify({
       budget: { epsilon: 10, delta: 1e-3 },

@@ -48,7 +48,7 @@ export function registerCalibrate(program: Command, ctx: CommandContext): void {
     .description(
       'Calibrates one parameter of a DP-SGD run so that epsilon at --delta is at most --epsilon.\n' +
         'One-sided: the printed value meets the target. From a certified upper bound (pld, rdp, deterministic)\n' +
-        'the value is SUFFICIENT; from a lower bound (shuffle) it is only NECESSARY. The output says which.\n' +
+        'the value is SUFFICIENT; from a lower bound (shuffle, balls-and-bins) it is only NECESSARY. The output says which.\n' +
         '  --target sigma          smallest noise multiplier (give the sampling and the length)\n' +
         '  --target steps|epochs   largest number of steps or epochs (give --sigma and the sampling)\n' +
         '  --target sampling-rate  largest Poisson rate q (give --sigma and the length)\n' +
@@ -73,9 +73,9 @@ Examples:
       problems.push('--dataset-size: missing, expected a positive integer (needed by --target batch-size)');
     if (parameter === 'sampling-rate' && (flags.sampler ?? 'poisson') !== 'poisson')
       problems.push('--target sampling-rate: only with --sampler poisson (use --target batch-size)');
-    if ((flags.sampler ?? 'poisson') === 'balls-and-bins')
-      problems.push('--sampler balls-and-bins: calibrate does not support the Monte Carlo sampler yet; run dpacct epsilon at a few --sigma values');
-    else if (parameter !== 'sigma' && ['shuffle', 'persistent-shuffle', 'balls-and-bins'].includes(flags.sampler ?? 'poisson'))
+    for (const key of ['samples', 'seed', 'confidence'] as const)
+      if (flags[key] !== undefined) problems.push(`--${key}: not used by calibrate (it uses certified bounds, not Monte Carlo)`);
+    if (parameter !== 'sigma' && ['shuffle', 'persistent-shuffle', 'balls-and-bins'].includes(flags.sampler ?? 'poisson'))
       problems.push(`--target ${parameter}: with --sampler ${flags.sampler} only --target sigma is supported`);
     else if (parameter === 'steps' && (flags.sampler ?? 'poisson') !== 'poisson')
       problems.push(`--target steps: with --sampler ${flags.sampler} steps come in whole epochs; use --target epochs`);
@@ -89,13 +89,15 @@ Examples:
     const base: TrainingFlags = parameter === 'batch-size' ? { ...flags, batchSize: 1 } : flags;
     checkTrainingFlags(base, [target.free]);
     const delta = flags.delta!;
-    const { calibratePlan, calibrateSamplerNoise } = await calibration();
+    const { calibratePlan, calibrateSamplerNoise, calibrateBallsAndBinsNoise } = await calibration();
     const sampler = flags.sampler ?? 'poisson';
     const build = (x: number) => trainingPlan(target.set(base, x), { delta });
     const viaSamplers = parameter === 'sigma' && sampler !== 'poisson' && sampler !== 'balls-and-bins';
     const report = viaSamplers
       ? calibrateSamplerNoise({ build, target: { epsilon: flags.targetEpsilon!, delta } })
-      : calibratePlan({
+      : sampler === 'balls-and-bins'
+        ? await calibrateBallsAndBinsNoise({ build, target: { epsilon: flags.targetEpsilon!, delta } })
+        : calibratePlan({
       parameter,
       build,
       target: { epsilon: flags.targetEpsilon!, delta },

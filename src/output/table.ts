@@ -152,14 +152,23 @@ const PARAMETER_WORDS: Record<CalibrationReport['parameter'], string> = {
 
 export function calibrationTable(report: CalibrationReport, style: Style): string {
   const r = report.result;
-  const direction = report.parameter === 'sigma' ? 'smallest' : 'largest';
-  const value = report.parameter === 'sigma' ? formatFigure(report.value, 'upper') : report.parameter === 'sampling-rate' ? formatFigure(report.value, 'lower') : String(report.value);
-  const why =
-    report.guarantee === 'sufficient'
-      ? `sufficient: the certified upper bound on epsilon at this value meets the target`
-      : `necessary: a certified lower bound shows any less would miss the target; it may not be enough`;
+  const sufficient = report.guarantee === 'sufficient';
+  const name = style.chalk.bold(PARAMETER_WORDS[report.parameter]);
+  const target = `epsilon <= ${formatInput(report.target.epsilon)} at delta = ${formatInput(report.target.delta)}`;
+  let headline: string;
+  if (report.parameter === 'sigma') {
+    // a sufficient sigma is shown rounded up (still sufficient), a necessary one rounded down (still necessary)
+    const value = style.chalk.bold(formatFigure(report.value, sufficient ? 'upper' : 'lower'));
+    headline = sufficient ? `${name} = ${value}  (enough for ${target})` : `${name} >= ${value}  (needed for ${target})`;
+  } else {
+    const value = style.chalk.bold(report.parameter === 'sampling-rate' ? formatFigure(report.value, 'lower') : String(report.value));
+    headline = `${name} = ${value}  (the largest that keeps ${target})`;
+  }
+  const why = sufficient
+    ? 'sufficient: the certified upper bound on epsilon at this value meets the target'
+    : 'necessary: a certified lower bound shows any less noise misses the target; this much may not be enough';
   const lines = [
-    `${style.chalk.bold(PARAMETER_WORDS[report.parameter])} = ${style.chalk.bold(value)}  (${direction} found for epsilon <= ${formatInput(report.target.epsilon)} at delta = ${formatInput(report.target.delta)})`,
+    headline,
     why,
     `there: epsilon ${RELATION[r.kind]} ${formatFigure(r.value, r.kind)} (${r.kind})`,
     accountantLine(r),
