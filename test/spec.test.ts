@@ -175,3 +175,33 @@ describe('plan', () => {
     expect(() => planFromSpec(spec)).toThrow(/stages\[0\]\.steps: expected a multiple of the 100 steps per epoch/);
   });
 });
+
+describe('numbers from flags', () => {
+  // imported here to keep the spec tests' imports at the top readable
+  test('property: any text is either a number in the domain or refused with the flag named', async () => {
+    const { parseNumberText, domains } = await import('../src/spec/numbers.js');
+    const { InputError } = await import('../src/errors.js');
+    const fc = (await import('fast-check')).default;
+    const text = fc.oneof(
+      fc.string(),
+      fc.double().map(String),
+      fc.integer().map(String),
+      fc.constantFrom('1e-5', '-0', '+3', '.5', '5.', '1e400', 'NaN', 'Infinity', '-Infinity', '0x1f', '1_000', ' 2 ', ''),
+    );
+    fc.assert(
+      fc.property(text, fc.constantFrom(...(Object.keys(domains) as (keyof typeof domains)[])), (t, name) => {
+        const domain = domains[name];
+        try {
+          const value = parseNumberText('--flag', t, domain);
+          expect(Number.isFinite(value)).toBe(true);
+          expect(domain.schema.safeParse(value).success).toBe(true);
+          expect(value).toBe(Number(t.trim()));
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputError);
+          expect((e as Error).message).toMatch(new RegExp(`^--flag: expected ${domain.expected.replace(/[()[\]]/g, '\\$&')}, got .+$`));
+        }
+      }),
+      { numRuns: 3000, seed: 7 },
+    );
+  });
+});

@@ -7,6 +7,7 @@ import { runCli } from './program.js';
 import type { CliIo } from './io.js';
 
 async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('(reading the spec from standard input; end it with Ctrl-D)\n');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
