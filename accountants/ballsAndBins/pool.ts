@@ -88,7 +88,9 @@ function runOnWorkers(
     let nextTask = 0;
     let nextMerge = 0;
     let settled = false;
-    const pool = Array.from({ length: count }, () => ({ worker: new Worker(workerFile, { workerData: { jobs } }), inFlight: 0 }));
+    // workers inherit the parent's Node flags; --input-type (valid only for -e / stdin scripts) would stop them
+    const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+    const pool = Array.from({ length: count }, () => ({ worker: new Worker(workerFile, { workerData: { jobs }, execArgv }), inFlight: 0 }));
 
     const finish = (error?: Error) => {
       if (settled) return;
