@@ -17,8 +17,8 @@ const compiled = path.resolve(process.cwd(), 'dist/accountants/ballsAndBins/inde
 
 // importance sampling (one epoch, several passes) and order statistics (several epochs), each over many batches
 const settings = [
-  { noiseMultiplier: 0.6, stepsPerEpoch: 200, epochs: 1, epsilons: [0.5, 1, 3], samples: 12000, seed: 5 },
-  { noiseMultiplier: 0.8, stepsPerEpoch: 300, epochs: 3, epsilons: [0.5, 2], samples: 8000, seed: 6 },
+  { noiseMultiplier: 0.6, stepsPerEpoch: 200, epochs: 1, epsilons: [0.5, 1, 3], samples: 9000, seed: 5 },
+  { noiseMultiplier: 2, stepsPerEpoch: 100, epochs: 3, epsilons: [0.25, 0.5], samples: 9000, seed: 6 },
 ];
 
 function runCompiled(setting: object): { threads: unknown; inline: unknown; workers: number } {
