@@ -49,37 +49,43 @@ export function standardGamma(rng: Xoshiro128, shape: number): number {
  * most 1/2, i.e. in the lower half where the quantile is accurate.
  */
 export class TruncatedAboveNormal {
-  private cdfAtBound = 1;
+  /** [bound, Phi(bound)] in a typed array: storing doubles in object fields would allocate on every change */
+  private readonly parameters = new Float64Array(2);
   private byRejection = true;
-  bound = Infinity;
 
   constructor(bound: number) {
     this.setBound(bound);
   }
 
+  get bound(): number {
+    return this.parameters[0];
+  }
+
   /** Change the bound in place (no allocation in sampling loops). */
   setBound(bound: number): void {
-    this.bound = bound;
+    this.parameters[0] = bound;
     this.byRejection = bound >= 0;
-    this.cdfAtBound = this.byRejection ? 1 : normalCdf(bound);
+    this.parameters[1] = this.byRejection ? 1 : normalCdf(bound);
   }
 
   sample(rng: Xoshiro128): number {
+    const bound = this.parameters[0];
     if (this.byRejection) {
       for (;;) {
         const z = zigguratNormal(rng);
-        if (z <= this.bound) return z;
+        if (z <= bound) return z;
       }
     }
-    return normalQuantile(rng.nextOpen() * this.cdfAtBound);
+    return normalQuantile(rng.nextOpen() * this.parameters[1]);
   }
 
   /** out[0..count) = `count` successive samples (the same numbers as calling `sample` that many times). */
   fill(rng: Xoshiro128, out: Float64Array, count: number): void {
     if (this.byRejection) {
-      fillNormalsAtMost(rng, this.bound, out, count);
+      fillNormalsAtMost(rng, this.parameters[0], out, count);
       return;
     }
-    for (let i = 0; i < count; i++) out[i] = normalQuantile(rng.nextOpen() * this.cdfAtBound);
+    const cdfAtBound = this.parameters[1];
+    for (let i = 0; i < count; i++) out[i] = normalQuantile(rng.nextOpen() * cdfAtBound);
   }
 }
