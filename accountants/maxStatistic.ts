@@ -386,28 +386,15 @@ export function sliceMaxStatistic(
   if (!(o.lossInterval > 0 && o.lossInterval < 1)) {
     throw new InputError('discretization', 'a number in (0, 1)', o.lossInterval);
   }
-  const tailMass = o.tailMass ?? 1e-24;
-  if (!(tailMass > 0 && tailMass < 1e-3)) throw new InputError('tailMass', 'a number in (0, 1e-3)', tailMass);
   const a = o.meanUpper;
   const b = o.meanLower;
   const s = o.noiseMultiplier;
-  let low: number;
-  let gap: number;
-  let count: number;
-  if (o.placement) {
-    ({ low, gap, count } = o.placement);
-    if (!(Number.isFinite(low) && gap > 0 && Number.isSafeInteger(count) && count >= 1)) {
-      throw new InputError('placement', 'finite low, gap > 0 and an integer count >= 1', o.placement);
-    }
-  } else {
-    const logTail = log(tailMass);
-    low = solveIncreasing((c) => tailsAt(o, c).lowerLogCdf, logTail, o);
-    const high = solveIncreasing((c) => -tailsAt(o, c).upperLogSf, -logTail, o);
-    gap = (a - b) / max(1, ceil((a - b) / (o.lossInterval * s * s)));
-    count = max(1, ceil((high - low) / gap));
+  const { low, gap, count } = o.placement ?? planSlices(o);
+  if (!(Number.isFinite(low) && gap > 0 && Number.isSafeInteger(count) && count >= 1)) {
+    throw new InputError('placement', 'finite low, gap > 0 and an integer count >= 1', o.placement);
   }
-  if (count > 2e7) {
-    throw new InputError('discretization', `a coarser value (this one needs ${count} slices of the statistic)`, o.lossInterval);
+  if (count > 4 * MAX_SLICES) {
+    throw new InputError('placement', `at most ${4 * MAX_SLICES} slices`, count);
   }
   const boundaries = new Float64Array(count + 1);
   for (let k = 0; k <= count; k++) boundaries[k] = low + k * gap;
@@ -449,6 +436,35 @@ export function sliceMaxStatistic(
   logMassLower[count + 1] = prevL.logSf;
   return { boundaries, logMassUpper, logMassLower };
 }
+
+/**
+ * Where sliceMaxStatistic puts its slices: from the tailMass quantile of M under Q to the one under P, of
+ * width (a - b)/N with N the smallest integer giving a loss width <= lossInterval (at the steepest slope
+ * (a - b)/sigma^2), widened if more than MAX_SLICES would be needed.
+ */
+export function planSlices(
+  o: MaxStatisticPair & { readonly lossInterval: number; readonly tailMass?: number },
+): { readonly low: number; readonly gap: number; readonly count: number } {
+  const tailMass = o.tailMass ?? 1e-24;
+  if (!(tailMass > 0 && tailMass < 1e-3)) throw new InputError('tailMass', 'a number in (0, 1e-3)', tailMass);
+  const a = o.meanUpper;
+  const b = o.meanLower;
+  const s = o.noiseMultiplier;
+  const logTail = log(tailMass);
+  const low = solveIncreasing((c) => tailsAt(o, c).lowerLogCdf, logTail, o);
+  const high = solveIncreasing((c) => -tailsAt(o, c).upperLogSf, -logTail, o);
+  let gap = (a - b) / max(1, ceil((a - b) / (o.lossInterval * s * s)));
+  let count = max(1, ceil((high - low) / gap));
+  if (count > MAX_SLICES) {
+    // wider slices: a coarser post-processing, still a valid lower-bound pair
+    gap = (a - b) / max(1, floor((MAX_SLICES * (a - b)) / (high - low)));
+    count = ceil((high - low) / gap);
+  }
+  return { low, gap, count };
+}
+
+/** Most slices of the statistic (memory: three float64 arrays of this length). */
+const MAX_SLICES = 1 << 20;
 
 /** ln P(c_{k-1} < M <= c_k): difference of CDFs in the lower half, of survival functions in the upper half. */
 function sliceLogMass(logCdfA: number, logCdfB: number, logSfA: number, logSfB: number): number {
@@ -546,6 +562,9 @@ export function composeMaxStatistic(
      * e^-40 / (2E) truncation quantiles), for reproducing its tables
      */
     readonly slicing?: 'aligned' | 'authors';
+    /** advanced (aligned slicing): loss width of the slices and grid interval, overriding the defaults */
+    readonly sliceWidth?: number;
+    readonly gridInterval?: number;
   },
 ): ComposedMaxStatistic {
   checkPair(o);
@@ -554,24 +573,54 @@ export function composeMaxStatistic(
   if (!(interval > 0 && interval <= 0.1)) throw new InputError('discretization', 'a number in (0, 0.1]', interval);
   const tailMass = o.tailMass ?? min(1e-24, 1e-20 / o.epochs);
   const authors = o.slicing === 'authors';
-  let slices = sliceMaxStatistic({
-    ...o,
-    lossInterval: interval,
-    tailMass,
-    placement: authors ? authorsPlacement(o, interval) : undefined,
-  });
-  let atoms = [maxStatisticLossAtoms(slices, 'remove'), maxStatisticLossAtoms(slices, 'add')];
-  // Per-epoch spread of the loss: slices and grid must resolve it (large sigma makes it tiny).
-  const spread = min(lossSpread(atoms[0]), lossSpread(atoms[1]));
+  let slices: MaxStatisticSlices;
+  let atoms: LossAtomsForComposition[];
+  let spread: number;
   let gridInterval = interval;
-  if (!authors) {
-    if (spread / SLICES_PER_SPREAD < interval) {
-      slices = sliceMaxStatistic({ ...o, lossInterval: spread / SLICES_PER_SPREAD, tailMass });
-      atoms = [maxStatisticLossAtoms(slices, 'remove'), maxStatisticLossAtoms(slices, 'add')];
+  const atomsOf = (sl: MaxStatisticSlices) =>
+    [maxStatisticLossAtoms(sl, 'remove'), maxStatisticLossAtoms(sl, 'add')].map((a) => ({ ...a, support: NaN }));
+  if (authors) {
+    slices = sliceMaxStatistic({ ...o, lossInterval: interval, tailMass, placement: authorsPlacement(o, interval) });
+    atoms = atomsOf(slices);
+    spread = min(lossSpread(atoms[0]), lossSpread(atoms[1]));
+  } else {
+    // slicings differ only by their plan; the widest plans (capped at MAX_SLICES) repeat, so remember the last
+    let last: { key: string; slices: MaxStatisticSlices } | undefined;
+    const sliceAt = (lossInterval: number) => {
+      const plan = planSlices({ ...o, lossInterval, tailMass });
+      const key = `${plan.low}/${plan.gap}/${plan.count}`;
+      if (last?.key !== key) last = { key, slices: sliceMaxStatistic({ ...o, lossInterval, placement: plan }) };
+      return last.slices;
+    };
+    // pilot: the per-epoch spread of the loss (in both directions), resolved by at least 32 slices
+    let pilotWidth = PILOT_SLICE_WIDTH;
+    let pilot = atomsOf(sliceAt(pilotWidth));
+    spread = min(lossSpread(pilot[0]), lossSpread(pilot[1]));
+    while (spread / SLICES_PER_SPREAD < pilotWidth && pilotWidth > 1e-9) {
+      const next = spread / (2 * SLICES_PER_SPREAD);
+      const before = last?.key;
+      pilot = atomsOf(sliceAt(next));
+      pilotWidth = next;
+      if (last?.key === before) break; // capped: no finer slicing available
+      spread = min(lossSpread(pilot[0]), lossSpread(pilot[1]));
     }
-    // rounding down costs up to one interval per epoch: keep E * h within a small share of the composed
-    // spread sqrt(E) * sd, i.e. h <= share * sd / sqrt(E)
-    gridInterval = max(MIN_GRID_INTERVAL, min(interval, (ROUNDING_SHARE * spread) / sqrt(o.epochs)));
+    const width = o.sliceWidth ?? min(max(interval, spread / SLICES_PER_SPREAD_COARSEST), spread / SLICES_PER_SPREAD);
+    slices = sliceAt(width);
+    // far tails of the loss: drop the lowest atoms, move the highest down (both only lower delta)
+    atoms = atomsOf(slices).map((a) => clipLossTails(a, CLIP_MASS / o.epochs));
+    // Rounding down costs up to one interval per epoch, E * h in all, against a composed spread sqrt(E) * sd:
+    // refine below the discretization until E * h <= 1% of the spread; coarsen above it while E * h stays
+    // within 0.1% of the spread (wide losses, small sigma); and no finer than MAX_COMPOSED_POINTS allow.
+    const support = max(...atoms.map((a) => a.support));
+    const perEpochSpread = spread / sqrt(o.epochs);
+    gridInterval =
+      o.gridInterval ??
+      max(
+        MIN_GRID_INTERVAL,
+        min(interval, ROUNDING_SHARE * perEpochSpread),
+        COARSE_ROUNDING_SHARE * perEpochSpread,
+        (o.epochs * support) / MAX_COMPOSED_POINTS,
+      );
   }
   // compose both directions on one grid; when the composition does not fit, coarsen (still a lower bound)
   let directions: ComposedDirection[] | undefined;
@@ -592,15 +641,21 @@ export function composeMaxStatistic(
     // an infinite eps would only mean mass at +infinity, which a lower bound built here never has
     return Number.isFinite(eps) ? max(0, eps) : 0;
   };
+  // E epochs release the first epoch too (post-processing), so the one-epoch threshold bound also holds;
+  // it is the better one where the composed grid is too coarse for a tiny per-epoch loss. Not in the
+  // authors' mode, which reproduces their tables.
+  const pair = { meanUpper: o.meanUpper, meanLower: o.meanLower, noiseMultiplier: o.noiseMultiplier, steps: o.steps };
   return {
     deltaLowerBound(epsilon) {
-      const r = lowerDelta(remove, epsilon);
-      const a = lowerDelta(add, epsilon);
+      const one = authors ? undefined : maxStatisticDeltaLowerBound({ ...pair, epsilon });
+      const r = max(lowerDelta(remove, epsilon), one?.remove.value ?? 0);
+      const a = max(lowerDelta(add, epsilon), one?.add.value ?? 0);
       return { value: max(r, a), remove: r, add: a };
     },
     epsilonLowerBound(delta) {
-      const r = lowerEpsilon(remove, delta);
-      const a = lowerEpsilon(add, delta);
+      const one = authors ? undefined : maxStatisticEpsilonLowerBound({ ...pair, delta });
+      const r = max(lowerEpsilon(remove, delta), one?.remove.value ?? 0);
+      const a = max(lowerEpsilon(add, delta), one?.add.value ?? 0);
       return { value: max(r, a), remove: r, add: a };
     },
     details: {
@@ -612,16 +667,22 @@ export function composeMaxStatistic(
       slicing: o.slicing ?? 'aligned',
       slices: slices.boundaries.length - 1,
       tailMass,
-      remove: { surplus: remove.surplus, droppedMass: remove.droppedMass, gridPoints: remove.gridPoints, fftSize: remove.fftSize },
-      add: { surplus: add.surplus, droppedMass: add.droppedMass, gridPoints: add.gridPoints, fftSize: add.fftSize },
+      remove: { surplus: remove.surplus, droppedMass: remove.droppedMass, clampedMass: atoms[0].clampedMass ?? 0, gridPoints: remove.gridPoints, fftSize: remove.fftSize },
+      add: { surplus: add.surplus, droppedMass: add.droppedMass, clampedMass: atoms[1].clampedMass ?? 0, gridPoints: add.gridPoints, fftSize: add.fftSize },
     },
   };
 }
 
-/** Slices per standard deviation of the one-epoch loss (when the discretization would give fewer). */
+/** Slices per standard deviation of the one-epoch loss: at least (finer than the discretization if need be) */
 const SLICES_PER_SPREAD = 32;
-/** E * (grid interval) at most this share of the composed loss's standard deviation. */
+/** ... and at most this many (coarser than the discretization when the spread is wide) */
+const SLICES_PER_SPREAD_COARSEST = 1024;
+/** loss width of the pilot slicing that measures the spread */
+const PILOT_SLICE_WIDTH = 1e-2;
+/** E * (grid interval) at most this share of the composed loss's standard deviation ... */
 const ROUNDING_SHARE = 0.01;
+/** ... and allowed up to this share even when coarser than the discretization */
+const COARSE_ROUNDING_SHARE = 0.001;
 const MIN_GRID_INTERVAL = 1e-7;
 const MAX_GRID_INTERVAL = 0.05;
 
@@ -646,6 +707,85 @@ function composeDirection(
     droppedMass: atoms.droppedMass,
     gridPoints: composed.pmf.masses.length,
     fftSize: composed.size,
+  };
+}
+
+/** Mass (per epoch, divided by E) cut from each tail of the one-epoch loss before composing. */
+const CLIP_MASS = 1e-24;
+/**
+ * E times the clipped one-epoch support at most this many grid points. (A pessimistic size: the
+ * engine's window, from Chernoff bounds, is usually far narrower; when even that does not fit, the grid is
+ * coarsened and the composition retried.)
+ */
+const MAX_COMPOSED_POINTS = 1 << 22;
+const CLIP_BINS = 4096;
+
+interface LossAtomsForComposition {
+  readonly losses: Float64Array;
+  readonly masses: Float64Array;
+  readonly droppedMass: number;
+  readonly clampedMass?: number;
+  /** highest minus lowest loss kept */
+  readonly support: number;
+}
+
+/**
+ * Cut the far tails of a one-epoch loss: atoms in the lowest bins holding at most `mass` are dropped, atoms in
+ * the highest bins holding at most `mass` are moved down to the lowest loss of those bins. Both can only
+ * lower delta(eps), so the result stays a lower bound; they bound the grid the composition needs.
+ */
+function clipLossTails(
+  atoms: { readonly losses: Float64Array; readonly masses: Float64Array; readonly droppedMass: number },
+  mass: number,
+): LossAtomsForComposition {
+  const { losses, masses } = atoms;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < losses.length; i++) {
+    lo = min(lo, losses[i]);
+    hi = max(hi, losses[i]);
+  }
+  if (!(hi > lo)) return { ...atoms, clampedMass: 0, support: 0 };
+  const width = (hi - lo) / CLIP_BINS;
+  const bins = new Float64Array(CLIP_BINS + 1);
+  const binOf = (l: number) => min(CLIP_BINS, floor((l - lo) / width));
+  for (let i = 0; i < losses.length; i++) bins[binOf(losses[i])] += masses[i];
+  // first kept bin: the mass strictly below it is <= mass; last unclamped bin likewise from above
+  let first = 0;
+  for (let acc = 0; first < CLIP_BINS && acc + bins[first] <= mass; first++) acc += bins[first];
+  let last = CLIP_BINS;
+  for (let acc = 0; last > first && acc + bins[last] <= mass; last--) acc += bins[last];
+  const cap = lo + (last + 1) * width; // atoms in bins above `last` are moved down to here (or below)
+  const keptLosses = new Float64Array(losses.length);
+  const keptMasses = new Float64Array(losses.length);
+  let n = 0;
+  let droppedMass = atoms.droppedMass;
+  let clampedMass = 0;
+  let low = Infinity;
+  let high = -Infinity;
+  for (let i = 0; i < losses.length; i++) {
+    const bin = binOf(losses[i]);
+    if (bin < first) {
+      droppedMass += masses[i];
+      continue;
+    }
+    let l = losses[i];
+    if (bin > last && l > cap) {
+      l = cap;
+      clampedMass += masses[i];
+    }
+    keptLosses[n] = l;
+    keptMasses[n] = masses[i];
+    low = min(low, l);
+    high = max(high, l);
+    n++;
+  }
+  return {
+    losses: keptLosses.subarray(0, n),
+    masses: keptMasses.subarray(0, n),
+    droppedMass,
+    clampedMass,
+    support: high - low,
   };
 }
 
