@@ -38,8 +38,24 @@ export interface Composition {
 /** Largest FFT size (points) dpacct will use: 2^22 float64 complex values take 64 MiB per array. */
 export const MAX_FFT_SIZE = 1 << 22;
 
+/** The masses folded modulo `size` (circular convolution only sees indices modulo the FFT size). */
+function wrapped(masses: Float64Array, size: number): Float64Array {
+  const signal = new Float64Array(size);
+  if (masses.length <= size) {
+    signal.set(masses);
+    return signal;
+  }
+  for (let start = 0; start < masses.length; start += size) {
+    const end = min(masses.length, start + size);
+    for (let i = start; i < end; i++) signal[i - start] += masses[i];
+  }
+  return signal;
+}
+
 /** Windows wider than this many points are tightened with a pilot composition. */
 const PILOT_POINTS = 1 << 15;
+const PILOT_GAPS = [0.02, 0.05, 0.1, 0.2, 0.5, 1];
+const PILOT_TAIL_FRACTION = 1e-3;
 
 /** Composition of `count` copies of every part. All parts share one grid interval. */
 export function composeParts(
@@ -69,15 +85,18 @@ export function composeParts(
   let massBelow = window.massBelow;
   if (options.pilot !== false && highIndex - lowIndex > PILOT_POINTS) {
     const factor = nextPowerOfTwo(ceil((highIndex - lowIndex) / (PILOT_POINTS / 2)));
+    // the pilot books its own cut-off tail at +infinity too: keep that far below the budget asked here
     const pilot = composeParts(
       active.map((p) => ({ pmf: coarsen(p.pmf, factor), count: p.count })),
-      { ...options, pilot: false },
+      { ...options, tail: options.tail * PILOT_TAIL_FRACTION, pilot: false },
     );
-    const gap = 1;
-    const cut = epsilonForDelta(pilot.pmf, infinityMass + options.tail * -expm1(-gap));
-    if (Number.isFinite(cut) && ceil((cut + gap) / h) < highIndex) {
-      highIndex = ceil((cut + gap) / h);
-      massAbove = options.tail;
+    // the gap d trades the factor 1/(1 - e^-d) against the distance d; try a few and keep the best end
+    for (const gap of PILOT_GAPS) {
+      const cut = epsilonForDelta(pilot.pmf, infinityMass + options.tail * -expm1(-gap));
+      if (Number.isFinite(cut) && ceil((cut + gap) / h) < highIndex) {
+        highIndex = ceil((cut + gap) / h);
+        massAbove = options.tail;
+      }
     }
     const logTail = log(options.tail);
     if (floor(logTail / h) > lowIndex) {
@@ -99,21 +118,24 @@ export function composeParts(
   let product: Float64Array | null = null;
   for (const { pmf, count } of active) {
     base += count * pmf.offset;
-    const signal = new Float64Array(size);
-    for (let i = 0; i < pmf.masses.length; i++) signal[i % size] += pmf.masses[i];
+    const signal = wrapped(pmf.masses, size);
     const spectrum = realHalfSpectrum(signal);
     if (product === null) {
-      product = new Float64Array(spectrum.length);
-      for (let i = 0; i < product.length; i += 2) product[i] = 1;
-    }
-    multiplyByPowerHalf(product, spectrum, size, count);
+      multiplyByPowerHalf(spectrum, spectrum, size, count, true);
+      product = spectrum;
+    } else multiplyByPowerHalf(product, spectrum, size, count);
   }
   const folded = inverseHalfToReal(product!, size);
   const masses = new Float64Array(points);
   const shift = (((lowIndex - base) % size) + size) % size;
-  for (let r = 0; r < points; r++) {
-    const v = folded[(shift + r) % size];
-    // float64 rounding leaves tiny values of either sign where the mass is zero; negatives are dropped
+  // float64 rounding leaves tiny values of either sign where the mass is zero; negatives are dropped
+  const firstRun = min(points, size - shift);
+  for (let r = 0; r < firstRun; r++) {
+    const v = folded[shift + r];
+    masses[r] = v > 0 ? v : 0;
+  }
+  for (let r = firstRun; r < points; r++) {
+    const v = folded[shift + r - size];
     masses[r] = v > 0 ? v : 0;
   }
   return {

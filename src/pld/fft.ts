@@ -56,11 +56,18 @@ export function realHalfSpectrum(signal: Float64Array): Float64Array {
 }
 
 /**
- * out = out * spectrum^power for k = 0 .. N/2 (complex, interleaved), by repeated squaring (float64 rounding
+ * out = out * spectrum^power (or, with `replace`, out = spectrum^power; out may be spectrum itself) for
+ * k = 0 .. N/2 (complex, interleaved), by repeated squaring (float64 rounding
  * then grows like power * 2^-53, the conditioning of z -> z^power itself). Coefficients whose power is
  * below 1e-300 in modulus are set to zero without computing it.
  */
-export function multiplyByPowerHalf(out: Float64Array, spectrum: Float64Array, n: number, power: number): void {
+export function multiplyByPowerHalf(
+  out: Float64Array,
+  spectrum: Float64Array,
+  n: number,
+  power: number,
+  replace = false,
+): void {
   if (!Number.isInteger(power) || power < 0) throw new RangeError(`power must be a non-negative integer`);
   if (power === 0) return;
   const negligible = -690 / power; // ln|z| below this: |z|^power < 1e-300
@@ -68,7 +75,7 @@ export function multiplyByPowerHalf(out: Float64Array, spectrum: Float64Array, n
     let br = spectrum[i];
     let bi = spectrum[i + 1];
     const modulus2 = br * br + bi * bi;
-    if (0.5 * log(modulus2) < negligible) {
+    if (0.5 * log(modulus2) < negligible || (!replace && out[i] === 0 && out[i + 1] === 0)) {
       out[i] = 0;
       out[i + 1] = 0;
       continue;
@@ -87,6 +94,11 @@ export function multiplyByPowerHalf(out: Float64Array, spectrum: Float64Array, n
       const t = br * br - bi * bi;
       bi = 2 * br * bi;
       br = t;
+    }
+    if (replace) {
+      out[i] = rr;
+      out[i + 1] = ri;
+      continue;
     }
     const or = out[i];
     const oi = out[i + 1];

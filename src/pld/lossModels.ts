@@ -141,10 +141,11 @@ function subsampledRemove(noise: BaseNoise, q: number, label: string): Continuou
     lossInf: max(mixLoss(q, noise.lossInf), q === 1 ? -Infinity : log1p(-q)),
     lossSup: mixLoss(q, noise.lossSup),
     infinityMass: 0,
-    moments: () =>
+    moments: once(() =>
       momentsByQuadrature(noise, (x) => mixLoss(q, noise.loss(x)), (x) =>
         q === 1 ? noise.pdf(x - 1) : (1 - q) * noise.pdf(x) + q * noise.pdf(x - 1),
       ),
+    ),
   };
 }
 
@@ -172,8 +173,14 @@ function subsampledAdd(noise: BaseNoise, q: number, label: string): ContinuousLo
     lossInf: -mixLoss(q, noise.lossSup),
     lossSup: min(-mixLoss(q, noise.lossInf), q === 1 ? Infinity : -log1p(-q)),
     infinityMass: 0,
-    moments: () => momentsByQuadrature(noise, (x) => -mixLoss(q, noise.loss(x)), noise.pdf),
+    moments: once(() => momentsByQuadrature(noise, (x) => -mixLoss(q, noise.loss(x)), noise.pdf)),
   };
+}
+
+/** f computed on the first call only. */
+function once<T>(f: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= f());
 }
 
 /**

@@ -124,10 +124,9 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     slack += blocks * blockPld.surplus;
     let roundings = blocks;
     if (rest > 0) {
-      const restPld = composeParts([{ pmf: step.pmf, count: rest }], { tail: TAIL_BUDGET, maxSize });
-      parts.push({ pmf: coarsen(restPld.pmf, factor), count: 1 });
-      slack += restPld.surplus;
-      roundings += 1;
+      // the few steps left over (fewer than a block) are rounded onto the common grid one by one
+      parts.push({ pmf: coarsen(step.pmf, factor), count: rest });
+      roundings += rest;
     }
     roundingBias_ += roundings * roundingBias(finalInterval);
     roundingSquares += roundings * finalInterval ** 2;
