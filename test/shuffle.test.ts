@@ -93,6 +93,12 @@ describe('dynamic shuffling over epochs (ablq.json shuffle_lower_dynamic)', () =
     expect(r.value).toBeGreaterThanOrEqual(row.shuffle_lower_dynamic);
     expect(r.value).toBeLessThanOrEqual(row.shuffle_lower_dynamic + 2 * 1e-3);
     expect(r.value).toBeLessThanOrEqual(row.deterministic);
+    // Independent check (numpy/scipy, outside the project, no grid): slicing M on 3000 equal intervals of
+    // [0.5, 9.5] plus both tails and composing the sliced pair twice exactly over all 9e6 pairs of slices
+    // gives eps(1e-6) = 4.0635063 (1500 intervals: 4.0634930, rising with finer slices). Our grid value sits
+    // just below it: the rounding down to the grid costs at most 2 intervals of 1e-4.
+    expect(r.value).toBeLessThanOrEqual(4.0635063 + 1e-5);
+    expect(r.value).toBeGreaterThanOrEqual(4.0635063 - 2e-4);
   });
 
   test('large sigma: the grid follows the tiny per-epoch loss, so a coarse --discretization does not collapse the bound', () => {
