@@ -19,8 +19,8 @@ export const cases: { name: string; run: () => Promise<unknown> | unknown }[] = 
     run: () => ballsAndBinsDelta({ ...reference, epsilons: [0.5, 1, 2, 4, 6, 8, 10], samples: 500000, method: 'order-statistics' }),
   },
   {
-    name: 'balls-and-bins order statistics: T = 1000, 10 epochs, sigma = 0.8, 1e5 samples, eps = 1',
-    run: () => ballsAndBinsDelta({ ...reference, noiseMultiplier: 0.8, epochs: 10, epsilons: [1], samples: 100000 }),
+    name: 'balls-and-bins order statistics: T = 1000, 10 epochs, sigma = 0.8, 2e4 samples, eps = 1',
+    run: () => ballsAndBinsDelta({ ...reference, noiseMultiplier: 0.8, epochs: 10, epsilons: [1], samples: 20000 }),
   },
   {
     name: 'balls-and-bins eps for delta = 1e-6: T = 1000, 1 epoch, 1e5 samples (pilot + main pass)',

@@ -94,12 +94,16 @@ export interface BallsAndBinsEpsilonResult {
   readonly delta: number;
   readonly confidence: number;
   /**
-   * smallest eps of the evaluation grid whose upper confidence bound on delta is <= delta: with probability at
-   * least `confidence` the true eps(delta) is not larger. null when not resolved.
+   * smallest eps of the evaluation grid whose upper confidence bound on delta is <= delta (and not below `lower`):
+   * with probability at least `confidence` the true eps(delta) is not larger. null when not resolved.
    */
   readonly epsilon: number | null;
   /** smallest grid eps whose mean estimate is <= delta (a point estimate, not conservative); null if none */
   readonly meanEpsilon: number | null;
+  /**
+   * false when no grid eps has an upper confidence bound <= delta, or when at the one found the direction that sets
+   * the bound had no hits (the bound then reflects the sample count, not the distribution)
+   */
   readonly resolved: boolean;
   /** why not resolved, in words */
   readonly reason?: string;
@@ -510,6 +514,7 @@ export async function ballsAndBinsEpsilon(o: BallsAndBinsSetting & { readonly de
   const grid = [...linearGrid(from, to, 64), ...(to < upper ? linearGrid(to, upper, 17).slice(1) : [])];
   const lowers = grid.map((e) => bounds.delta(e));
   const main = await gridPass(n, grid, lowers, n.samples, 0, progress(2 * pilotSamples));
+  n.onProgress?.(total, total); // directions certified smaller were skipped: their share counts as done
   const at = (k: number) => deltaEstimate(grid[k], main.remove[k], main.add[k], lowers[k], n.samples, n.beta);
   const ucbIndex = grid.findIndex((_, k) => combined(main, k, (d) => d.ucb) <= delta);
   const meanIndex = grid.findIndex((_, k) => combined(main, k, (d) => d.mean) <= delta);
@@ -546,15 +551,15 @@ export async function ballsAndBinsEpsilon(o: BallsAndBinsSetting & { readonly de
     };
   }
   const estimate = at(ucbIndex);
-  if (estimate.mean < delta / RESOLUTION_RATIO) {
+  const bounding: Direction = estimate.add.ucb > estimate.remove.ucb ? 'add' : 'remove';
+  if (estimate[bounding].sampled && estimate[bounding].hits === 0) {
     return {
       ...base,
       epsilon: null,
       resolved: false,
       reason:
-        estimate.mean === 0
-          ? `no sample exceeded eps = ${grid[ucbIndex]}: the bound reflects the sample count, not the distribution`
-          : `at eps = ${grid[ucbIndex]} the mean delta ${estimate.mean} is below half the target: the bound is dominated by sampling error`,
+        `no sample exceeded eps = ${grid[ucbIndex]} in the ${bounding} direction: ` +
+        'the upper confidence bound there reflects the sample count, not the distribution',
       suggestedSamples: suggestion(ucbIndex),
       at: estimate,
       details,

@@ -37,15 +37,31 @@ interface Task {
   readonly batch: number;
 }
 
+/** All (job, batch) pairs in job order then batch order, computed on demand (memory independent of N). */
+interface TaskList {
+  readonly length: number;
+  at(index: number): Task;
+}
+
+function taskList(jobs: readonly JobSpec[]): TaskList {
+  const starts = [0];
+  for (const job of jobs) starts.push(starts[starts.length - 1] + batchCount(job));
+  return {
+    length: starts[starts.length - 1],
+    at(index: number): Task {
+      let job = 0;
+      while (starts[job + 1] <= index) job++;
+      return { job, batch: index - starts[job] };
+    },
+  };
+}
+
 /** Runs every batch of every job; returns per-job totals (summed in batch order). */
 export async function runJobs(
   jobs: readonly JobSpec[],
   options: RunOptions = {},
 ): Promise<{ readonly totals: readonly BatchTotals[]; readonly info: RunInfo }> {
-  const tasks: Task[] = [];
-  jobs.forEach((job, index) => {
-    for (let b = 0; b < batchCount(job); b++) tasks.push({ job: index, batch: b });
-  });
+  const tasks = taskList(jobs);
   const totals = jobs.map((job) => mutableTotals(job.epsilons.length));
   const totalSamples = jobs.reduce((s, job) => s + job.samples, 0);
   const draws = jobs.reduce((s, job) => s + job.samples * jobCost(job), 0);
@@ -63,7 +79,8 @@ export async function runJobs(
 
   if (!useWorkers) {
     const runners = jobs.map((job) => jobRunner(job));
-    for (const task of tasks) {
+    for (let index = 0; index < tasks.length; index++) {
+      const task = tasks.at(index);
       merge(task, runners[task.job](task.batch));
       await new Promise<void>((resolve) => setImmediate(resolve)); // let the caller's timers (progress) run
     }
@@ -76,7 +93,7 @@ export async function runJobs(
 
 function runOnWorkers(
   jobs: readonly JobSpec[],
-  tasks: readonly Task[],
+  tasks: TaskList,
   count: number,
   workerFile: URL,
   merge: (task: Task, batch: BatchTotals) => void,
@@ -102,7 +119,7 @@ function runOnWorkers(
     const dispatch = () => {
       for (const p of pool) {
         while (p.inFlight < inFlightPerWorker && nextTask < tasks.length && nextTask < nextMerge + window) {
-          const task = tasks[nextTask];
+          const task = tasks.at(nextTask);
           const message: TaskMessage = { type: 'task', id: nextTask, job: task.job, batch: task.batch };
           p.worker.postMessage(message);
           p.inFlight++;
@@ -115,7 +132,7 @@ function runOnWorkers(
         if (settled) return;
         p.inFlight--;
         if (reply.type === 'error') {
-          finish(new Error(`balls-and-bins worker failed on batch ${tasks[reply.id].batch}: ${reply.message}`));
+          finish(new Error(`balls-and-bins worker failed on batch ${tasks.at(reply.id).batch}: ${reply.message}`));
           return;
         }
         pending.set(reply.id, reply.totals);
@@ -123,7 +140,7 @@ function runOnWorkers(
           const batch = pending.get(nextMerge) as BatchTotals;
           pending.delete(nextMerge);
           try {
-            merge(tasks[nextMerge], batch);
+            merge(tasks.at(nextMerge), batch);
           } catch (error) {
             finish(error instanceof Error ? error : new Error(String(error)));
             return;
