@@ -31,11 +31,19 @@ export const cases: { name: string; run: () => unknown }[] = [
   {
     name: 'calibrate sigma (PLD), q=0.01, 1e4 steps, eps=1, delta=1e-5 (target < 2 s)',
     run: () => {
+      // bracket with the cheap RDP answer (RDP's epsilon is larger, so its sigma is an upper end)
+      const rdp = calibrateDecreasing({
+        figure: (sigma) => rdpEpsilon(dpsgd(0.01, sigma, 10_000), 1e-5).epsilon,
+        target: 1,
+        lo: 0.3,
+        hi: 20,
+        name: 'noise multiplier',
+      });
       const r = calibrateDecreasing({
         figure: (sigma) => pldEpsilon(dpsgd(0.01, sigma, 10_000), 1e-5).upper,
         target: 1,
-        lo: 1,
-        hi: 8,
+        lo: 0.7 * rdp.value,
+        hi: rdp.value,
         name: 'noise multiplier',
       });
       return `sigma=${r.value.toFixed(5)} eps=${r.figure.toFixed(5)} (${r.evaluations} evaluations)`;

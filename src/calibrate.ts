@@ -99,32 +99,40 @@ function search(o: CalibrationOptions, increasing: boolean): Calibration {
   let good = increasing ? lo : hi;
   let fgood = increasing ? flo : fhi;
   let bad = increasing ? hi : lo;
-  // interpolation weights: figure - target at each end (Illinois halves them; fgood stays the true figure)
-  let wGood = fgood - o.target;
-  let wBad = (increasing ? fhi : flo) - o.target;
+  // false position runs on ln(figure) - ln(target) against ln(parameter) when all are positive (privacy
+  // figures are close to power laws in their parameters), else on the raw values
+  const logScale = o.target > 0 && lo > 0 && !o.integer;
+  const g = (v: number) => (logScale ? Math.log(Math.max(v, Number.MIN_VALUE)) - Math.log(o.target) : v - o.target);
+  const X = (x: number) => (logScale ? Math.log(x) : x);
+  const unX = (u: number) => (logScale ? Math.exp(u) : u);
+  // interpolation weights at each end (Illinois halves them; fgood stays the true figure)
+  let wGood = g(fgood);
+  let wBad = g(increasing ? fhi : flo);
   let side = 0;
   for (let i = 0; i < 200; i++) {
     if (o.integer ? Math.abs(good - bad) <= 1 : Math.abs(good - bad) <= relTol * Math.abs(good)) break;
     let mid: number;
     if (o.integer) mid = Math.floor((good + bad) / 2);
     else {
-      mid = Number.isFinite(wBad) && wBad !== wGood ? good - (wGood * (bad - good)) / (wBad - wGood) : 0.5 * (good + bad);
+      const a = X(good);
+      const b = X(bad);
+      let u = Number.isFinite(wBad) && wBad !== wGood ? a - (wGood * (b - a)) / (wBad - wGood) : 0.5 * (a + b);
       // stay strictly inside, and away from the ends so the bracket keeps shrinking
-      const span = bad - good;
-      const t = (mid - good) / span;
-      if (!(t > 0.01 && t < 0.99)) mid = good + span * (t >= 0.99 ? 0.99 : t <= 0.01 ? 0.01 : 0.5);
+      const t = (u - a) / (b - a);
+      if (!(t > 0.01 && t < 0.99)) u = a + (b - a) * (t >= 0.99 ? 0.99 : t <= 0.01 ? 0.01 : 0.5);
+      mid = unX(u);
     }
     const fm = f(mid);
     if (meets(fm)) {
       good = mid;
       fgood = fm;
-      wGood = fm - o.target;
+      wGood = g(fm);
       // Illinois: halve the weight of an end that stays put twice
       if (side === 1) wBad /= 2;
       side = 1;
     } else {
       bad = mid;
-      wBad = fm - o.target;
+      wBad = g(fm);
       if (side === -1) wGood /= 2;
       side = -1;
     }
