@@ -1,12 +1,13 @@
 /**
  * Seeded pseudo-random numbers that are the same on every machine and for every worker layout.
  *
- * Generator: xoshiro256**-class quality at 32-bit width, i.e. xoshiro128** (Blackman & Vigna, "Scrambled linear
- * pseudorandom number generators", ACM TOMS 2021), period 2^128 - 1. It needs only 32-bit integer arithmetic
- * (Math.imul, shifts), so it is fast in JavaScript and bit-exact everywhere.
+ * Generator: xoshiro128** (Blackman & Vigna, "Scrambled linear pseudorandom number generators", ACM TOMS 2021),
+ * period 2^128 - 1, the 32-bit member of the xoshiro family. It needs only 32-bit integer arithmetic (Math.imul,
+ * shifts, xor), so it is fast in JavaScript and bit-exact everywhere.
  *
- * Streams. A Monte Carlo run is cut into fixed-size batches; batch i of a stream has its own generator whose state
- * is derived from (seed, streamKey, i) and nothing else:
+ * Streams. A Monte Carlo run is cut into batches of a size fixed by the problem (jobs.ts, batchSizeFor); batch i of
+ * a stream (one estimator, direction and pass; streamKeyOf) has its own generator whose state is derived from
+ * (seed, streamKey, i) and nothing else:
  *
  *   key   = mix64(mix64(mix64(seed) XOR streamKey) XOR i)          (all arithmetic modulo 2^64)
  *   state = the four 32-bit halves (high first) of the first two outputs of SplitMix64 started at `key`
@@ -14,8 +15,8 @@
  * where mix64 is the SplitMix64 output function (Steele, Lea & Flood 2014; Stafford's "variant 13" constants) and
  * SplitMix64 adds 0x9E3779B97F4A7C15 before each mix. So a batch's numbers depend on (seed, stream, batch index)
  * only, never on which worker ran it or in what order. Derived states of different batches are unrelated points
- * of the 2^128 period; an overlap of two streams within a run is astronomically unlikely (< 2^-60 for any
- * realistic number of batches and draws).
+ * of the 2^128 period: m batches of L draws each overlap with probability about m^2 L / 2^128, below 1e-17 for a
+ * million batches of a billion draws.
  *
  * Doubles: 53 random bits, returned as (k + 1/2) / 2^53 for k uniform in [0, 2^53), i.e. strictly inside (0, 1),
  * so log(u) and quantile(u) are always finite.
