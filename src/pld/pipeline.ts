@@ -74,7 +74,15 @@ function stepMoments(model: LossModel): { mean: number; variance: number } {
 interface StagePlan {
   readonly stage: StageModel;
   readonly sd: number;
-  readonly fineInterval: number;
+  fineInterval: number;
+  /** the step on a grid 64 times coarser than the default, to estimate windows cheaply */
+  readonly rough: GridPmf;
+}
+
+/** Steps of a stage composed on its fine grid before re-rounding onto the common grid. */
+function blockSize(plan: StagePlan, finalInterval: number): number {
+  const wanted = ceil((finalInterval / (GRID_SPREAD_RATIO * max(plan.sd, 1e-300))) ** 2);
+  return max(1, min(plan.stage.steps, wanted));
 }
 
 export function composeStages(stages: readonly StageModel[], options: PipelineOptions): ComposedPld {
@@ -89,11 +97,17 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     for (let r = 0; r < MAX_REFINE && fine > GRID_SPREAD_RATIO * sd && sd > 0; r++) fine /= 2;
     // a finer grid than the step needs only when the step is narrow; never refine degenerate steps
     if (!(sd > 0)) fine = h;
-    return { stage, sd, fineInterval: fine };
+    return { stage, sd, fineInterval: fine, rough: discretizeStep(stage.model, 64 * h, stepTail).pmf };
   });
 
   // common grid: the default interval, doubled until the composed window fits
-  const finalInterval = commonInterval(plans, h, maxSize, stepTail);
+  const finalInterval = commonInterval(plans, h, maxSize);
+  // a block's window on its fine grid must fit too (heavy tails make it wide): coarsen the fine grid if not
+  for (const plan of plans) {
+    if (plan.fineInterval >= finalInterval) continue;
+    const w = tailWindow([{ pmf: plan.rough, count: blockSize(plan, finalInterval) }], TAIL_BUDGET);
+    while (plan.fineInterval < finalInterval && (w.high - w.low) / plan.fineInterval > maxSize / 4) plan.fineInterval *= 2;
+  }
   const coarse = { interval: finalInterval, tail: COARSE_TAIL_BUDGET / max(1, totalSteps) };
   const discretized = plans.map((p) => discretizeStep(p.stage.model, p.fineInterval, stepTail, coarse));
 
@@ -115,8 +129,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
       return;
     }
     // block size: enough steps that the block's spread is wide against the common grid
-    const wanted = ceil((finalInterval / (GRID_SPREAD_RATIO * max(plan.sd, 1e-300))) ** 2);
-    const block = max(1, min(stage.steps, wanted));
+    const block = blockSize(plan, finalInterval);
     const blocks = floor(stage.steps / block);
     const rest = stage.steps - blocks * block;
     const blockPld = composeParts([{ pmf: step.pmf, count: block }], { tail: TAIL_BUDGET, maxSize });
@@ -145,13 +158,12 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
 }
 
 /** The default interval times the smallest power of two at which the composed loss fits the FFT size. */
-function commonInterval(plans: readonly StagePlan[], h: number, maxSize: number, stepTail: number): number {
-  // estimate the composed window from the single steps on a grid 64 times coarser (cheap, and close enough)
-  const parts: Part[] = plans.map((p) => ({
-    pmf: discretizeStep(p.stage.model, 64 * h, stepTail).pmf,
-    count: p.stage.steps,
-  }));
-  const w = tailWindow(parts, TAIL_BUDGET);
+function commonInterval(plans: readonly StagePlan[], h: number, maxSize: number): number {
+  // estimate the composed window from the single steps on the rough grid (cheap, and close enough)
+  const w = tailWindow(
+    plans.map((p) => ({ pmf: p.rough, count: p.stage.steps })),
+    TAIL_BUDGET,
+  );
   let interval = h;
   // keep a margin of 2 for the block roundings, which widen the window slightly
   while ((w.high - w.low) / interval + 2 > maxSize / 2) interval *= 2;
