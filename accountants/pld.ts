@@ -7,7 +7,7 @@
  * (k steps at sigma = one step at sigma/sqrt(k)); when nothing else is left the closed form is used.
  */
 import type { Adjacency, Mechanism, Stage } from '../src/mechanism.js';
-import { InputError } from '../src/errors.js';
+import { AccountingError, InputError } from '../src/errors.js';
 import {
   epsDeltaLoss,
   gaussianLoss,
@@ -121,7 +121,15 @@ function validate(stages: readonly Stage[], delta?: number, epsilon?: number): v
     throw new InputError('epsilon', 'a number >= 0', epsilon);
 }
 
+/**
+ * A delta below the float64 rounding booked at +infinity (FFT noise, composed over the blocks) is refused:
+ * the figure would be Infinity for numerical reasons alone, which is not the user's answer.
+ */
+const ROUNDING_MARGIN = 1;
+
 interface DirectionAccount {
+  /** float64 rounding booked in the figures (0 for closed forms) */
+  rounding: number;
   upperDelta(eps: number): number;
   lowerDelta(eps: number): number;
   upperEpsilon(delta: number): number;
@@ -135,6 +143,7 @@ const ETA_FRACTIONS = [1e-1, 1e-2, 1e-3, 1e-4];
 function directionAccount(c: ComposedPld): DirectionAccount {
   const shift = (eta: number) => c.roundingBias + Math.sqrt((c.roundingSquares * Math.log(1 / eta)) / 2);
   return {
+    rounding: c.rounding,
     upperDelta: (eps) => deltaForEpsilon(c.pmf, eps),
     lowerDelta(eps) {
       let best = 0;
@@ -159,6 +168,7 @@ function directionAccount(c: ComposedPld): DirectionAccount {
       finalInterval: c.finalInterval,
       grids: c.grids,
       infinityMass: c.pmf.infinityMass,
+      floatRounding: c.rounding,
       gridPoints: c.pmf.masses.length,
     },
   };
@@ -167,6 +177,7 @@ function directionAccount(c: ComposedPld): DirectionAccount {
 /** Exact figures for a Gaussian with noise sigma_eff (both directions are the same). */
 function exactGaussianAccount(sigmaEff: number): DirectionAccount {
   return {
+    rounding: 0,
     upperDelta: (eps) => gaussianDelta(sigmaEff, eps),
     lowerDelta: (eps) => gaussianDelta(sigmaEff, eps),
     upperEpsilon: (delta) => gaussianEpsilon(sigmaEff, delta),
@@ -217,6 +228,12 @@ export function pldAccountant(stages: readonly Stage[], options: PldOptions = {}
   return {
     epsilon(delta) {
       validate(stages, delta);
+      const rounding = Math.max(remove.rounding, add.rounding);
+      if (delta < ROUNDING_MARGIN * rounding)
+        throw new AccountingError(
+          `delta = ${delta} is below what float64 FFTs resolve for this composition (rounding ~${rounding.toPrecision(2)}); ` +
+            `ask for delta >= ${(ROUNDING_MARGIN * rounding).toPrecision(2)}`,
+        );
       return figure(
         { upper: remove.upperEpsilon(delta), lower: remove.lowerEpsilon(delta) },
         { upper: add.upperEpsilon(delta), lower: add.lowerEpsilon(delta) },

@@ -25,7 +25,8 @@ export function normalSf(x: number): number {
 
 /** ln(1 - Phi(x)); accurate for all x (uses erfcx for x > 0). */
 export function normalLogSf(x: number): number {
-  if (x <= 0) return log(normalSf(x));
+  // for x <= 0 the survival is 1 - Phi(-x): log1p keeps its tiny deficit (Phi(-x) = 1e-20 at x = -9.3)
+  if (x <= 0) return Math.log1p(-normalSf(-x));
   const z = x * SQRT1_2;
   // erfc(z) = exp(-z^2) erfcx(z)
   return LN_HALF - z * z + log(erfcx(z));

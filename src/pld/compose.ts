@@ -33,6 +33,8 @@ export interface Composition {
   readonly surplus: number;
   /** FFT size used */
   readonly size: number;
+  /** float64 rounding booked at +infinity (twice the negative mass the inverse transform produced) */
+  readonly rounding: number;
 }
 
 /** Largest FFT size (points) dpacct will use: 2^22 float64 complex values take 64 MiB per array. */
@@ -75,7 +77,7 @@ export function composeParts(
   const infinityMass = -expm1(logFinite);
 
   if (active.length === 1 && active[0].count === 1) {
-    return { pmf: active[0].pmf, surplus: 0, size: active[0].pmf.masses.length };
+    return { pmf: active[0].pmf, surplus: 0, size: active[0].pmf.masses.length, rounding: 0 };
   }
 
   const window = tailWindow(active, options.tail);
@@ -126,9 +128,14 @@ export function composeParts(
     } else multiplyByPowerHalf(product, spectrum, size, count);
   }
   const folded = inverseHalfToReal(product!, size);
+  // float64 rounding leaves noise of either sign where the mass is ~0 (and errs where it is not); the
+  // negative half is visible, the positive half is assumed as large, and both are booked against the user
+  let negative = 0;
+  for (let i = 0; i < size; i++) if (folded[i] < 0) negative -= folded[i];
+  const rounding = 2 * negative;
   const masses = new Float64Array(points);
   const shift = (((lowIndex - base) % size) + size) % size;
-  // float64 rounding leaves tiny values of either sign where the mass is zero; negatives are dropped
+  // negatives (rounding noise, booked above) are dropped
   const firstRun = min(points, size - shift);
   for (let r = 0; r < firstRun; r++) {
     const v = folded[shift + r];
@@ -139,8 +146,9 @@ export function composeParts(
     masses[r] = v > 0 ? v : 0;
   }
   return {
-    pmf: { interval: h, offset: lowIndex, masses, infinityMass: min(1, infinityMass + massAbove) },
-    surplus: 2 * massAbove + massBelow,
+    pmf: { interval: h, offset: lowIndex, masses, infinityMass: min(1, infinityMass + massAbove + rounding) },
+    surplus: 2 * massAbove + massBelow + 2 * rounding,
     size,
+    rounding,
   };
 }

@@ -50,6 +50,8 @@ export interface ComposedPld {
   readonly roundingSquares: number;
   /** probability that some step's loss fell outside its grid range, plus surplus mass of the computation */
   readonly slack: number;
+  /** float64 rounding of the FFTs booked at +infinity (a delta below a few times this cannot be resolved) */
+  readonly rounding: number;
   /** what was done, for reports */
   readonly grids: readonly { label: string; interval: number; blockSteps: number; blocks: number }[];
   readonly finalInterval: number;
@@ -114,6 +116,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
   let roundingBias_ = 0;
   let roundingSquares = 0;
   let slack = 0;
+  let rounding = 0;
   const parts: Part[] = [];
   const grids: ComposedPld['grids'][number][] = [];
   plans.forEach((plan, index) => {
@@ -135,6 +138,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     const blockPld = composeParts([{ pmf: step.pmf, count: block }], { tail: TAIL_BUDGET, maxSize });
     parts.push({ pmf: coarsen(blockPld.pmf, factor), count: blocks });
     slack += blocks * blockPld.surplus;
+    rounding += blocks * blockPld.rounding;
     let roundings = blocks;
     if (rest > 0) {
       // the few steps left over (fewer than a block) are rounded onto the common grid one by one
@@ -147,11 +151,13 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
   });
   const composed = composeParts(parts, { tail: TAIL_BUDGET, maxSize });
   slack += composed.surplus;
+  rounding += composed.rounding;
   return {
     pmf: composed.pmf,
     roundingBias: roundingBias_,
     roundingSquares,
     slack,
+    rounding,
     grids,
     finalInterval,
   };
