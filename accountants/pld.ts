@@ -17,7 +17,7 @@ import {
 } from '../src/pld/lossModels.js';
 import { composeStages, type ComposedPld, type StageModel } from '../src/pld/pipeline.js';
 import { deltaForEpsilon, epsilonForDelta } from '../src/pld/query.js';
-import { gaussianDelta, gaussianEpsilon } from '../src/numeric/analyticGaussian.js';
+import { analyticGaussianDelta, analyticGaussianEpsilon } from './deterministic.js';
 
 export interface PldOptions {
   /** grid interval for single-step PLDs, default 1e-4 */
@@ -178,10 +178,10 @@ function directionAccount(c: ComposedPld): DirectionAccount {
 function exactGaussianAccount(sigmaEff: number): DirectionAccount {
   return {
     rounding: 0,
-    upperDelta: (eps) => gaussianDelta(sigmaEff, eps),
-    lowerDelta: (eps) => gaussianDelta(sigmaEff, eps),
-    upperEpsilon: (delta) => gaussianEpsilon(sigmaEff, delta),
-    lowerEpsilon: (delta) => gaussianEpsilon(sigmaEff, delta),
+    upperDelta: (epsilon) => analyticGaussianDelta({ noiseMultiplier: sigmaEff, epsilon }),
+    lowerDelta: (epsilon) => analyticGaussianDelta({ noiseMultiplier: sigmaEff, epsilon }),
+    upperEpsilon: (delta) => analyticGaussianEpsilon({ noiseMultiplier: sigmaEff, delta }).upper,
+    lowerEpsilon: (delta) => analyticGaussianEpsilon({ noiseMultiplier: sigmaEff, delta }).lower,
     details: { closedForm: 'analytic Gaussian (Balle & Wang 2018)', effectiveSigma: sigmaEff },
   };
 }

@@ -10,7 +10,10 @@
 import { pldAccountant, pldDelta, pldEpsilon } from '../accountants/pld.js';
 import type { Stage } from '../src/mechanism.js';
 import { gaussianLoss } from '../src/pld/lossModels.js';
-import { gaussianDelta, gaussianEpsilon } from '../src/numeric/analyticGaussian.js';
+import { analyticGaussianDelta, analyticGaussianEpsilon } from '../accountants/deterministic.js';
+
+const gaussianDelta = (noiseMultiplier: number, epsilon: number) => analyticGaussianDelta({ noiseMultiplier, epsilon });
+const gaussianEpsilon = (noiseMultiplier: number, delta: number) => analyticGaussianEpsilon({ noiseMultiplier, delta }).value;
 import { reference } from './helpers/reference.js';
 
 const dpsgd = (q: number, sigma: number, steps: number): Stage[] => [
