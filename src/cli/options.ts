@@ -14,6 +14,13 @@ interface NumberOption {
   readonly help: string;
   readonly domain: NumberDomain;
 }
+/** A comma-separated list of numbers of one domain, e.g. `--epsilon 0.5,1,2`; one item is a list of one. */
+interface NumberListOption {
+  readonly type: 'numberList';
+  readonly flags: string;
+  readonly help: string;
+  readonly domain: NumberDomain;
+}
 interface ChoiceOption<C extends readonly string[]> {
   readonly type: 'choice';
   readonly flags: string;
@@ -27,6 +34,7 @@ interface BooleanOption {
 }
 
 const num = (flags: string, domain: NumberDomain, help: string): NumberOption => ({ type: 'number', flags, help, domain });
+const numList = (flags: string, domain: NumberDomain, help: string): NumberListOption => ({ type: 'numberList', flags, help, domain });
 const choice = <const C extends readonly string[]>(flags: string, choices: C, help: string): ChoiceOption<C> => ({ type: 'choice', flags, help, choices });
 const bool = (flags: string, help: string): BooleanOption => ({ type: 'boolean', flags, help });
 
@@ -42,6 +50,7 @@ export const OPTIONS = {
   epochs: num('--epochs <E>', domains.epochs, 'number of epochs: steps = ceil(E * dataset / batch) (rounded up)'),
   delta: num('--delta <delta>', domains.openProbability, 'delta in (0, 1)'),
   epsilon: num('--epsilon <eps>', domains.nonNegative, 'epsilon >= 0'),
+  epsilons: numList('--epsilon <eps,...>', domains.nonNegative, 'epsilon >= 0, or several comma-separated (0.5,1,2,4,8) for the curve delta(epsilon)'),
   targetEpsilon: num('--epsilon <eps>', domains.positive, 'target epsilon (> 0)'),
   maxEpsilon: num('--max-epsilon <eps>', domains.positive, "budget epsilon; overrides the spec's budget.epsilon"),
   accountant: choice('--accountant <name>', ACCOUNTANTS, 'pld (tight, default) or rdp (looser upper bound)'),
@@ -58,7 +67,7 @@ export const OPTIONS = {
 
 export type OptionKey = keyof typeof OPTIONS;
 
-type ValueOf<O> = O extends NumberOption ? number : O extends ChoiceOption<infer C> ? C[number] : O extends BooleanOption ? boolean : never;
+type ValueOf<O> = O extends NumberOption ? number : O extends NumberListOption ? readonly number[] : O extends ChoiceOption<infer C> ? C[number] : O extends BooleanOption ? boolean : never;
 
 export type OptionValues<K extends OptionKey> = { -readonly [P in K]?: ValueOf<(typeof OPTIONS)[P]> };
 
@@ -93,6 +102,7 @@ export function readOptions<K extends OptionKey>(raw: Record<string, unknown>, k
     const flag = flagName(key);
     if (o.type === 'boolean') out[key] = value === true;
     else if (o.type === 'number') out[key] = parseNumberText(flag, String(value), o.domain);
+    else if (o.type === 'numberList') out[key] = parseNumberList(flag, String(value), o.domain);
     else {
       if (!(o.choices as readonly string[]).includes(String(value)))
         throw new InputError(flag, `one of ${o.choices.join(', ')}`, String(value));
@@ -100,4 +110,22 @@ export function readOptions<K extends OptionKey>(raw: Record<string, unknown>, k
     }
   }
   return out as OptionValues<K>;
+}
+
+/**
+ * `0.5,1,2` -> [0.5, 1, 2], each item checked like a single value (order kept, nothing dropped). One item
+ * fails exactly as a single value would; in a longer list the message also says which item:
+ * `--epsilon: expected a number >= 0 at item 2 of 3, got -1`.
+ */
+export function parseNumberList(flag: string, text: string, domain: NumberDomain): readonly number[] {
+  const items = text.split(',');
+  if (items.length === 1) return [parseNumberText(flag, text, domain)];
+  return items.map((item, i) => {
+    try {
+      return parseNumberText(flag, item, domain);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      throw new InputError(flag, `${domain.expected} at item ${i + 1} of ${items.length}`, e.got);
+    }
+  });
 }

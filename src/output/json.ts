@@ -5,12 +5,17 @@
  * own name (`epsilon` or `delta`), its `kind` (upper, lower, exact, estimate), `lower` and `upper` where
  * known, `inputs`, `accountant` {name, settings}, `notes`.
  *
+ * Several epsilons (`dpacct delta --epsilon 0.5,1,2`, or a spec whose `epsilon` is a list of more than one):
+ * instead of the headline figure, `curve`: one `{ epsilon, delta, kind, lower, upper }` per epsilon in the
+ * order given (`lower`/`upper` where known, as for a single figure), `inputs.epsilon` the list. One epsilon
+ * keeps the single-figure shape.
+ *
  * Infinity and NaN never appear: an infinite epsilon is `"epsilon": null` with `"infinite": true`;
  * any other non-finite number inside (details) becomes null.
  */
 import type { AccountingResult } from '../result.js';
 import { OUTPUT_SCHEMA_VERSION, VERSION } from '../version.js';
-import type { BudgetReport, CalibrationReport, ComparisonReport } from './reports.js';
+import type { BudgetReport, CalibrationReport, ComparisonReport, DeltaCurveReport } from './reports.js';
 
 function header(command: string): Record<string, unknown> {
   return { schemaVersion: OUTPUT_SCHEMA_VERSION, version: VERSION, command };
@@ -100,5 +105,26 @@ export function comparisonJson(report: ComparisonReport): Record<string, unknown
     })),
     inputs: report.inputs,
     notes: report.notes,
+  };
+}
+
+/** The curve delta(epsilon): `curve` rows instead of one headline figure (see the shape above). */
+export function deltaCurveJson(command: string, curve: DeltaCurveReport): Record<string, unknown> {
+  const estimate = curve.points.find((p) => p.kind === 'estimate');
+  const confidence = estimate?.details?.confidence;
+  return {
+    ...header(command),
+    quantity: 'delta',
+    curve: curve.points.map((p, i) => ({
+      epsilon: curve.epsilons[i],
+      delta: finite(p.value),
+      kind: p.kind,
+      ...(p.lower !== undefined ? { lower: finite(p.lower) } : {}),
+      ...(p.upper !== undefined ? { upper: finite(p.upper) } : {}),
+    })),
+    ...(typeof confidence === 'number' ? { confidence } : {}),
+    inputs: curve.inputs,
+    accountant: curve.accountant,
+    notes: curve.notes,
   };
 }

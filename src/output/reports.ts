@@ -51,3 +51,17 @@ export interface ComparisonReport {
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly notes: readonly string[];
 }
+
+/**
+ * delta at several epsilons from one composition (`dpacct delta --epsilon 0.5,1,2`, a spec whose `epsilon`
+ * is a list). Each point is a full single-query result (quantity `delta`), in the order the epsilons were given.
+ */
+export interface DeltaCurveReport {
+  readonly epsilons: readonly number[];
+  readonly points: readonly AccountingResult[];
+  /** the inputs, with `epsilon` the list */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly accountant: AccountingResult['accountant'];
+  /** every point's notes once, plus what holds for the curve as a whole */
+  readonly notes: readonly string[];
+}

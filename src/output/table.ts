@@ -5,7 +5,7 @@
 import type { Mechanism } from '../mechanism.js';
 import type { AccountingResult, BoundKind } from '../result.js';
 import { formatFigure, formatInput } from './numbers.js';
-import type { BudgetReport, CalibrationReport, ComparisonReport } from './reports.js';
+import type { BudgetReport, CalibrationReport, ComparisonReport, DeltaCurveReport } from './reports.js';
 import type { Style } from './style.js';
 
 const KIND_WORDS: Record<BoundKind, string> = {
@@ -190,6 +190,42 @@ export function comparisonTable(report: ComparisonReport, style: Style): string 
   ]);
   const lines = alignColumns([head, ...rows]);
   const notes = noteLines([...report.notes, ...report.rows.flatMap((r) => (r.notes ?? []).map((n) => `${r.sampler}: ${n}`))], style);
+  if (notes.length) lines.push('', ...notes);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * The curve delta(epsilon): one row per epsilon with the certified upper and lower bounds on delta (each
+ * rounded in its safe direction; `-` where none is known) and the kind of the headline figure; Monte Carlo
+ * estimates get their own column.
+ */
+export function deltaCurveTable(curve: DeltaCurveReport, style: Style): string {
+  const points = curve.points;
+  const estimates = points.some((p) => p.kind === 'estimate');
+  const cell = (x: number | undefined, kind: BoundKind) => (x === undefined || Number.isNaN(x) ? '-' : formatFigure(x, kind));
+  const upperOf = (p: AccountingResult) => p.upper ?? (p.kind === 'upper' || p.kind === 'exact' ? p.value : undefined);
+  const lowerOf = (p: AccountingResult) => p.lower ?? (p.kind === 'lower' || p.kind === 'exact' ? p.value : undefined);
+  const head = ['epsilon', ...(estimates ? ['delta estimate'] : []), 'delta upper bound', 'delta lower bound', 'kind'].map((h) => style.chalk.dim(h));
+  const rows = points.map((p, i) => [
+    formatInput(curve.epsilons[i]),
+    ...(estimates ? [p.kind === 'estimate' ? cell(p.value, 'estimate') : '-'] : []),
+    cell(upperOf(p), 'upper'),
+    cell(lowerOf(p), 'lower'),
+    p.kind,
+  ]);
+  const inputs = curve.inputs as Record<string, unknown>;
+  const unit = inputs.privacyUnit ? `, per ${inputs.privacyUnit}` : '';
+  const adjacency = inputs.adjacency ? `, ${inputs.adjacency} adjacency` : '';
+  const kinds = [...new Set(points.map((p) => p.kind))];
+  const lines = [
+    style.chalk.bold(`delta at ${points.length} epsilons`) + `${unit}${adjacency}`,
+    ...alignColumns([head, ...rows]).map((l) => '  ' + l),
+    ...kinds.map((k) => `kind: ${k} = ${KIND_WORDS[k]}`),
+    accountantLine({ ...points[0], accountant: curve.accountant }),
+    '',
+    ...stageTable(curve.inputs, style),
+  ];
+  const notes = noteLines(curve.notes, style);
   if (notes.length) lines.push('', ...notes);
   return lines.join('\n') + '\n';
 }

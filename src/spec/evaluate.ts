@@ -7,7 +7,8 @@
  * Stages with a shuffle or balls-and-bins sampler have no certified upper bound to compose; they go to
  * the sampler accountants (accountants/samplers.ts) and only as a single stage.
  */
-import { AccountingError, InputErrors } from '../errors.js';
+import { AccountingError, InputError, InputErrors } from '../errors.js';
+import type { DeltaCurveReport } from '../output/reports.js';
 import type { Stage } from '../mechanism.js';
 import type { AccountingResult, BoundKind } from '../result.js';
 import { pldAccountant, type PldFigure } from '../../accountants/pld.js';
@@ -147,6 +148,46 @@ export function accountPlan(plan: AccountingPlan, query: Query = plan.query): Ac
   return planAccountant(plan).account(query);
 }
 
+/** The epsilons of a curve: a non-empty list of finite numbers >= 0. */
+function checkCurveEpsilons(epsilons: readonly number[]): void {
+  if (!Array.isArray(epsilons) || epsilons.length === 0) throw new InputError('epsilons', 'a non-empty list of numbers >= 0', epsilons);
+  for (const e of epsilons) if (!(typeof e === 'number' && Number.isFinite(e) && e >= 0)) throw new InputError('epsilons', 'finite numbers >= 0', e);
+}
+
+function deltaCurve(plan: AccountingPlan, epsilons: readonly number[], points: readonly AccountingResult[]): DeltaCurveReport {
+  const notes = [...new Set(points.flatMap((p) => p.notes ?? []))];
+  const estimate = points.find((p) => p.kind === 'estimate');
+  const confidence = estimate?.details?.confidence;
+  if (estimate && points.length > 1 && typeof confidence === 'number') {
+    // union bound over the points, whatever the dependence between them (they share samples)
+    const joint = 1 - points.length * (1 - confidence);
+    // shown rounded down to 4 decimals (the slack only absorbs float error in 1 - k (1 - c))
+    notes.push(
+      `Each Monte Carlo figure holds with probability at least ${confidence} on its own; ` +
+        (joint > 0
+          ? `all ${points.length} together with probability at least ${Math.floor(joint * 1e4 + 1e-9) / 1e4} (union bound).`
+          : `the union bound gives no joint guarantee for all ${points.length} (raise --confidence).`),
+    );
+  }
+  return {
+    epsilons: [...epsilons],
+    points,
+    inputs: { ...describeInputs(plan, { quantity: 'delta', epsilon: epsilons[0] }), epsilon: [...epsilons] },
+    accountant: points[0].accountant,
+    notes,
+  };
+}
+
+/**
+ * delta at each of `epsilons` (in the order given), composing the plan once (PLD) and querying each epsilon;
+ * RDP evaluates rdpDelta per epsilon; the shuffling samplers answer each epsilon on its own.
+ */
+export function accountDeltaCurve(plan: AccountingPlan, epsilons: readonly number[]): DeltaCurveReport {
+  checkCurveEpsilons(epsilons);
+  const accountant = planAccountant(plan);
+  return deltaCurve(plan, epsilons, epsilons.map((epsilon) => accountant.account({ quantity: 'delta', epsilon })));
+}
+
 export interface StageCost {
   readonly label: string;
   readonly epsilon: number;
@@ -209,18 +250,11 @@ export interface MonteCarloRun {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/**
- * A single balls-and-bins stage (BNB, Chua et al. 2025) through accountants/ballsAndBins: the Monte Carlo
- * figure is an `estimate` (holds with probability >= confidence over the sampling), with the certified
- * lower bound (max-statistic construction) and, for epsilon, the certified upper bound beside it. When the
- * samples cannot resolve the figure, the headline falls back to the certified upper bound and the notes
- * say how many samples would resolve it.
- */
-async function accountBallsAndBinsStage(plan: AccountingPlan, stage: PlanStage, query: Query, run: MonteCarloRun): Promise<AccountingResult> {
+/** The Monte Carlo setting of a balls-and-bins stage; refuses rdp and non-Gaussian mechanisms. */
+function ballsAndBinsRun(plan: AccountingPlan, stage: PlanStage, run: MonteCarloRun) {
   if (plan.accountant.name !== 'pld')
     throw new InputErrors([`accountant: ${plan.accountant.name} has no analysis of the balls-and-bins sampler; use pld (the default)`]);
   if (stage.mechanism.kind !== 'gaussian') throw new InputErrors([`${stage.label}: the balls-and-bins sampler is accounted for gaussian mechanisms only`]);
-  const { ballsAndBinsEpsilon, ballsAndBinsDelta } = await import('../../accountants/ballsAndBins/index.js');
   const mc = plan.accountant.monteCarlo;
   const setting = {
     noiseMultiplier: stage.mechanism.noiseMultiplier,
@@ -233,57 +267,86 @@ async function accountBallsAndBinsStage(plan: AccountingPlan, stage: PlanStage, 
   };
   const accountant = { name: 'balls-and-bins monte carlo', settings: { ...mc, adjacency: plan.adjacency } };
   const confidenceWords = `with probability at least ${mc.confidence} over the sampling (seed ${mc.seed}, ${mc.samples} samples per direction)`;
+  return { setting, accountant, confidenceWords };
+}
+
+/**
+ * A single balls-and-bins stage (BNB, Chua et al. 2025) through accountants/ballsAndBins: the Monte Carlo
+ * figure is an `estimate` (holds with probability >= confidence over the sampling), with the certified
+ * lower bound (max-statistic construction) and, for epsilon, the certified upper bound beside it. When the
+ * samples cannot resolve the figure, the headline falls back to the certified upper bound and the notes
+ * say how many samples would resolve it.
+ */
+async function accountBallsAndBinsStage(plan: AccountingPlan, stage: PlanStage, query: Query, run: MonteCarloRun): Promise<AccountingResult> {
+  if (query.quantity === 'delta') return (await ballsAndBinsDeltas(plan, stage, [query.epsilon], run))[0];
+  const { setting, accountant, confidenceWords } = ballsAndBinsRun(plan, stage, run);
+  const { ballsAndBinsEpsilon } = await import('../../accountants/ballsAndBins/index.js');
   const base = { quantity: query.quantity, inputs: describeInputs(plan, query), accountant };
-  if (query.quantity === 'epsilon') {
-    const r = await ballsAndBinsEpsilon({ ...setting, delta: query.delta });
-    const details = { method: r.method, confidence: r.confidence, resolved: r.resolved, meanEpsilon: r.meanEpsilon, ...(r.suggestedSamples ? { suggestedSamples: r.suggestedSamples } : {}), ...r.details };
-    if (r.resolved && r.epsilon !== null)
-      return {
-        ...base,
-        value: r.epsilon,
-        kind: 'estimate',
-        lower: r.lower,
-        upper: r.upper,
-        details,
-        notes: [...plan.notes, `Monte Carlo estimate: epsilon is at most this ${confidenceWords}; not a certified bound.`],
-      };
+  const r = await ballsAndBinsEpsilon({ ...setting, delta: query.delta });
+  const details = { method: r.method, confidence: r.confidence, resolved: r.resolved, meanEpsilon: r.meanEpsilon, ...(r.suggestedSamples ? { suggestedSamples: r.suggestedSamples } : {}), ...r.details };
+  if (r.resolved && r.epsilon !== null)
     return {
       ...base,
-      value: r.upper,
-      kind: 'upper',
+      value: r.epsilon,
+      kind: 'estimate',
       lower: r.lower,
       upper: r.upper,
       details,
-      notes: [
-        ...plan.notes,
-        `Monte Carlo could not resolve epsilon at delta = ${query.delta}: ${r.reason ?? 'not enough samples'}.` +
-          (r.suggestedSamples ? ` About ${r.suggestedSamples} samples (--samples) would.` : ''),
-        'The figure shown is the certified upper bound (deterministic batches, joint convexity), not the Monte Carlo estimate.',
-      ],
+      notes: [...plan.notes, `Monte Carlo estimate: epsilon is at most this ${confidenceWords}; not a certified bound.`],
     };
-  }
-  const r = await ballsAndBinsDelta({ ...setting, epsilons: [query.epsilon] });
-  const e = r.estimates[0];
-  const notes = [...plan.notes, `Monte Carlo estimate: delta is at most this ${confidenceWords}; not a certified bound.`];
-  if (!e.resolved)
-    notes.push(
-      `The samples do not resolve delta at epsilon = ${query.epsilon} (${e.mean === 0 ? 'no sample exceeded it' : 'the upper confidence bound is more than twice the mean'}); ` +
-        `the figure reflects the sample count more than the distribution.${e.suggestedSamples ? ` About ${e.suggestedSamples} samples (--samples) would resolve it.` : ''}`,
-    );
   return {
     ...base,
-    value: e.ucb,
-    kind: 'estimate',
-    lower: e.lower,
-    details: { method: r.method, confidence: r.confidence, resolved: e.resolved, mean: e.mean, remove: e.remove, add: e.add, ...(e.suggestedSamples ? { suggestedSamples: e.suggestedSamples } : {}), ...r.details },
-    notes,
+    value: r.upper,
+    kind: 'upper',
+    lower: r.lower,
+    upper: r.upper,
+    details,
+    notes: [
+      ...plan.notes,
+      `Monte Carlo could not resolve epsilon at delta = ${query.delta}: ${r.reason ?? 'not enough samples'}.` +
+        (r.suggestedSamples ? ` About ${r.suggestedSamples} samples (--samples) would.` : ''),
+      'The figure shown is the certified upper bound (deterministic batches, joint convexity), not the Monte Carlo estimate.',
+    ],
   };
+}
+
+/** delta at each epsilon of a single balls-and-bins stage: one Monte Carlo run shared by all of them. */
+async function ballsAndBinsDeltas(plan: AccountingPlan, stage: PlanStage, epsilons: readonly number[], run: MonteCarloRun): Promise<AccountingResult[]> {
+  const { setting, accountant, confidenceWords } = ballsAndBinsRun(plan, stage, run);
+  const { ballsAndBinsDelta } = await import('../../accountants/ballsAndBins/index.js');
+  const r = await ballsAndBinsDelta({ ...setting, epsilons });
+  return epsilons.map((epsilon, i) => {
+    const e = r.estimates[i];
+    const notes = [...plan.notes, `Monte Carlo estimate: delta is at most this ${confidenceWords}; not a certified bound.`];
+    if (!e.resolved)
+      notes.push(
+        `The samples do not resolve delta at epsilon = ${epsilon} (${e.mean === 0 ? 'no sample exceeded it' : 'the upper confidence bound is more than twice the mean'}); ` +
+          `the figure reflects the sample count more than the distribution.${e.suggestedSamples ? ` About ${e.suggestedSamples} samples (--samples) would resolve it.` : ''}`,
+      );
+    return {
+      quantity: 'delta' as const,
+      inputs: describeInputs(plan, { quantity: 'delta', epsilon }),
+      accountant,
+      value: e.ucb,
+      kind: 'estimate' as const,
+      lower: e.lower,
+      details: { method: r.method, confidence: r.confidence, resolved: e.resolved, mean: e.mean, remove: e.remove, add: e.add, ...(e.suggestedSamples ? { suggestedSamples: e.suggestedSamples } : {}), ...r.details },
+      notes,
+    };
+  });
 }
 
 /** accountPlan, plus the Monte Carlo samplers (balls-and-bins), which run asynchronously. */
 export async function accountPlanAsync(plan: AccountingPlan, query: Query = plan.query, run: MonteCarloRun = {}): Promise<AccountingResult> {
   if (plan.stages.length === 1 && plan.stages[0].sampler === 'balls-and-bins') return accountBallsAndBinsStage(plan, plan.stages[0], query, run);
   return accountPlan(plan, query);
+}
+
+/** accountDeltaCurve, plus balls-and-bins (one Monte Carlo run shared by every epsilon). */
+export async function accountDeltaCurveAsync(plan: AccountingPlan, epsilons: readonly number[], run: MonteCarloRun = {}): Promise<DeltaCurveReport> {
+  if (!(plan.stages.length === 1 && plan.stages[0].sampler === 'balls-and-bins')) return accountDeltaCurve(plan, epsilons);
+  checkCurveEpsilons(epsilons);
+  return deltaCurve(plan, epsilons, await ballsAndBinsDeltas(plan, plan.stages[0], epsilons, run));
 }
 
 /** checkBudget for every sampler, balls-and-bins included (its certified upper bound is what is compared). */

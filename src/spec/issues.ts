@@ -134,7 +134,14 @@ export function describeIssues(
           if (input === undefined || input === null || typeof input !== 'object' || Array.isArray(input))
             lines.push(`${formatPath(path.slice(0, -1), options.rootName)}: ${tail('an object', input, present)}`);
           else lines.push(`${formatPath(wherePrefix, options.rootName)}: ${tail(expected, got, got !== undefined)}`);
-        } else lines.push(`${where}: ${tail('one of the allowed forms', issue.input, present)}`);
+        } else {
+          // a plain union (a number or a list of numbers): report the form the input has, when exactly one has it
+          const errors = (u as { errors?: Issue[][] }).errors ?? [];
+          const sameType = errors.filter((e) => !(e.length === 1 && e[0].code === 'invalid_type' && e[0].path.length === 0));
+          if (sameType.length === 1)
+            lines.push(...describeIssues(sameType[0].map((e) => ({ ...e, path: [...path, ...e.path] }) as Issue), options));
+          else lines.push(`${where}: ${tail(/^Invalid input/.test(issue.message) ? 'one of the allowed forms' : issue.message, issue.input, present)}`);
+        }
         break;
       }
       case 'invalid_type': {

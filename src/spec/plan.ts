@@ -48,6 +48,8 @@ export interface AccountingPlan {
   readonly adjacency: Adjacency;
   readonly privacyUnit: PrivacyUnit;
   readonly query: Query;
+  /** when the spec's `epsilon` is a list: every epsilon of the curve delta(epsilon), in order (`query` is the first) */
+  readonly epsilons?: readonly number[];
   readonly budget?: { readonly epsilon: number; readonly delta: number };
   readonly accountant: { readonly name: AccountantName; readonly discretization: number; readonly monteCarlo: MonteCarloSettings };
   readonly notes: readonly string[];
@@ -131,15 +133,17 @@ export function planFromSpec(spec: Spec): AccountingPlan {
   const notes: string[] = [];
   const stages = spec.stages.map((s, i) => planStage(s, i, adjacency, problems, notes));
   if (problems.length > 0) throw new InputErrors(problems);
+  const epsilons = Array.isArray(spec.epsilon) ? spec.epsilon : undefined;
   const query: Query =
     spec.epsilon !== undefined
-      ? { quantity: 'delta', epsilon: spec.epsilon }
+      ? { quantity: 'delta', epsilon: epsilons ? epsilons[0] : (spec.epsilon as number) }
       : { quantity: 'epsilon', delta: spec.delta ?? spec.budget!.delta };
   return {
     stages: stages as PlanStage[],
     adjacency,
     privacyUnit: spec.privacyUnit ?? 'example',
     query,
+    ...(epsilons ? { epsilons: [...epsilons] } : {}),
     ...(spec.budget ? { budget: { epsilon: spec.budget.epsilon, delta: spec.budget.delta } } : {}),
     accountant: {
       name: spec.accountant?.name ?? 'pld',

@@ -132,7 +132,12 @@ export const specSchema = z
     privacyUnit: z.enum(PRIVACY_UNITS).optional().describe('what one neighbouring change protects; default example'),
     adjacency: z.enum(ADJACENCIES).optional().describe('neighbouring datasets; default add-remove'),
     delta: d.openProbability.schema.optional().describe('query epsilon at this delta'),
-    epsilon: d.nonNegative.schema.optional().describe('query delta at this epsilon'),
+    epsilon: z
+      .union([d.nonNegative.schema, z.array(d.nonNegative.schema).min(1, { error: 'a non-empty list of numbers >= 0' })], {
+        error: 'a number >= 0 or a non-empty list of numbers >= 0',
+      })
+      .optional()
+      .describe('query delta at this epsilon, or at each epsilon of a list (the curve delta(epsilon))'),
     budget: budgetSchema.optional(),
     accountant: accountantSchema.optional(),
     stages: z.array(stageSchema).min(1, { error: 'at least one stage' }).describe('the releases, composed in order'),
