@@ -178,7 +178,8 @@ function directionAccount(c: ComposedPld): DirectionAccount {
 function exactGaussianAccount(sigmaEff: number): DirectionAccount {
   return {
     rounding: 0,
-    upperDelta: (epsilon) => analyticGaussianDelta({ noiseMultiplier: sigmaEff, epsilon }),
+    // the Gaussian's delta is positive at every eps: where it underflows float64, the smallest double bounds it
+    upperDelta: (epsilon) => analyticGaussianDelta({ noiseMultiplier: sigmaEff, epsilon }) || Number.MIN_VALUE,
     lowerDelta: (epsilon) => analyticGaussianDelta({ noiseMultiplier: sigmaEff, epsilon }),
     upperEpsilon: (delta) => analyticGaussianEpsilon({ noiseMultiplier: sigmaEff, delta }).upper,
     lowerEpsilon: (delta) => analyticGaussianEpsilon({ noiseMultiplier: sigmaEff, delta }).lower,

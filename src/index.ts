@@ -49,17 +49,34 @@ export type { Spec, SpecStage, SpecSampler, SpecMechanism, SamplerKind } from '.
 export { parseSpec, validateSpec } from './spec/validate.js';
 export { planFromSpec, engineStage } from './spec/plan.js';
 export type { AccountingPlan, PlanStage, Query, AccountantName, PrivacyUnit, MonteCarloSettings } from './spec/plan.js';
-export { accountPlan, accountPlanAsync, planAccountant, checkBudget, checkBudgetAsync, stageCosts, describeInputs } from './spec/evaluate.js';
+export {
+  accountPlan,
+  accountPlanAsync,
+  accountDeltaCurve,
+  accountDeltaCurveAsync,
+  planAccountant,
+  checkBudget,
+  checkBudgetAsync,
+  stageCosts,
+  describeInputs,
+} from './spec/evaluate.js';
 export type { BudgetCheck, StageCost, PlanAccountant, MonteCarloRun } from './spec/evaluate.js';
 export { calibratePlan, calibrateSamplerNoise, certifiedEpsilon } from './spec/calibration.js';
 export type { CalibrationProblem } from './spec/calibration.js';
 export { domains, parseNumberText } from './spec/numbers.js';
 
 // output and the command line
-export { resultJson, budgetJson, calibrationJson, comparisonJson, stringify } from './output/json.js';
-export { resultTable, budgetTable, calibrationTable, comparisonTable } from './output/table.js';
+export { resultJson, budgetJson, calibrationJson, comparisonJson, deltaCurveJson, stringify } from './output/json.js';
+export { resultTable, budgetTable, calibrationTable, comparisonTable, deltaCurveTable } from './output/table.js';
 export { formatFigure, formatNumber } from './output/numbers.js';
 export { makeStyle, colourWanted } from './output/style.js';
-export type { BudgetReport, CalibrationReport, ComparisonReport, ComparisonRow, CalibrationParameter } from './output/reports.js';
+export type {
+  BudgetReport,
+  CalibrationReport,
+  ComparisonReport,
+  ComparisonRow,
+  CalibrationParameter,
+  DeltaCurveReport,
+} from './output/reports.js';
 export { runCli } from './cli/program.js';
 export type { CliIo, CliResult } from './cli/io.js';

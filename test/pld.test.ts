@@ -20,6 +20,12 @@ const dpsgd = (q: number, sigma: number, steps: number): Stage[] => [
   { mechanism: { kind: 'gaussian', noiseMultiplier: sigma }, poissonRate: q, steps },
 ];
 
+/** float64 FFT rounding booked at +infinity by the accountant (the larger direction). */
+function bookedRounding(f: { details: Readonly<Record<string, unknown>> }): number {
+  const r = (d: unknown) => ((d as { floatRounding?: number } | undefined)?.floatRounding ?? 0);
+  return Math.max(r(f.details.remove), r(f.details.add));
+}
+
 /** Upper bound within the band around the pessimistic reference and above the certified floor. */
 function expectUpperBand(upper: number, pessimistic: number | undefined, floor: number | undefined): void {
   if (pessimistic !== undefined) expect(upper).toBeLessThanOrEqual(pessimistic * 1.005 + 1e-4);
@@ -63,7 +69,8 @@ describe('DP-SGD (Poisson-subsampled Gaussian) against dp_accounting and PRV', (
       for (const [eps, ref] of Object.entries(row.pld_acc.delta) as [string, number][]) {
         const f = acc.delta(Number(eps));
         const prv = row.prv?.delta?.[eps] as number[] | undefined;
-        expect(f.upper).toBeLessThanOrEqual(ref * 1.005 + 1e-12);
+        // float64 FFT rounding (~1e-12 here) is booked against the user; dp_accounting books none
+        expect(f.upper).toBeLessThanOrEqual(ref * 1.005 + 1e-12 + bookedRounding(f));
         if (prv) expect(f.upper).toBeGreaterThanOrEqual(prv[0]);
         expect(f.lower).toBeLessThanOrEqual(f.upper);
       }
@@ -188,10 +195,11 @@ describe('properties', () => {
     const f = pldEpsilon([{ mechanism: { kind: 'eps-delta', epsilon: 1, delta: 1e-3 }, steps: 1 }], 1e-5);
     expect(f.upper).toBe(Infinity);
   });
-  test('delta is 0 for a large eps, never negative or NaN', () => {
+  test('delta at a large eps is only the booked tail and rounding: tiny, never negative or NaN', () => {
     const f = pldDelta(dpsgd(0.01, 1, 100), 50);
     expect(f.upper).toBeGreaterThanOrEqual(0);
-    expect(f.upper).toBeLessThan(1e-15);
+    expect(f.upper).toBeLessThanOrEqual(1e-15 + bookedRounding(f));
+    expect(f.upper).toBeLessThan(1e-12);
     expect(f.lower).toBeGreaterThanOrEqual(0);
   });
   test('bad input names the field', () => {

@@ -10,6 +10,8 @@ export const SIGNIFICANT_DIGITS = 5;
 /** x rounded to `digits` significant digits, up (`ceil`), down (`floor`) or to nearest. */
 export function roundSignificant(x: number, digits: number, mode: 'up' | 'down' | 'nearest'): number {
   if (x === 0 || !Number.isFinite(x)) return x;
+  // near the bottom of float64 the power-of-ten scaling overflows: keep the safe side with round figures
+  if (Math.abs(x) < 1e-290) return mode === 'up' ? Math.sign(x) * 1e-290 : mode === 'down' ? 0 : x;
   const exponent = Math.floor(Math.log10(Math.abs(x)));
   const scale = digits - 1 - exponent;
   // scale by a power of ten exactly representable on the relevant side
