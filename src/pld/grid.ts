@@ -103,21 +103,3 @@ export function coarsen(pmf: GridPmf, factor: number): GridPmf {
   }
   return { interval: H, offset: first, masses: out, infinityMass: pmf.infinityMass };
 }
-
-/** Total finite mass. */
-export function finiteMass(pmf: GridPmf): number {
-  let s = 0;
-  for (let i = 0; i < pmf.masses.length; i++) s += pmf.masses[i];
-  return s;
-}
-
-/** Drop leading and trailing zeros (exact zeros only). */
-export function trim(pmf: GridPmf): GridPmf {
-  const m = pmf.masses;
-  let a = 0;
-  let b = m.length - 1;
-  while (a < b && m[a] === 0) a++;
-  while (b > a && m[b] === 0) b--;
-  if (a === 0 && b === m.length - 1) return pmf;
-  return { interval: pmf.interval, offset: pmf.offset + a, masses: m.slice(a, b + 1), infinityMass: pmf.infinityMass };
-}
