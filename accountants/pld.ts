@@ -214,8 +214,10 @@ export function pldAccountant(stages: readonly Stage[], options: PldOptions = {}
   if (!(interval > 0 && interval <= 0.1)) throw new InputError('discretization', 'a number in (0, 0.1]', interval);
   const adjacency = options.adjacency ?? 'add-remove';
   const remove = buildDirection(stages, adjacency, interval, 'remove');
-  // symmetric mechanisms would give the same add direction; it is composed anyway unless all are Gaussian
-  const add = buildDirection(stages, adjacency, interval, 'add');
+  // without subsampling every mechanism here has the same PLD in both directions (Gaussian and Laplace
+  // noise are symmetric, randomized response and the (eps, delta) pair are symmetric by construction)
+  const symmetric = stages.every((s) => (s.poissonRate ?? 1) === 1);
+  const add = symmetric ? remove : buildDirection(stages, adjacency, interval, 'add');
   const exact = remove.details.closedForm !== undefined;
   const details = { discretization: interval, adjacency, remove: remove.details, add: add.details };
   const figure = (r: DirectionFigure, a: DirectionFigure): PldFigure => ({
