@@ -10,15 +10,15 @@ export const SIGNIFICANT_DIGITS = 5;
 /** x rounded to `digits` significant digits, up (`ceil`), down (`floor`) or to nearest. */
 export function roundSignificant(x: number, digits: number, mode: 'up' | 'down' | 'nearest'): number {
   if (x === 0 || !Number.isFinite(x)) return x;
-  // near the bottom of float64 the power-of-ten scaling overflows: keep the safe side with round figures
-  if (Math.abs(x) < 1e-290) return mode === 'up' ? Math.sign(x) * 1e-290 : mode === 'down' ? 0 : x;
   const exponent = Math.floor(Math.log10(Math.abs(x)));
   const scale = digits - 1 - exponent;
-  // scale by a power of ten exactly representable on the relevant side
-  const factor = Math.pow(10, Math.abs(scale));
-  const scaled = scale >= 0 ? x * factor : x / factor;
+  // scale by a power of ten exactly representable on the relevant side; near the bottom of float64 a
+  // single 10^scale would overflow, so the scaling goes in two steps (the guards below keep the side)
+  const first = scale > 300 ? 1e300 : 1;
+  const factor = Math.pow(10, Math.abs(scale > 300 ? scale - 300 : scale));
+  const scaled = scale >= 0 ? x * first * factor : x / factor;
   const rounded = mode === 'up' ? Math.ceil(scaled) : mode === 'down' ? Math.floor(scaled) : Math.round(scaled);
-  let back = scale >= 0 ? rounded / factor : rounded * factor;
+  let back = scale >= 0 ? rounded / factor / first : rounded * factor;
   // guard against the division landing a hair on the wrong side of the bound
   if (mode === 'up' && back < x) back = nextUp(back);
   if (mode === 'down' && back > x) back = nextDown(back);
