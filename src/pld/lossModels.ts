@@ -119,25 +119,24 @@ function mixLossInverse(q: number, eps: number): number {
   return log(expm1(eps) + q) - log(q);
 }
 
+/** A model's three tail functions from the one that computes both sides at once. */
+function fromTails(tails: ContinuousLossModel['tails']): Pick<ContinuousLossModel, 'tails' | 'above' | 'below'> {
+  return { tails, above: (eps) => tails(eps, false).above, below: (eps) => tails(eps, true).below! };
+}
+
 /** The remove-direction loss of (possibly Poisson-subsampled) additive noise. */
 function subsampledRemove(noise: BaseNoise, q: number, label: string): ContinuousLossModel {
   return {
     type: 'continuous',
     label,
-    above(eps) {
-      return this.tails(eps, false).above;
-    },
-    below(eps) {
-      return this.tails(eps, true).below!;
-    },
-    tails(eps, withBelow) {
+    ...fromTails((eps, withBelow) => {
       const x = noise.xLower(mixLossInverse(q, eps));
       const sf0 = noise.sf(x);
       const above = { p: q === 1 ? noise.sf(x - 1) : (1 - q) * sf0 + q * noise.sf(x - 1), q: sf0 };
       if (!withBelow) return { above };
       const cdf0 = noise.cdf(x);
       return { above, below: { p: q === 1 ? noise.cdf(x - 1) : (1 - q) * cdf0 + q * noise.cdf(x - 1), q: cdf0 } };
-    },
+    }),
     lossInf: max(mixLoss(q, noise.lossInf), q === 1 ? -Infinity : log1p(-q)),
     lossSup: mixLoss(q, noise.lossSup),
     infinityMass: 0,
@@ -156,20 +155,14 @@ function subsampledAdd(noise: BaseNoise, q: number, label: string): ContinuousLo
   return {
     type: 'continuous',
     label,
-    above(eps) {
-      return this.tails(eps, false).above;
-    },
-    below(eps) {
-      return this.tails(eps, true).below!;
-    },
-    tails(eps, withBelow) {
+    ...fromTails((eps, withBelow) => {
       const x = xAt(eps);
       const cdf0 = noise.cdf(x);
       const above = { p: cdf0, q: q === 1 ? noise.cdf(x - 1) : (1 - q) * cdf0 + q * noise.cdf(x - 1) };
       if (!withBelow) return { above };
       const sf0 = noise.sf(x);
       return { above, below: { p: sf0, q: q === 1 ? noise.sf(x - 1) : (1 - q) * sf0 + q * noise.sf(x - 1) } };
-    },
+    }),
     lossInf: -mixLoss(q, noise.lossSup),
     lossSup: min(-mixLoss(q, noise.lossInf), q === 1 ? Infinity : -log1p(-q)),
     infinityMass: 0,
