@@ -44,6 +44,8 @@ export interface PldFigure {
 }
 
 export const DEFAULT_DISCRETIZATION = 1e-4;
+/** More steps than this are refused (grid indices must stay exact in float64). */
+const MAX_STEPS = 1e12;
 
 type Direction = 'remove' | 'add';
 
@@ -51,8 +53,8 @@ type Direction = 'remove' | 'add';
 function plainGaussianRatio(stage: Stage, adjacency: Adjacency): number | null {
   const m = stage.mechanism;
   if (m.kind !== 'gaussian' || (stage.poissonRate !== undefined && stage.poissonRate < 1)) return null;
-  // sensitivity over noise std: noise std is noiseMultiplier * sensitivity; replace-one doubles the shift
-  return (adjacency === 'replace-one' ? 2 : 1) / m.noiseMultiplier;
+  // sensitivity over noise std (both in clip norms); replace-one doubles the shift
+  return ((adjacency === 'replace-one' ? 2 : 1) * (m.sensitivity ?? 1)) / m.noiseMultiplier;
 }
 
 function lossModel(m: Mechanism, q: number, adjacency: Adjacency, direction: Direction): LossModel {
@@ -60,7 +62,7 @@ function lossModel(m: Mechanism, q: number, adjacency: Adjacency, direction: Dir
   switch (m.kind) {
     case 'gaussian': {
       if (replace && q < 1) throw replaceOneSubsampled();
-      return gaussianLoss(replace ? m.noiseMultiplier / 2 : m.noiseMultiplier, q, direction);
+      return gaussianLoss(m.noiseMultiplier / ((m.sensitivity ?? 1) * (replace ? 2 : 1)), q, direction);
     }
     case 'laplace': {
       if (replace && q < 1) throw replaceOneSubsampled();
@@ -69,9 +71,7 @@ function lossModel(m: Mechanism, q: number, adjacency: Adjacency, direction: Dir
     }
     case 'randomized-response': {
       if (q < 1) throw new InputError('sampler', 'no subsampling for randomized response (not supported)', 'poisson');
-      const k = m.categories;
-      const p = m.noiseParameter ?? k / (Math.exp(m.epsilon ?? NaN) + k - 1);
-      return randomizedResponseLoss(p, k);
+      return randomizedResponseLoss(m);
     }
     case 'eps-delta': {
       if (q < 1) throw new InputError('sampler', 'no subsampling for an (eps, delta) step (not supported)', 'poisson');
@@ -93,7 +93,8 @@ function validate(stages: readonly Stage[], delta?: number, epsilon?: number): v
   if (stages.length === 0) throw new InputError('stages', 'at least one stage', []);
   stages.forEach((s, i) => {
     const at = stages.length === 1 ? '' : `stages[${i}].`;
-    if (!Number.isInteger(s.steps) || s.steps < 1) throw new InputError(`${at}steps`, 'a positive integer', s.steps);
+    if (!Number.isInteger(s.steps) || s.steps < 1 || s.steps > MAX_STEPS)
+      throw new InputError(`${at}steps`, `a positive integer up to ${MAX_STEPS}`, s.steps);
     if (s.poissonRate !== undefined && !(s.poissonRate > 0 && s.poissonRate <= 1))
       throw new InputError(`${at}sampling rate`, 'a number in (0, 1]', s.poissonRate);
     const m = s.mechanism;
@@ -244,10 +245,12 @@ export function pldAccountant(stages: readonly Stage[], options: PldOptions = {}
     },
     delta(epsilon) {
       validate(stages, undefined, epsilon);
-      return figure(
+      const f = figure(
         { upper: remove.upperDelta(epsilon), lower: remove.lowerDelta(epsilon) },
         { upper: add.upperDelta(epsilon), lower: add.lowerDelta(epsilon) },
       );
+      // a closed-form delta below float64's range is only bounded by the smallest double, not exact
+      return f.kind === 'exact' && f.upper === Number.MIN_VALUE ? { ...f, kind: 'upper', lower: 0 } : f;
     },
   };
 }

@@ -118,11 +118,12 @@ function perStepRenyi(stage: Stage, adjacency: Adjacency, field: string): (order
   switch (m.kind) {
     case 'gaussian': {
       if (sampled) {
-        const noiseMultiplier = m.noiseMultiplier;
+        // noise std over sensitivity, both in clip norms
+        const noiseMultiplier = m.noiseMultiplier / (m.sensitivity ?? 1);
         return (order) => sampledGaussianRenyi({ samplingRate: q, noiseMultiplier, order });
       }
-      // noise std = noiseMultiplier * sensitivity, so sensitivity / std = factor / noiseMultiplier
-      const ratio = sensitivityFactor / m.noiseMultiplier;
+      // sensitivity over noise std, both in clip norms
+      const ratio = (sensitivityFactor * (m.sensitivity ?? 1)) / m.noiseMultiplier;
       return (order) => gaussianRenyi({ ratio, order });
     }
     case 'laplace': {

@@ -5,7 +5,11 @@
 
 /** One noisy release, sensitivity 1 unless said. */
 export type Mechanism =
-  /** sum of clipped gradients (clip norm = sensitivity) plus N(0, (noiseMultiplier * sensitivity)^2) noise */
+  /**
+   * a sum of clipped gradients plus N(0, (noiseMultiplier * clip norm)^2) noise; `sensitivity` is the L2
+   * sensitivity in units of the clip norm (default 1: one example's clipped gradient), so what counts is
+   * sensitivity / noiseMultiplier
+   */
   | { readonly kind: 'gaussian'; readonly noiseMultiplier: number; readonly sensitivity?: number }
   /** Laplace noise of scale `scale` on a query of L1 sensitivity `sensitivity` */
   | { readonly kind: 'laplace'; readonly scale: number; readonly sensitivity?: number }

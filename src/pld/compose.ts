@@ -107,6 +107,8 @@ export function composeParts(
     }
   }
   const points = highIndex - lowIndex + 1;
+  if (!(points >= 1 && Number.isSafeInteger(points)))
+    throw new AccountingError(`the composed privacy loss has no usable grid window at interval ${h}`);
   const size = nextPowerOfTwo(points);
   const maxSize = options.maxSize ?? MAX_FFT_SIZE;
   if (size > maxSize) {
@@ -133,6 +135,7 @@ export function composeParts(
   let negative = 0;
   for (let i = 0; i < size; i++) if (folded[i] < 0) negative -= folded[i];
   const rounding = 2 * negative;
+  if (!Number.isFinite(negative)) throw new AccountingError('the FFT composition produced a non-finite mass');
   const masses = new Float64Array(points);
   const shift = (((lowIndex - base) % size) + size) % size;
   // negatives (rounding noise, booked above) are dropped

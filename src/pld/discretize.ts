@@ -7,11 +7,16 @@
  * make the pair more pessimistic. Masses are differences of whichever tail is small, so they keep their
  * relative precision far into the tails.
  */
-import { connectDotsToGrid, type GridPmf } from './grid.js';
+import { connectDotsToGrid, lowerShare, type GridPmf } from './grid.js';
+import { AccountingError } from '../errors.js';
 import type { ContinuousLossModel, LossModel, TailMass } from './lossModels.js';
 
 // bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
-const { ceil, exp, expm1, floor, log, max, min, round } = Math;
+const { ceil, floor, log, max, round } = Math;
+
+/** Largest single-step grid (points) and grid index dpacct will handle before refusing. */
+const MAX_STEP_POINTS = 1 << 27;
+const MAX_INDEX = 2 ** 40;
 
 export interface DiscretizedStep {
   readonly pmf: GridPmf;
@@ -55,6 +60,7 @@ function discretizeContinuous(model: ContinuousLossModel, h: number, tail: numbe
       hiIndex = switchIndex + factor * ceil((hiIndex - switchIndex) / factor);
     }
   }
+  if (hiIndex - loIndex + 1 > MAX_STEP_POINTS) throw tooWide(model, h);
   const masses = new Float64Array(hiIndex - loIndex + 1);
   // below-tails only where the above-tails are large (and their differences would cancel)
   let wantBelow = true;
@@ -75,9 +81,9 @@ function discretizeContinuous(model: ContinuousLossModel, h: number, tail: numbe
     const p = cellMass(prev.above.p, next.above.p, prev.below?.p, next.below?.p);
     if (p > 0) {
       const q = cellMass(prev.above.q, next.above.q, prev.below?.q, next.below?.q);
-      // share of the cell's P-mass that goes to the lower grid point, from the Q/P ratio of the cell
-      const ratioTerm = q > 0 ? exp(edge + log(q) - log(p)) : 0;
-      const toLower = p * min(1, max(0, (ratioTerm - 1) / expm1(cellInterval)));
+      // share of the cell's P-mass that goes to the lower grid point, from the Q/P ratio of the cell:
+      // (e^(edge) N/M - 1) / expm1(w) = lowerShare at the distance u = w - (edge + ln N/M) above the lower point
+      const toLower = q > 0 ? p * lowerShare(cellInterval - (edge + log(q) - log(p)), cellInterval) : 0;
       masses[index - loIndex] += toLower;
       masses[index + width - loIndex] += p - toLower;
     }
@@ -91,6 +97,29 @@ function discretizeContinuous(model: ContinuousLossModel, h: number, tail: numbe
     outOfRange: coarseMass + model.below(loIndex * h).p,
     booked: top,
   };
+}
+
+function tooWide(model: ContinuousLossModel, h: number): AccountingError {
+  return new AccountingError(
+    `the privacy loss of one step of ${model.label} spans more than ${MAX_STEP_POINTS} grid points at interval ${h}; ` +
+      'use a coarser --discretization (or check the noise: this much privacy loss per step is rarely intended)',
+  );
+}
+
+/**
+ * The width of a step's loss range (finite part, up to probability `tail` in each tail), for choosing grids
+ * before discretizing. Discrete models: the span of their atoms.
+ */
+export function lossRangeWidth(model: LossModel, tail: number): number {
+  if (model.type === 'discrete') {
+    const l = Array.from(model.atoms.losses);
+    return l.length ? Math.max(...l) - Math.min(...l) : 0;
+  }
+  // searches run on a unit grid scaled to the loss's spread, so their index stays small
+  const h = Math.max(1e-12, Math.sqrt(model.moments().variance)) / 64;
+  const lo = Number.isFinite(model.lossInf) ? model.lossInf / h : searchLow(model, h, tail);
+  const hi = Number.isFinite(model.lossSup) ? model.lossSup / h : searchHigh(model, h, tail);
+  return (hi - lo) * h;
 }
 
 /** Below-tails are needed where the above-tails are large; above-tails fall along the grid. */
@@ -111,6 +140,7 @@ function searchLow(model: ContinuousLossModel, h: number, tail: number): number 
   while (model.below(start * h).p > tail) {
     start -= step;
     step *= 2;
+    if (-start > MAX_INDEX) throw tooWide(model, h);
   }
   // now below(start) <= tail; find the largest such index up to start + step
   let good = start;
@@ -130,6 +160,7 @@ function searchHigh(model: ContinuousLossModel, h: number, tail: number): number
   while (model.above(start * h).p > tail) {
     start += step;
     step *= 2;
+    if (start > MAX_INDEX) throw tooWide(model, h);
   }
   let good = start;
   let bad = start - step;

@@ -5,7 +5,18 @@
  * Q-mass of an atom at loss l is its P-mass times e^(-l). delta(eps) = sum_l m_l (1 - e^(eps - l))_+ + m_inf.
  */
 // bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
-const { ceil, expm1, floor, max, min } = Math;
+const { ceil, exp, expm1, floor, max, min } = Math;
+
+/**
+ * Connect-the-dots share of an atom that goes to the lower grid point of its cell, for an atom at distance
+ * u above it in a cell of width w: expm1(w - u) / expm1(w), written as e^-u (1 - e^-(w-u)) / (1 - e^-w) so
+ * that wide cells (w > 709) do not overflow to NaN.
+ */
+export function lowerShare(u: number, w: number): number {
+  if (u <= 0) return 1;
+  if (u >= w) return 0;
+  return min(1, max(0, (exp(-u) * -expm1(-(w - u))) / -expm1(-w)));
+}
 
 /** P-masses of the loss on the grid {(offset + i) * interval : i = 0 .. masses.length - 1}, plus mass at +inf. */
 export interface GridPmf {
@@ -58,7 +69,6 @@ function placeAtoms(a: LossAtoms & { readonly interval: number }, connectDots: b
   const offset = floor(lo / h);
   const top = connectDots ? ceil(hi / h) : floor(hi / h);
   const masses = new Float64Array(top - offset + 1);
-  const expm1h = expm1(h);
   for (let i = 0; i < a.losses.length; i++) {
     const m = a.masses[i];
     if (!(m > 0)) continue;
@@ -71,7 +81,7 @@ function placeAtoms(a: LossAtoms & { readonly interval: number }, connectDots: b
       masses[k - offset] += m;
       continue;
     }
-    const toLower = m * min(1, max(0, expm1(h - below) / expm1h));
+    const toLower = m * lowerShare(below, h);
     masses[k - offset] += toLower;
     masses[k + 1 - offset] += m - toLower;
   }
@@ -89,8 +99,7 @@ export function coarsen(pmf: GridPmf, factor: number): GridPmf {
   const out = new Float64Array(last - first + 1);
   // weights depend only on the position j of the fine point inside its coarse cell
   const toLower = new Float64Array(factor);
-  const expm1H = expm1(H);
-  for (let j = 0; j < factor; j++) toLower[j] = j === 0 ? 1 : expm1(H - j * h) / expm1H;
+  for (let j = 0; j < factor; j++) toLower[j] = lowerShare(j * h, H);
   for (let i = 0; i < pmf.masses.length; i++) {
     const m = pmf.masses[i];
     if (m === 0) continue;

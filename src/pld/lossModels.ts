@@ -225,18 +225,34 @@ export function laplaceLoss(b: number, q: number, direction: 'remove' | 'add'): 
 }
 
 /**
- * k-ary randomized response with noise parameter p (report the truth with probability 1 - p, otherwise a
- * uniform category), neighbours differing in one respondent's value: losses +-ln((1 - p + p/k)/(p/k)) and 0.
- * Symmetric, so both directions are the same.
+ * k-ary randomized response: report the truth with probability 1 - p, otherwise a uniform category (noise
+ * parameter p), or, given the pure-DP level eps, truth with probability e^eps / (e^eps + k - 1). Neighbours
+ * differ in one respondent's value: losses +-ln((1 - p + p/k)/(p/k)) = +-eps and 0. Symmetric, so both
+ * directions are the same. With eps given, the masses are computed from e^-eps (no overflow for large eps).
  */
-export function randomizedResponseLoss(noiseParameter: number, categories: number): DiscreteLossModel {
-  const p = noiseParameter;
-  const k = categories;
-  const label = `RandomizedResponse(p=${p}, k=${k})`;
-  if (p === 0) return { type: 'discrete', label, atoms: { losses: [], masses: [], infinityMass: 1 } };
-  const truth = 1 - p + p / k;
-  const other = p / k;
-  const l = log(truth / other);
+export function randomizedResponseLoss(o: {
+  readonly categories: number;
+  readonly noiseParameter?: number;
+  readonly epsilon?: number;
+}): DiscreteLossModel {
+  const k = o.categories;
+  let truth: number;
+  let other: number;
+  let l: number;
+  if (o.epsilon !== undefined) {
+    const shrink = exp(-o.epsilon);
+    truth = 1 / (1 + (k - 1) * shrink);
+    other = shrink / (1 + (k - 1) * shrink);
+    l = o.epsilon;
+  } else {
+    const p = o.noiseParameter ?? 1;
+    truth = 1 - p + p / k;
+    other = p / k;
+    l = log(truth / other);
+  }
+  const label = `RandomizedResponse(${o.epsilon !== undefined ? `eps=${o.epsilon}` : `p=${o.noiseParameter}`}, k=${k})`;
+  // p = 0 reveals the answer: infinite loss (with eps given, an underflowing e^-eps only empties the atoms at -eps and 0)
+  if (!Number.isFinite(l)) return { type: 'discrete', label, atoms: { losses: [], masses: [], infinityMass: 1 } };
   return {
     type: 'discrete',
     label,

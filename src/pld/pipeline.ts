@@ -19,7 +19,7 @@
 import { coarsen, type GridPmf } from './grid.js';
 import { composeParts, MAX_FFT_SIZE } from './compose.js';
 import { tailWindow, type Part } from './chernoff.js';
-import { discretizeStep } from './discretize.js';
+import { discretizeStep, lossRangeWidth } from './discretize.js';
 import { atomMoments, type LossModel } from './lossModels.js';
 
 // bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
@@ -36,6 +36,8 @@ export const TAIL_BUDGET = 1e-18;
  * discretize.ts); it is subtracted from lower bounds on delta.
  */
 const COARSE_TAIL_BUDGET = 1e-13;
+/** Points of the rough single-step grid used to estimate windows. */
+const ROUGH_POINTS = 1 << 18;
 
 export interface StageModel {
   readonly model: LossModel;
@@ -99,7 +101,11 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     for (let r = 0; r < MAX_REFINE && fine > GRID_SPREAD_RATIO * sd && sd > 0; r++) fine /= 2;
     // a finer grid than the step needs only when the step is narrow; never refine degenerate steps
     if (!(sd > 0)) fine = h;
-    return { stage, sd, fineInterval: fine, rough: discretizeStep(stage.model, 64 * h, stepTail).pmf };
+    // the rough grid: 64 times the default interval, coarser still for steps with a huge loss range
+    let roughInterval = 64 * h;
+    const width = lossRangeWidth(stage.model, stepTail);
+    while (width / roughInterval > ROUGH_POINTS) roughInterval *= 2;
+    return { stage, sd, fineInterval: fine, rough: discretizeStep(stage.model, roughInterval, stepTail).pmf };
   });
 
   // common grid: the default interval, doubled until the composed window fits
@@ -140,10 +146,18 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     slack += blocks * blockPld.surplus;
     rounding += blocks * blockPld.rounding;
     let roundings = blocks;
-    if (rest > 0) {
-      // the few steps left over (fewer than a block) are rounded onto the common grid one by one
+    if (rest > 0 && rest * block <= stage.steps / 100) {
+      // a few steps left over: rounded onto the common grid one by one, which inflates the composed
+      // variance by about (rest * block / steps) * GRID_SPREAD_RATIO^2 / 6 relative: negligible here
       parts.push({ pmf: coarsen(step.pmf, factor), count: rest });
       roundings += rest;
+    } else if (rest > 0) {
+      // many left over: they form a smaller block of their own, composed on the fine grid
+      const restPld = composeParts([{ pmf: step.pmf, count: rest }], { tail: TAIL_BUDGET, maxSize });
+      parts.push({ pmf: coarsen(restPld.pmf, factor), count: 1 });
+      slack += restPld.surplus;
+      rounding += restPld.rounding;
+      roundings += 1;
     }
     roundingBias_ += roundings * roundingBias(finalInterval);
     roundingSquares += roundings * finalInterval ** 2;

@@ -110,6 +110,11 @@ export function calibratePlan(p: CalibrationProblem): CalibrationReport {
   return { parameter: p.parameter, value, guarantee: 'sufficient', target: p.target, result, evaluations, notes };
 }
 
+/** A Gaussian stage's sensitivity in clip norms (1 for other mechanisms). */
+function gaussianSensitivity(stage: AccountingPlan['stages'][number]): number {
+  return stage.mechanism.kind === 'gaussian' ? (stage.mechanism.sensitivity ?? 1) : 1;
+}
+
 /**
  * Noise for a single stage with a fixed-batch sampler (deterministic, shuffle, persistent-shuffle) through
  * accountants/samplers.ts: exact (deterministic: sufficient) or from a certified lower bound (shuffling:
@@ -132,8 +137,10 @@ export function calibrateSamplerNoise(o: {
     discretization: probe.accountant.discretization,
   });
   const bracket = found.details.bracket as readonly number[] | undefined;
-  // a sufficient sigma is taken at the safe (upper) end of the sampler's final bracket
-  let value = found.statement === 'sufficient' && bracket ? Math.max(found.value, bracket[1]) : found.value;
+  // a sufficient sigma is taken at the safe (upper) end of the sampler's final bracket; the samplers
+  // work at sensitivity 1, a Gaussian sensitivity s (in clip norms) scales the noise multiplier by s
+  const scale = gaussianSensitivity(stage);
+  let value = scale * (found.statement === 'sufficient' && bracket ? Math.max(found.value, bracket[1]) : found.value);
   let result = accountPlan(o.build(value), { quantity: 'epsilon', delta: o.target.delta });
   let evaluations = typeof found.details.evaluations === 'number' ? found.details.evaluations : 0;
   // one-sided: a sufficient sigma must meet the target by the figure reported beside it; the samplers'
@@ -166,8 +173,9 @@ export async function calibrateBallsAndBinsNoise(o: {
   if (probe.stages.length !== 1 || stage.sampler !== 'balls-and-bins')
     throw new AccountingError('calibrateBallsAndBinsNoise: one balls-and-bins stage expected');
   const { epsilon, delta } = o.target;
-  const setting = (sigma: number) => ({ noiseMultiplier: sigma, steps: stage.stepsPerEpoch!, epochs: stage.epochs! });
-  const sufficient = deterministicNoiseMultiplier({ epochs: stage.epochs!, epsilon, delta }).value;
+  const scale = gaussianSensitivity(stage);
+  const setting = (sigma: number) => ({ noiseMultiplier: sigma / scale, steps: stage.stepsPerEpoch!, epochs: stage.epochs! });
+  const sufficient = scale * deterministicNoiseMultiplier({ epochs: stage.epochs!, epsilon, delta }).value;
   // the lower bound falls as sigma grows; find the largest sigma where it still exceeds the target
   const above = delta * (1 + 4 * Number.EPSILON);
   const found = calibrateIncreasing({

@@ -58,7 +58,7 @@ function fromPld(figure: PldFigure): { value: number; kind: BoundKind; lower?: n
     value: figure.upper,
     kind: figure.kind,
     upper: figure.upper,
-    ...(figure.kind === 'exact' ? { lower: figure.upper } : figure.lower > 0 ? { lower: figure.lower } : {}),
+    ...(figure.lower > 0 ? { lower: figure.lower } : {}),
     details: { remove: figure.remove, add: figure.add, ...figure.details },
   };
 }
@@ -68,7 +68,7 @@ const LOWER_BOUND_SAMPLERS = new Set(['shuffle', 'persistent-shuffle']);
 
 /**
  * A single stage with a shuffling sampler: the certified lower bound of accountants/samplers.ts
- * (ABLQ max-statistic construction). The Gaussian's sensitivity cancels (noise is sigma times it).
+ * (ABLQ max-statistic construction). A Gaussian sensitivity s (in clip norms) acts as noise sigma / s.
  */
 function accountShuffleStage(plan: AccountingPlan, stage: PlanStage, query: Query): AccountingResult {
   if (plan.accountant.name !== 'pld')
@@ -76,7 +76,7 @@ function accountShuffleStage(plan: AccountingPlan, stage: PlanStage, query: Quer
   if (stage.mechanism.kind !== 'gaussian') throw new InputErrors([`${stage.label}: the ${stage.sampler} sampler is accounted for gaussian mechanisms only`]);
   const setting = {
     sampler: stage.sampler as 'shuffle' | 'persistent-shuffle',
-    noiseMultiplier: stage.mechanism.noiseMultiplier,
+    noiseMultiplier: stage.mechanism.noiseMultiplier / (stage.mechanism.sensitivity ?? 1),
     stepsPerEpoch: stage.stepsPerEpoch!,
     epochs: stage.epochs!,
     discretization: plan.accountant.discretization,
@@ -257,7 +257,7 @@ function ballsAndBinsRun(plan: AccountingPlan, stage: PlanStage, run: MonteCarlo
   if (stage.mechanism.kind !== 'gaussian') throw new InputErrors([`${stage.label}: the balls-and-bins sampler is accounted for gaussian mechanisms only`]);
   const mc = plan.accountant.monteCarlo;
   const setting = {
-    noiseMultiplier: stage.mechanism.noiseMultiplier,
+    noiseMultiplier: stage.mechanism.noiseMultiplier / (stage.mechanism.sensitivity ?? 1),
     stepsPerEpoch: stage.stepsPerEpoch!,
     epochs: stage.epochs!,
     samples: mc.samples,
