@@ -17,6 +17,7 @@
  * All probabilities are handled as logarithms so that T = 10^5 steps and deltas far below 1e-300 work.
  */
 import { normalLogCdf, normalLogSf, normalSf } from '../src/numeric/normal.js';
+import { logAddExp } from '../src/numeric/logsumexp.js';
 import { AccountingError, InputError } from '../src/errors.js';
 import { roundDownToGrid, type GridPmf } from '../src/pld/grid.js';
 import { composeParts } from '../src/pld/compose.js';
@@ -103,7 +104,7 @@ function fromParts(
   let logSf: number;
   if (logCdf > -1e-290) {
     const a = normalLogSf(zMean);
-    logSf = steps > 1 ? logAdd(a, log(steps - 1) + normalLogSf(zZero)) : a;
+    logSf = steps > 1 ? logAddExp(a, log(steps - 1) + normalLogSf(zZero)) : a;
   } else if (logCdf < -LN2) {
     logSf = log1p(-exp(logCdf));
   } else {
@@ -112,12 +113,6 @@ function fromParts(
   return { logCdf, logSf };
 }
 
-function logAdd(a: number, b: number): number {
-  if (a === -Infinity) return b;
-  if (b === -Infinity) return a;
-  const m = max(a, b);
-  return m + log1p(exp(-abs(a - b)));
-}
 
 /** ln(e^a - e^b) for a > b; -Infinity when a <= b. */
 function logSub(a: number, b: number): number {

@@ -233,11 +233,11 @@ describe('sampled Gaussian RDP against its definition (mpmath)', () => {
 
 describe('closed forms', () => {
   const orders = [1.5, 2, 7.3, 32, 1024];
-  test('Gaussian: steps * order / (2 sigma^2), independent of the sensitivity', () => {
+  test('Gaussian: steps * order * s^2 / (2 sigma^2), sensitivity s and noise multiplier sigma in clip norms', () => {
     const { rdp } = rdpOfStages([{ mechanism: { kind: 'gaussian', noiseMultiplier: 1.7, sensitivity: 3 }, steps: 9 }], {
       orders,
     });
-    orders.forEach((a, k) => expect(relErr(rdp[k], (9 * a) / (2 * 1.7 ** 2))).toBeLessThan(1e-15));
+    orders.forEach((a, k) => expect(relErr(rdp[k], (9 * a * 3 ** 2) / (2 * 1.7 ** 2))).toBeLessThan(1e-15));
   });
 
   test('replace-one doubles the sensitivity of unsampled mechanisms; zero-out equals add-remove', () => {

@@ -7,7 +7,7 @@
  * which is D_alpha(mu || mu0) and, as the paper shows, also bounds D_alpha(mu0 || mu): both directions.
  * Everything is computed in log space, so tiny q, huge sigma and large orders neither overflow nor underflow.
  */
-import { logSubExp } from '../../src/numeric/logsumexp.js';
+import { logAddExp, logSubExp } from '../../src/numeric/logsumexp.js';
 import { normalLogSf } from '../../src/numeric/normal.js';
 
 /**
@@ -35,13 +35,6 @@ export function sampledGaussianRenyi(o: {
     ? logAIntegerOrder(q, sigma, alpha)
     : logAFractionalOrder(q, sigma, alpha);
   return max(0, logA / (alpha - 1));
-}
-
-/** ln(e^a + e^b); src/numeric/logsumexp.ts's logAddExp on the bound Math functions (hot loop). */
-function logAddExp(a: number, b: number): number {
-  if (a === -Infinity) return b;
-  if (b === -Infinity) return a;
-  return (a > b ? a : b) + log1p(exp(-abs(a - b)));
 }
 
 /** ln(e^x - 1) for x > 0 without overflow. */
