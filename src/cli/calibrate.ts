@@ -8,7 +8,7 @@ import { calibration, type CommandContext } from './context.js';
 import { addOptions, readOptions } from './options.js';
 import { checkTrainingFlags, TRAINING_OPTIONS, trainingPlan, type StageParameter, type TrainingFlags } from './training.js';
 
-const KEYS = [...TRAINING_OPTIONS, 'target', 'targetEpsilon', 'delta', 'json'] as const;
+const KEYS = [...TRAINING_OPTIONS, 'target', 'targetEpsilon', 'delta', 'quiet', 'json'] as const; // --quiet accepted like everywhere (calibrate runs no Monte Carlo)
 
 interface Target {
   readonly free: StageParameter;
