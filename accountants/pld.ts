@@ -8,6 +8,7 @@
  */
 import type { Adjacency, Mechanism, Stage } from '../src/mechanism.js';
 import { AccountingError, InputError } from '../src/errors.js';
+import { validateStages } from '../src/stages.js';
 import {
   epsDeltaLoss,
   gaussianLoss,
@@ -44,8 +45,6 @@ export interface PldFigure {
 }
 
 export const DEFAULT_DISCRETIZATION = 1e-4;
-/** More steps than this are refused (grid indices must stay exact in float64). */
-const MAX_STEPS = 1e12;
 
 type Direction = 'remove' | 'add';
 
@@ -90,33 +89,7 @@ function replaceOneSubsampled(): InputError {
 
 /** Reject what no accountant can take, naming the field. */
 function validate(stages: readonly Stage[], delta?: number, epsilon?: number): void {
-  if (stages.length === 0) throw new InputError('stages', 'at least one stage', []);
-  stages.forEach((s, i) => {
-    const at = stages.length === 1 ? '' : `stages[${i}].`;
-    if (!Number.isInteger(s.steps) || s.steps < 1 || s.steps > MAX_STEPS)
-      throw new InputError(`${at}steps`, `a positive integer up to ${MAX_STEPS}`, s.steps);
-    if (s.poissonRate !== undefined && !(s.poissonRate > 0 && s.poissonRate <= 1))
-      throw new InputError(`${at}sampling rate`, 'a number in (0, 1]', s.poissonRate);
-    const m = s.mechanism;
-    if (m.kind === 'gaussian' && !(m.noiseMultiplier > 0 && Number.isFinite(m.noiseMultiplier)))
-      throw new InputError(`${at}sigma`, 'a number > 0', m.noiseMultiplier);
-    if (m.kind === 'laplace' && !(m.scale > 0 && Number.isFinite(m.scale)))
-      throw new InputError(`${at}scale`, 'a number > 0', m.scale);
-    if (m.kind === 'randomized-response') {
-      if (!Number.isInteger(m.categories) || m.categories < 2)
-        throw new InputError(`${at}categories`, 'an integer >= 2', m.categories);
-      if ((m.noiseParameter === undefined) === (m.epsilon === undefined))
-        throw new InputError(`${at}randomized response`, 'exactly one of noiseParameter and epsilon', m);
-      if (m.noiseParameter !== undefined && !(m.noiseParameter >= 0 && m.noiseParameter <= 1))
-        throw new InputError(`${at}noiseParameter`, 'a number in [0, 1]', m.noiseParameter);
-      if (m.epsilon !== undefined && !(m.epsilon >= 0 && Number.isFinite(m.epsilon)))
-        throw new InputError(`${at}epsilon`, 'a number >= 0', m.epsilon);
-    }
-    if (m.kind === 'eps-delta') {
-      if (!(m.epsilon >= 0 && Number.isFinite(m.epsilon))) throw new InputError(`${at}epsilon`, 'a number >= 0', m.epsilon);
-      if (!(m.delta >= 0 && m.delta <= 1)) throw new InputError(`${at}delta`, 'a number in [0, 1]', m.delta);
-    }
-  });
+  validateStages(stages);
   if (delta !== undefined && !(delta > 0 && delta < 1)) throw new InputError('delta', 'a number in (0, 1)', delta);
   if (epsilon !== undefined && !(epsilon >= 0 && Number.isFinite(epsilon)))
     throw new InputError('epsilon', 'a number >= 0', epsilon);

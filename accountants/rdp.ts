@@ -17,6 +17,7 @@
  */
 import type { Adjacency, Mechanism, Stage } from '../src/mechanism.js';
 import { AccountingError, InputError } from '../src/errors.js';
+import { validateStages } from '../src/stages.js';
 import { DEFAULT_RDP_ORDERS } from './rdp/orders.js';
 import { gaussianRenyi, laplaceRenyi, pureDpRenyi, randomizedResponseRenyi } from './rdp/divergence.js';
 import { sampledGaussianRenyi } from './rdp/sampledGaussian.js';
@@ -65,13 +66,10 @@ export function rdpOfStages(
   }
   const orders = options.orders ?? DEFAULT_RDP_ORDERS;
   validateOrders(orders);
-  if (!Array.isArray(stages) || stages.length === 0) {
-    throw new InputError('stages', 'a non-empty list of stages', stages);
-  }
+  validateStages(stages);
   const total = new Float64Array(orders.length);
   stages.forEach((stage, s) => {
     const field = `stages[${s}]`;
-    validateStage(stage, field);
     const perStep = perStepRenyi(stage, adjacency, field);
     for (let k = 0; k < orders.length; k++) total[k] += stage.steps * perStep(orders[k]);
   });
@@ -158,63 +156,3 @@ function refuseSampled(field: string, what: string): AccountingError {
   );
 }
 
-function validateStage(stage: Stage, field: string): void {
-  if (stage == null || typeof stage !== 'object') throw new InputError(field, 'a stage object', stage);
-  if (!Number.isSafeInteger(stage.steps) || stage.steps < 1) {
-    throw new InputError(`${field}.steps`, 'a positive integer', stage.steps);
-  }
-  if (stage.poissonRate !== undefined && !(typeof stage.poissonRate === 'number' && stage.poissonRate > 0 && stage.poissonRate <= 1)) {
-    throw new InputError(`${field}.poissonRate`, 'a number in (0, 1]', stage.poissonRate);
-  }
-  validateMechanism(stage.mechanism, `${field}.mechanism`);
-}
-
-function validateMechanism(m: Mechanism, field: string): void {
-  if (m == null || typeof m !== 'object') throw new InputError(field, 'a mechanism object', m);
-  switch (m.kind) {
-    case 'gaussian':
-      requirePositive(m.noiseMultiplier, `${field}.noiseMultiplier`);
-      if (m.sensitivity !== undefined) requirePositive(m.sensitivity, `${field}.sensitivity`);
-      return;
-    case 'laplace':
-      requirePositive(m.scale, `${field}.scale`);
-      if (m.sensitivity !== undefined) requirePositive(m.sensitivity, `${field}.sensitivity`);
-      return;
-    case 'randomized-response':
-      if (!Number.isSafeInteger(m.categories) || m.categories < 2) {
-        throw new InputError(`${field}.categories`, 'an integer >= 2', m.categories);
-      }
-      if ((m.noiseParameter === undefined) === (m.epsilon === undefined)) {
-        throw new InputError(`${field}`, 'exactly one of noiseParameter and epsilon');
-      }
-      if (m.noiseParameter !== undefined && !(typeof m.noiseParameter === 'number' && m.noiseParameter > 0 && m.noiseParameter <= 1)) {
-        throw new InputError(`${field}.noiseParameter`, 'a number in (0, 1]', m.noiseParameter);
-      }
-      if (m.epsilon !== undefined) requireNonNegative(m.epsilon, `${field}.epsilon`);
-      return;
-    case 'eps-delta':
-      requireNonNegative(m.epsilon, `${field}.epsilon`);
-      if (typeof m.delta !== 'number' || !(m.delta >= 0 && m.delta < 1)) {
-        throw new InputError(`${field}.delta`, 'a number in [0, 1)', m.delta);
-      }
-      return;
-    default:
-      throw new InputError(
-        `${field}.kind`,
-        "one of 'gaussian', 'laplace', 'randomized-response', 'eps-delta'",
-        (m as { kind?: unknown }).kind,
-      );
-  }
-}
-
-function requirePositive(value: unknown, field: string): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new InputError(field, 'a finite number > 0', value);
-  }
-}
-
-function requireNonNegative(value: unknown, field: string): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InputError(field, 'a finite number >= 0', value);
-  }
-}

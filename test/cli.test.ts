@@ -30,9 +30,10 @@ describe('bad flags: one line naming the flag and the range, exit 2, no stack', 
   test.each([
     [['--sampling-rate', '1.5'], 'error: --sampling-rate: expected a number in (0, 1], got 1.5'],
     [['--delta', '1'], 'error: --delta: expected a number in (0, 1), got 1'],
-    [['--steps', '1.5'], 'error: --steps: expected a positive integer, got 1.5'],
-    [['--steps', '-3'], 'error: --steps: expected a positive integer, got -3'],
+    [['--steps', '1.5'], 'error: --steps: expected a positive integer up to 1e12, got 1.5'],
+    [['--steps', '-3'], 'error: --steps: expected a positive integer up to 1e12, got -3'],
     [['--accountant', 'prv'], 'error: --accountant: expected one of pld, rdp, got "prv"'],
+    [['--steps', '1e15'], 'error: --steps: expected a positive integer up to 1e12, got 1000000000000000'],
     [['--discretization', '0'], 'error: --discretization: expected a number in (0, 0.1], got 0'],
     [['--sampler', 'random'], 'error: --sampler: expected one of poisson, deterministic, shuffle, persistent-shuffle, balls-and-bins, got "random"'],
   ])('%j', async (flags, line) => {

@@ -203,9 +203,9 @@ describe('properties', () => {
     expect(f.lower).toBeGreaterThanOrEqual(0);
   });
   test('bad input names the field', () => {
-    expect(() => pldEpsilon(dpsgd(1.5, 1, 10), 1e-5)).toThrow(/sampling rate: expected a number in \(0, 1\], got 1.5/);
-    expect(() => pldEpsilon(dpsgd(0.1, -1, 10), 1e-5)).toThrow(/sigma: expected a number > 0/);
-    expect(() => pldEpsilon(dpsgd(0.1, 1, 2.5), 1e-5)).toThrow(/steps: expected a positive integer/);
+    expect(() => pldEpsilon(dpsgd(1.5, 1, 10), 1e-5)).toThrow(/stages\[0\].poissonRate: expected a number in \(0, 1\], got 1.5/);
+    expect(() => pldEpsilon(dpsgd(0.1, -1, 10), 1e-5)).toThrow(/stages\[0\].mechanism.noiseMultiplier: expected a finite number > 0/);
+    expect(() => pldEpsilon(dpsgd(0.1, 1, 2.5), 1e-5)).toThrow(/stages\[0\].steps: expected a positive integer/);
     expect(() => pldEpsilon(dpsgd(0.1, 1, 10), 2)).toThrow(/delta: expected a number in \(0, 1\)/);
   });
 });

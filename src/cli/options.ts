@@ -46,7 +46,7 @@ export const OPTIONS = {
   batchSize: num('--batch-size <n>', domains.positiveInteger, 'batch size (expected size for Poisson); needs --dataset-size'),
   datasetSize: num('--dataset-size <n>', domains.positiveInteger, 'number of privacy units in the dataset'),
   stepsPerEpoch: num('--steps-per-epoch <T>', domains.positiveInteger, 'batches per epoch (instead of --batch-size/--dataset-size)'),
-  steps: num('--steps <n>', domains.positiveInteger, 'number of training steps'),
+  steps: num('--steps <n>', domains.steps, 'number of training steps'),
   epochs: num('--epochs <E>', domains.epochs, 'number of epochs: steps = ceil(E * dataset / batch) (rounded up)'),
   delta: num('--delta <delta>', domains.openProbability, 'delta in (0, 1)'),
   epsilon: num('--epsilon <eps>', domains.nonNegative, 'epsilon >= 0'),

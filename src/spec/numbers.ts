@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { MAX_STEPS, STEPS_RANGE } from '../stages.js';
 
 export interface NumberDomain {
   /** the phrase after "expected", e.g. `a number in (0, 1]` */
@@ -33,7 +34,9 @@ export const domains = Object.freeze({
   noiseParameter: domain('a number in (0, 1]', (n, e) => n.gt(0, e).lte(1, e)),
   /** PLD grid interval */
   discretization: domain('a number in (0, 0.1]', (n, e) => n.gt(0, e).lte(0.1, e)),
-  /** step counts, batch sizes, dataset sizes, sample counts */
+  /** numbers of steps: the accountants refuse more than MAX_STEPS (src/stages.ts) */
+  steps: domain(STEPS_RANGE, (n, e) => n.int(e).gt(0, e).lte(MAX_STEPS, e)),
+  /** batch sizes, dataset sizes, sample counts */
   positiveInteger: domain('a positive integer', (n, e) => n.int(e).gt(0, e).lte(Number.MAX_SAFE_INTEGER, e)),
   /** random seeds */
   nonNegativeInteger: domain('an integer >= 0', (n, e) => n.int(e).gte(0, e).lte(Number.MAX_SAFE_INTEGER, e)),

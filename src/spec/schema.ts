@@ -98,7 +98,7 @@ export const stageSchema = z
     name: z.string().optional().describe('a label for reports'),
     mechanism: mechanismSchema,
     sampler: samplerSchema.optional().describe('how the input of each step is sampled; omitted = the whole dataset'),
-    steps: d.positiveInteger.schema.optional().describe('number of steps (give this or epochs)'),
+    steps: d.steps.schema.optional().describe('number of steps (give this or epochs)'),
     epochs: d.epochs.schema
       .optional()
       .describe('number of epochs; needs a sampler; steps = ceil(epochs * steps per epoch)'),
