@@ -14,8 +14,11 @@ export interface BudgetReport {
   /** `upper`: the certified upper bound was compared; `lower`: only a lower bound is known and it exceeds the budget */
   readonly basis: 'upper' | 'lower';
   readonly budget: { readonly epsilon: number; readonly delta: number };
+  /** the composed epsilon at the budget's delta; its upper bound is what is compared */
   readonly result: AccountingResult;
+  /** upper bound minus budget (positive when over) */
   readonly excess: number;
+  /** per-stage epsilons, computed only when over budget and there are several stages */
   readonly stageCosts?: readonly StageCostView[];
 }
 

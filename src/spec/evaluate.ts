@@ -8,7 +8,7 @@
  * the sampler accountants (accountants/samplers.ts) and only as a single stage.
  */
 import { AccountingError, InputError, InputErrors } from '../errors.js';
-import type { DeltaCurveReport } from '../output/reports.js';
+import type { BudgetReport, DeltaCurveReport, StageCostView } from '../output/reports.js';
 import type { Stage } from '../mechanism.js';
 import type { AccountingResult, BoundKind } from '../result.js';
 import { pldAccountant, type PldFigure } from '../../accountants/pld.js';
@@ -188,11 +188,8 @@ export function accountDeltaCurve(plan: AccountingPlan, epsilons: readonly numbe
   return deltaCurve(plan, epsilons, epsilons.map((epsilon) => accountant.account({ quantity: 'delta', epsilon })));
 }
 
-export interface StageCost {
-  readonly label: string;
-  readonly epsilon: number;
-  readonly kind: BoundKind;
-}
+/** One stage's epsilon alone (the type output/reports.ts renders). */
+export type StageCost = StageCostView;
 
 /** Each stage's epsilon alone at `delta` (for saying which stage costs most). */
 export function stageCosts(plan: AccountingPlan, delta: number): StageCost[] {
@@ -203,18 +200,8 @@ export function stageCosts(plan: AccountingPlan, delta: number): StageCost[] {
   });
 }
 
-export interface BudgetCheck {
-  readonly withinBudget: boolean;
-  /** what was compared: the certified upper bound, or (when only that is known) a lower bound above the budget */
-  readonly basis: 'upper' | 'lower';
-  readonly budget: { readonly epsilon: number; readonly delta: number };
-  /** the composed epsilon at the budget's delta; its upper bound is what is compared */
-  readonly result: AccountingResult;
-  /** upper bound minus budget (positive when over) */
-  readonly excess: number;
-  /** per-stage epsilons, computed only when over budget and there are several stages */
-  readonly stageCosts?: readonly StageCost[];
-}
+/** The outcome of a budget check: the report output/reports.ts renders, computed here. */
+export type BudgetCheck = BudgetReport;
 
 /** The CI gate: is the certified upper bound on epsilon at budget.delta within budget.epsilon? */
 export function checkBudget(plan: AccountingPlan, budget: { epsilon: number; delta: number }): BudgetCheck {
