@@ -10,7 +10,10 @@
  */
 import erfcx from '@stdlib/math-base-special-erfcx';
 import { normalCdf, normalLogCdf } from '../src/numeric/normal.js';
-import { InputError } from '../src/errors.js';
+import { AccountingError, InputError } from '../src/errors.js';
+import { gaussianBatchStage } from '../src/plan.js';
+import type { Figure } from '../src/result.js';
+import type { Accountant } from './contract.js';
 
 const LN_HALF = Math.log(0.5);
 const SQRT1_2 = Math.SQRT1_2;
@@ -212,3 +215,40 @@ function checkEpsilon(x: number): void {
 function checkDelta(x: number): void {
   if (!(x > 0 && x < 1)) throw new InputError('delta', 'a number in (0, 1)', x);
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// the accountant contract (accountants/contract.ts)
+
+function exactFigure(f: ExactFigure): Figure {
+  return {
+    value: f.value,
+    kind: 'exact',
+    lower: f.lower,
+    upper: f.upper,
+    notes: ['Deterministic batches: exact (each example in exactly one batch per epoch; a Gaussian at sigma/sqrt(E)).'],
+    details: { sampler: 'deterministic', ...f.details },
+  };
+}
+
+/**
+ * One stage of deterministic batches in closed form. Dispatch prefers the composing accountant the plan
+ * names (pld composes the same Gaussians); this one gives the deterministic row of `compare`.
+ */
+export const deterministicAccountant: Accountant = {
+  name: 'deterministic',
+  compareAs: { sampler: 'deterministic' },
+  supports(plan) {
+    const s = gaussianBatchStage(plan, 'deterministic');
+    return typeof s === 'string' ? s : true;
+  },
+  describe: (plan) => ({ name: 'deterministic', settings: { adjacency: plan.adjacency } }),
+  account(plan, query) {
+    const s = gaussianBatchStage(plan, 'deterministic');
+    if (typeof s === 'string') throw new AccountingError(s);
+    return exactFigure(
+      query.quantity === 'epsilon'
+        ? deterministicEpsilon({ noiseMultiplier: s.noiseMultiplier, epochs: s.epochs, delta: query.delta })
+        : deterministicDelta({ noiseMultiplier: s.noiseMultiplier, epochs: s.epochs, epsilon: query.epsilon }),
+    );
+  },
+};

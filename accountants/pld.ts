@@ -19,6 +19,9 @@ import {
 import { composeStages, type ComposedPld, type StageModel } from '../src/pld/pipeline.js';
 import { deltaForEpsilon, epsilonForDelta } from '../src/pld/query.js';
 import { analyticGaussianDelta, analyticGaussianEpsilon } from './deterministic.js';
+import { composableProblem, engineStages, type AccountingPlan } from '../src/plan.js';
+import type { Figure } from '../src/result.js';
+import type { Accountant } from './contract.js';
 
 export interface PldOptions {
   /** grid interval for single-step PLDs, default 1e-4 */
@@ -237,3 +240,41 @@ export function pldDelta(stages: readonly Stage[], epsilon: number, options?: Pl
   validate(stages, undefined, epsilon);
   return pldAccountant(stages, options).delta(epsilon);
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// the accountant contract (accountants/contract.ts)
+
+/** One composition per plan, queried as often as asked (delta curves, budget checks). */
+const composed = new WeakMap<AccountingPlan, PldAccountant>();
+
+/** A PldFigure as the contract's Figure: the upper bound is the headline, a positive lower bound beside it. */
+export function pldFigure(figure: PldFigure): Figure {
+  return {
+    value: figure.upper,
+    kind: figure.kind,
+    upper: figure.upper,
+    ...(figure.lower > 0 ? { lower: figure.lower } : {}),
+    details: { remove: figure.remove, add: figure.add, ...figure.details },
+  };
+}
+
+/** PLD over every composable stage (none, Poisson, deterministic batches): a certified upper bound. */
+export const pldPlanAccountant: Accountant = {
+  name: 'pld',
+  compareAs: {
+    sampler: 'poisson',
+    note:
+      'Poisson subsampling: each example joins each step independently with probability 1/T; ' +
+      'this figure is only valid if the training code samples that way.',
+  },
+  supports: (plan) => composableProblem(plan, 'pld') ?? true,
+  describe: (plan) => ({ name: 'pld', settings: { discretization: plan.accountant.discretization, adjacency: plan.adjacency } }),
+  account(plan, query) {
+    let pld = composed.get(plan);
+    if (pld === undefined) {
+      pld = pldAccountant(engineStages(plan), { discretization: plan.accountant.discretization, adjacency: plan.adjacency });
+      composed.set(plan, pld);
+    }
+    return pldFigure(query.quantity === 'epsilon' ? pld.epsilon(query.delta) : pld.delta(query.epsilon));
+  },
+};

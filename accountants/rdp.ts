@@ -18,6 +18,9 @@
 import type { Adjacency, Mechanism, Stage } from '../src/mechanism.js';
 import { AccountingError, InputError } from '../src/errors.js';
 import { validateStages } from '../src/stages.js';
+import { composableProblem, engineStages } from '../src/plan.js';
+import type { Figure } from '../src/result.js';
+import type { Accountant } from './contract.js';
 import { DEFAULT_RDP_ORDERS } from './rdp/orders.js';
 import { gaussianRenyi, laplaceRenyi, pureDpRenyi, randomizedResponseRenyi } from './rdp/divergence.js';
 import { sampledGaussianRenyi } from './rdp/sampledGaussian.js';
@@ -156,3 +159,23 @@ function refuseSampled(field: string, what: string): AccountingError {
   );
 }
 
+
+// ---------------------------------------------------------------------------------------------------------
+// the accountant contract (accountants/contract.ts)
+
+/** RDP over every composable stage: a looser certified upper bound, cheap to evaluate. */
+export const rdpPlanAccountant: Accountant = {
+  name: 'rdp',
+  supports: (plan) => composableProblem(plan, 'rdp') ?? true,
+  describe: (plan) => ({ name: 'rdp', settings: { adjacency: plan.adjacency } }),
+  account(plan, query): Figure {
+    const stages = engineStages(plan);
+    const options = { adjacency: plan.adjacency };
+    if (query.quantity === 'epsilon') {
+      const r = rdpEpsilon(stages, query.delta, options);
+      return { value: r.epsilon, kind: 'upper', upper: r.epsilon, details: { order: r.order } };
+    }
+    const r = rdpDelta(stages, query.epsilon, options);
+    return { value: r.delta, kind: 'upper', upper: r.delta, details: { order: r.order } };
+  },
+};

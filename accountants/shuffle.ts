@@ -11,7 +11,10 @@
  *   means, which is one epoch at sigma / sqrt(E) (exactly);
  * - dynamic, E epochs: the sliced statistic's PLD composed E times (a lower bound by data processing).
  */
-import { InputError } from '../src/errors.js';
+import { AccountingError, InputError } from '../src/errors.js';
+import { gaussianBatchStage } from '../src/plan.js';
+import type { Figure } from '../src/result.js';
+import type { Accountant } from './contract.js';
 import {
   composeMaxStatistic,
   maxStatisticDeltaLowerBound,
@@ -148,3 +151,31 @@ function figure(value: number, plan: Plan, extra: Record<string, unknown>): Shuf
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// the accountant contract (accountants/contract.ts)
+
+function shuffleAccountantFor(sampler: 'shuffle' | 'persistent-shuffle'): Accountant {
+  const mode: ShuffleMode = sampler === 'persistent-shuffle' ? 'persistent' : 'dynamic';
+  return {
+    name: sampler,
+    compareAs: { sampler },
+    supports(plan) {
+      const s = gaussianBatchStage(plan, sampler);
+      return typeof s === 'string' ? s : true;
+    },
+    describe: (plan) => ({ name: `${sampler} lower bound`, settings: { discretization: plan.accountant.discretization, adjacency: plan.adjacency } }),
+    account(plan, query): Figure {
+      const s = gaussianBatchStage(plan, sampler);
+      if (typeof s === 'string') throw new AccountingError(s);
+      const options = { ...s, mode, discretization: plan.accountant.discretization };
+      const f = query.quantity === 'epsilon' ? shuffleEpsilonLowerBound({ ...options, delta: query.delta }) : shuffleDeltaLowerBound({ ...options, epsilon: query.epsilon });
+      return { value: f.value, kind: 'lower', lower: f.lower, notes: f.notes, details: f.details };
+    },
+  };
+}
+
+/** A fresh permutation every epoch: a certified lower bound (ABLQ-1 pair, composed over epochs). */
+export const shuffleAccountant = shuffleAccountantFor('shuffle');
+/** One permutation for all epochs: a certified lower bound (one epoch at sigma / sqrt(E)). */
+export const persistentShuffleAccountant = shuffleAccountantFor('persistent-shuffle');

@@ -77,6 +77,6 @@ export type {
   ComparisonRow,
   CalibrationParameter,
   DeltaCurveReport,
-} from './output/reports.js';
+} from './result.js';
 export { runCli } from './cli/program.js';
 export type { CliIo, CliResult } from './cli/io.js';

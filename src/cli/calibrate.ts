@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { InputErrors } from '../errors.js';
 import { calibrationJson, stringify } from '../output/json.js';
 import { calibrationTable } from '../output/table.js';
-import type { CalibrationParameter } from '../output/reports.js';
+import type { CalibrationParameter } from '../result.js';
 import { calibration, type CommandContext } from './context.js';
 import { addOptions, readOptions } from './options.js';
 import { checkTrainingFlags, TRAINING_OPTIONS, trainingPlan, type StageParameter, type TrainingFlags } from './training.js';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { InputError, InputErrors } from '../errors.js';
 import { comparisonJson, stringify } from '../output/json.js';
 import { comparisonTable } from '../output/table.js';
-import type { ComparisonReport } from '../output/reports.js';
+import type { ComparisonReport } from '../result.js';
 import type { CommandContext } from './context.js';
 import { addOptions, readOptions } from './options.js';
 import { progressReporter } from './progress.js';

@@ -13,9 +13,8 @@
  * Infinity and NaN never appear: an infinite epsilon is `"epsilon": null` with `"infinite": true`;
  * any other non-finite number inside (details) becomes null.
  */
-import type { AccountingResult } from '../result.js';
+import type { AccountingResult, BudgetReport, CalibrationReport, ComparisonReport, DeltaCurveReport } from '../result.js';
 import { OUTPUT_SCHEMA_VERSION, VERSION } from '../version.js';
-import type { BudgetReport, CalibrationReport, ComparisonReport, DeltaCurveReport } from './reports.js';
 
 function header(command: string): Record<string, unknown> {
   return { schemaVersion: OUTPUT_SCHEMA_VERSION, version: VERSION, command };

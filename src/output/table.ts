@@ -3,9 +3,8 @@
  * rounded in their safe direction (src/output/numbers.ts); an infinite epsilon is said in words.
  */
 import type { Mechanism } from '../mechanism.js';
-import type { AccountingResult, BoundKind } from '../result.js';
+import type { AccountingResult, BoundKind, BudgetReport, CalibrationReport, ComparisonReport, DeltaCurveReport } from '../result.js';
 import { formatFigure, formatInput } from './numbers.js';
-import type { BudgetReport, CalibrationReport, ComparisonReport, DeltaCurveReport } from './reports.js';
 import type { Style } from './style.js';
 
 const KIND_WORDS: Record<BoundKind, string> = {

@@ -9,7 +9,7 @@
 import { AccountingError } from '../errors.js';
 import type { AccountingResult } from '../result.js';
 import { calibrateDecreasing, calibrateIncreasing } from '../calibrate.js';
-import type { CalibrationParameter, CalibrationReport } from '../output/reports.js';
+import type { CalibrationParameter, CalibrationReport } from '../result.js';
 import { samplerCalibrateNoise } from '../../accountants/samplers.js';
 import { accountPlan, describeInputs } from './evaluate.js';
 import type { AccountingPlan } from './plan.js';

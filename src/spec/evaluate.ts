@@ -8,26 +8,13 @@
  * the sampler accountants (accountants/samplers.ts) and only as a single stage.
  */
 import { AccountingError, InputError, InputErrors } from '../errors.js';
-import type { BudgetReport, DeltaCurveReport, StageCostView } from '../output/reports.js';
-import type { Stage } from '../mechanism.js';
+import type { BudgetReport, DeltaCurveReport, StageCostView } from '../result.js';
 import type { AccountingResult, BoundKind } from '../result.js';
 import { pldAccountant, type PldFigure } from '../../accountants/pld.js';
 import { rdpEpsilon, rdpDelta } from '../../accountants/rdp.js';
 import { samplerDelta, samplerEpsilon, type SamplerFigure } from '../../accountants/samplers.js';
-import { engineStage, type AccountingPlan, type PlanStage, type Query } from './plan.js';
-
-/** The stages an upper-bound accountant can compose, or an AccountingError naming the first that it cannot. */
-export function engineStages(plan: AccountingPlan): Stage[] {
-  return plan.stages.map((s) => {
-    const stage = engineStage(s);
-    if (stage === undefined)
-      throw new AccountingError(
-        `${s.label}: the ${s.sampler} sampler has no certified upper bound to compose with other stages; ` +
-          'account it on its own (one stage) to see its lower bound, or use poisson or deterministic',
-      );
-    return stage;
-  });
-}
+import { engineStages, type AccountingPlan, type PlanStage, type Query } from '../plan.js';
+export { engineStages } from '../plan.js';
 
 /** How the inputs appear in results (JSON `inputs`). */
 export function describeInputs(plan: AccountingPlan, query: Query): Record<string, unknown> {

@@ -9,51 +9,15 @@
  *   (a last, smaller batch counts as a batch); epochs must be whole; steps = T * E.
  */
 import { InputErrors } from '../errors.js';
-import type { Adjacency, Mechanism, Stage } from '../mechanism.js';
-import type { SamplerKind, Spec, SpecMechanism, SpecStage } from './schema.js';
+import type { Adjacency, Mechanism } from '../mechanism.js';
+import type { AccountingPlan, PlanStage, Query } from '../plan.js';
+export type { AccountingPlan, PlanStage, Query, AccountantName, PrivacyUnit, MonteCarloSettings } from '../plan.js';
+import type { Spec, SpecMechanism, SpecStage } from './schema.js';
 import { formatPath } from './issues.js';
 
 export const DEFAULT_DISCRETIZATION = 1e-4;
 /** Monte Carlo defaults (balls-and-bins): fixed seed so that runs are reproducible unless asked otherwise */
 export const DEFAULT_MONTE_CARLO = Object.freeze({ samples: 100_000, seed: 0, confidence: 0.99 });
-
-export interface MonteCarloSettings {
-  readonly samples: number;
-  readonly seed: number;
-  readonly confidence: number;
-}
-
-export interface PlanStage {
-  /** `stages[0]`, or `stages[0] (pretraining)` when named */
-  readonly label: string;
-  readonly mechanism: Mechanism;
-  readonly sampler: SamplerKind | 'none';
-  /** Poisson rate q */
-  readonly poissonRate?: number;
-  /** batches per epoch T, for batch samplers (and Poisson given as sizes) */
-  readonly stepsPerEpoch?: number;
-  /** whole epochs, for batch samplers */
-  readonly epochs?: number;
-  /** total number of steps */
-  readonly steps: number;
-}
-
-export type Query = { readonly quantity: 'epsilon'; readonly delta: number } | { readonly quantity: 'delta'; readonly epsilon: number };
-
-export type AccountantName = 'pld' | 'rdp';
-export type PrivacyUnit = 'example' | 'user' | 'sequence';
-
-export interface AccountingPlan {
-  readonly stages: readonly PlanStage[];
-  readonly adjacency: Adjacency;
-  readonly privacyUnit: PrivacyUnit;
-  readonly query: Query;
-  /** when the spec's `epsilon` is a list: every epsilon of the curve delta(epsilon), in order (`query` is the first) */
-  readonly epsilons?: readonly number[];
-  readonly budget?: { readonly epsilon: number; readonly delta: number };
-  readonly accountant: { readonly name: AccountantName; readonly discretization: number; readonly monteCarlo: MonteCarloSettings };
-  readonly notes: readonly string[];
-}
 
 /** ceil(x), but a value within float rounding of an integer counts as that integer. */
 export function ceilCount(x: number): number {
@@ -158,11 +122,4 @@ export function planFromSpec(spec: Spec): AccountingPlan {
   };
 }
 
-/** The engine view of a stage: Poisson and unsampled stages map directly; deterministic batches are
- * E unsampled releases per unit (each unit is in exactly one batch per epoch: ABLQ-1, section 3). */
-export function engineStage(stage: PlanStage): Stage | undefined {
-  if (stage.sampler === 'none') return { mechanism: stage.mechanism, steps: stage.steps };
-  if (stage.sampler === 'poisson') return { mechanism: stage.mechanism, poissonRate: stage.poissonRate, steps: stage.steps };
-  if (stage.sampler === 'deterministic') return { mechanism: stage.mechanism, steps: stage.epochs! };
-  return undefined;
-}
+export { engineStage } from '../plan.js';

@@ -1,0 +1,110 @@
+/**
+ * The accounting plan: what every accountant receives (accountants/contract.ts). It is derived from a spec
+ * or from flags by src/spec/plan.ts, with every derived count spelt out; this module only names its shape,
+ * so that accountants, dispatch and calibration depend on it and never on the spec layer above them.
+ */
+import { AccountingError } from './errors.js';
+import type { Adjacency, Mechanism, Stage } from './mechanism.js';
+import type { SamplerKind } from './spec/schema.js';
+
+export interface MonteCarloSettings {
+  readonly samples: number;
+  readonly seed: number;
+  readonly confidence: number;
+}
+
+export interface PlanStage {
+  /** `stages[0]`, or `stages[0] (pretraining)` when named */
+  readonly label: string;
+  readonly mechanism: Mechanism;
+  readonly sampler: SamplerKind | 'none';
+  /** Poisson rate q */
+  readonly poissonRate?: number;
+  /** batches per epoch T, for batch samplers (and Poisson given as sizes) */
+  readonly stepsPerEpoch?: number;
+  /** whole epochs, for batch samplers */
+  readonly epochs?: number;
+  /** total number of steps */
+  readonly steps: number;
+}
+
+export type Query = { readonly quantity: 'epsilon'; readonly delta: number } | { readonly quantity: 'delta'; readonly epsilon: number };
+
+export type AccountantName = 'pld' | 'rdp';
+export type PrivacyUnit = 'example' | 'user' | 'sequence';
+
+export interface AccountingPlan {
+  readonly stages: readonly PlanStage[];
+  readonly adjacency: Adjacency;
+  readonly privacyUnit: PrivacyUnit;
+  readonly query: Query;
+  /** when the spec's `epsilon` is a list: every epsilon of the curve delta(epsilon), in order (`query` is the first) */
+  readonly epsilons?: readonly number[];
+  readonly budget?: { readonly epsilon: number; readonly delta: number };
+  readonly accountant: { readonly name: AccountantName; readonly discretization: number; readonly monteCarlo: MonteCarloSettings };
+  readonly notes: readonly string[];
+}
+
+/** The engine view of a stage: Poisson and unsampled stages map directly; deterministic batches are
+ * E unsampled releases per unit (each unit is in exactly one batch per epoch: ABLQ-1, section 3). */
+export function engineStage(stage: PlanStage): Stage | undefined {
+  if (stage.sampler === 'none') return { mechanism: stage.mechanism, steps: stage.steps };
+  if (stage.sampler === 'poisson') return { mechanism: stage.mechanism, poissonRate: stage.poissonRate, steps: stage.steps };
+  if (stage.sampler === 'deterministic') return { mechanism: stage.mechanism, steps: stage.epochs! };
+  return undefined;
+}
+
+/** The stages an upper-bound accountant can compose, or an AccountingError naming the first that it cannot. */
+export function engineStages(plan: AccountingPlan): Stage[] {
+  return plan.stages.map((s) => {
+    const stage = engineStage(s);
+    if (stage === undefined)
+      throw new AccountingError(
+        `${s.label}: the ${s.sampler} sampler has no certified upper bound to compose with other stages; ` +
+          'account it on its own (one stage) to see its lower bound, or use poisson or deterministic',
+      );
+    return stage;
+  });
+}
+
+/** The plan's only stage when it has one, else undefined (the sampler accountants take one stage). */
+export function singleStage(plan: AccountingPlan): PlanStage | undefined {
+  return plan.stages.length === 1 ? plan.stages[0] : undefined;
+}
+
+/** Why the composing accountants (pld, rdp) cannot take a plan, or undefined when they can. */
+export function composableProblem(plan: AccountingPlan, name: AccountantName): string | undefined {
+  if (plan.accountant.name !== name) return `the plan asks for the ${plan.accountant.name} accountant`;
+  const bad = plan.stages.find((s) => engineStage(s) === undefined);
+  if (bad)
+    return (
+      `${bad.label}: the ${bad.sampler} sampler has no certified upper bound to compose with other stages; ` +
+      'account it on its own (one stage) to see its lower bound, or use poisson or deterministic'
+    );
+  return undefined;
+}
+
+
+/** One Gaussian stage with a batch sampler, as the sampler accountants take it (sensitivity folded into sigma). */
+export interface GaussianBatchSetting {
+  /** sigma / sensitivity: a Gaussian sensitivity s (in clip norms) acts as noise sigma / s */
+  readonly noiseMultiplier: number;
+  readonly stepsPerEpoch: number;
+  readonly epochs: number;
+}
+
+/**
+ * The setting of a plan made of one Gaussian stage with `sampler`, or why the plan is not that. The
+ * sampler analyses belong to the default (pld) family of accountants; a plan asking for rdp is refused.
+ */
+export function gaussianBatchStage(plan: AccountingPlan, sampler: SamplerKind): GaussianBatchSetting | string {
+  const stage = singleStage(plan);
+  if (stage === undefined || stage.sampler !== sampler) return `one stage with the ${sampler} sampler expected`;
+  if (plan.accountant.name !== 'pld') return `the ${plan.accountant.name} accountant has no analysis of the ${sampler} sampler`;
+  if (stage.mechanism.kind !== 'gaussian') return `${stage.label}: the ${sampler} sampler is accounted for gaussian mechanisms only`;
+  return {
+    noiseMultiplier: stage.mechanism.noiseMultiplier / (stage.mechanism.sensitivity ?? 1),
+    stepsPerEpoch: stage.stepsPerEpoch!,
+    epochs: stage.epochs!,
+  };
+}
