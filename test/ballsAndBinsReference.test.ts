@@ -1,5 +1,5 @@
 /**
- * Balls-and-bins Monte Carlo against shared/reference/bnb.json (the authors' code, dpsgd_batch_sampler_accounting,
+ * Balls-and-bins Monte Carlo against test/fixtures/bnb.json (the authors' code, dpsgd_batch_sampler_accounting,
  * sigma = 0.35, T = 1000, one epoch, remove direction; importance sampling with n = 1e5 and order statistics with
  * n = 5e5, upper confidence bounds at failure probability 0.01).
  *
@@ -8,12 +8,11 @@
  * reference's own one-sided 99% half-width (its ucb - mean). Both estimates are random, so a fixed seed makes the
  * outcome reproducible; the seed was not tuned.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { reference } from './helpers/reference.js';
 import { ballsAndBinsDelta, ballsAndBinsDirectionDelta, type DirectionEstimate } from '../accountants/ballsAndBins/index.js';
 import { klLowerConfidenceBound, klUpperConfidenceBound } from '../accountants/ballsAndBins/klBound.js';
 
-const bnb = JSON.parse(readFileSync(path.resolve(process.cwd(), '../shared/reference/bnb.json'), 'utf8'));
+const bnb = reference('bnb.json');
 const setting = bnb.delta_at_epsilon.setting as { sigma: number; steps_per_epoch: number; epochs: number };
 const rows = bnb.delta_at_epsilon.rows as Array<Record<string, number>>;
 const row = (epsilon: number) => rows.find((r) => r.epsilon === epsilon) as Record<string, number>;

@@ -1,6 +1,6 @@
 /**
  * One-sided calibration (src/calibrate.ts) with the PLD and RDP accountants, against
- * shared/reference/calibration.json (dp_accounting 0.6.0 calibrate_dp_mechanism, PLD at interval 1e-4 with
+ * test/fixtures/calibration.json (dp_accounting 0.6.0 calibrate_dp_mechanism, PLD at interval 1e-4 with
  * tolerance 1e-5 in sigma; RDP with tolerance 1e-6). Issue 2: the calibrated sigma meets its target and is
  * within 0.5% of the reference.
  */

@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { reference } from './helpers/reference.js';
 
 const root = process.cwd();
 const entry = path.join(root, 'dist/src/cli/main.js');
@@ -83,11 +84,11 @@ test('FORCE_COLOR turns colour on even when piped', () => {
   expect(r.stdout).toMatch(/\u001b\[/);
 });
 
-test('calibrate from the terminal matches dp_accounting (shared/reference/calibration.json) and meets its target', () => {
-  const reference = JSON.parse(readFileSync(path.resolve(root, '../shared/reference/calibration.json'), 'utf8')) as {
+test('calibrate from the terminal matches dp_accounting (test/fixtures/calibration.json) and meets its target', () => {
+  const calibration = reference<{
     rows: { q: number; delta: number; steps: number; target_eps: number; pld: { sigma: number } }[];
-  };
-  const row = reference.rows.find((r) => r.steps === 1000 && r.target_eps === 1)!;
+  }>('calibration.json');
+  const row = calibration.rows.find((r) => r.steps === 1000 && r.target_eps === 1)!;
   const r = dpacct(['calibrate', '--epsilon', String(row.target_eps), '--delta', String(row.delta), '--sampling-rate', String(row.q), '--steps', String(row.steps), '--json']);
   expect(r.exitCode).toBe(0);
   const j = JSON.parse(r.stdout);

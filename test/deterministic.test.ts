@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { reference } from './helpers/reference.js';
 import {
   analyticGaussianDelta,
   analyticGaussianLogDelta,
@@ -11,9 +10,6 @@ import {
 } from '../accountants/deterministic.js';
 import { InputError } from '../src/errors.js';
 
-function reference(name: string): any {
-  return JSON.parse(readFileSync(path.resolve(process.cwd(), '../shared/reference', name), 'utf8'));
-}
 const relErr = (got: number, want: number) => Math.abs(got - want) / Math.abs(want);
 /** ln of a decimal string such as '6.37e-546' (below float64 range) */
 function lnOfDecimalString(text: string): number {
@@ -29,9 +25,9 @@ function withinPrinted6(got: number, want: number): boolean {
   return Math.abs(got - want) <= 1e-6 * Math.abs(want) + halfUnit;
 }
 
-// shared/reference/analytic_gaussian.json: mpmath (50 digits) evaluation of the Balle & Wang formula
+// test/fixtures/analytic_gaussian.json: mpmath (50 digits) evaluation of the Balle & Wang formula
 const gaussian = reference('analytic_gaussian.json');
-// shared/reference/ablq.json: the ABLQ authors' code (scipy, dpsgd_batch_sampler_accounting)
+// test/fixtures/ablq.json: the ABLQ authors' code (scipy, dpsgd_batch_sampler_accounting)
 const ablq = reference('ablq.json');
 
 describe('analytic Gaussian against mpmath (analytic_gaussian.json)', () => {

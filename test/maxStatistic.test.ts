@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { reference } from './helpers/reference.js';
 import {
   AUTHORS_THRESHOLD_GRID,
   composeMaxStatistic,
@@ -13,10 +12,7 @@ import {
 import { analyticGaussianDelta, analyticGaussianEpsilon } from '../accountants/deterministic.js';
 import { InputError } from '../src/errors.js';
 
-function reference(name: string): any {
-  return JSON.parse(readFileSync(path.resolve(process.cwd(), '../shared/reference', name), 'utf8'));
-}
-// shared/reference/ablq.json and bnb.json: the ABLQ/BNB authors' code (dpsgd_batch_sampler_accounting), which
+// test/fixtures/ablq.json and bnb.json: the ABLQ/BNB authors' code (dpsgd_batch_sampler_accounting), which
 // maximizes over thresholds C in numpy.arange(0, 100, 0.01) and prints 6 significant digits.
 const ablq = reference('ablq.json');
 const bnb = reference('bnb.json');

@@ -1,5 +1,5 @@
 /**
- * The PLD accountant against independent tools (shared/reference, each file says how it was made):
+ * The PLD accountant against independent tools (test/fixtures, copied from the shared reference set; each file says how it was made):
  * - dpsgd_poisson.json: dp_accounting 0.6.0 pessimistic PLD at interval 1e-4 and PRV accountant bounds;
  * - analytic_gaussian.json: the Balle-Wang formula in mpmath (50 digits);
  * - mechanisms.json: dp_accounting PLD/closed forms for Laplace, randomized response, heterogeneous lists;

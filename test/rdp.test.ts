@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { reference } from './helpers/reference.js';
 import {
   DEFAULT_RDP_ORDERS,
   deltaFromRdp,
@@ -13,17 +12,14 @@ import { laplaceRenyi, pureDpRenyi, randomizedResponseRenyi } from '../accountan
 import type { Stage } from '../src/mechanism.js';
 import { AccountingError, InputError } from '../src/errors.js';
 
-function reference(name: string): any {
-  return JSON.parse(readFileSync(path.resolve(process.cwd(), '../shared/reference', name), 'utf8'));
-}
 const relErr = (got: number, want: number) => Math.abs(got - want) / Math.abs(want);
 const dpsgd = (q: number, sigma: number, steps: number): Stage[] => [
   { mechanism: { kind: 'gaussian', noiseMultiplier: sigma }, poissonRate: q, steps },
 ];
 
-// shared/reference/dpsgd_poisson.json: dp_accounting 0.6.0 RdpAccountant, default orders, ADD_OR_REMOVE_ONE
+// test/fixtures/dpsgd_poisson.json: dp_accounting 0.6.0 RdpAccountant, default orders, ADD_OR_REMOVE_ONE
 const poisson = reference('dpsgd_poisson.json');
-// shared/reference/mechanisms.json: dp_accounting 0.6.0 RdpAccountant `rdp` columns (default orders)
+// test/fixtures/mechanisms.json: dp_accounting 0.6.0 RdpAccountant `rdp` columns (default orders)
 const mechanisms = reference('mechanisms.json');
 
 /**

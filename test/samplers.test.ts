@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { reference } from './helpers/reference.js';
 import {
   SAMPLERS,
   compareSamplers,
@@ -10,8 +9,8 @@ import {
 import { analyticGaussianDelta, analyticGaussianEpsilon } from '../accountants/deterministic.js';
 import { InputError } from '../src/errors.js';
 
-// shared/reference/ablq.json: the ABLQ authors' code (dpsgd_batch_sampler_accounting) with dp_accounting 0.6.0
-const ablq = JSON.parse(readFileSync(path.resolve(process.cwd(), '../shared/reference/ablq.json'), 'utf8'));
+// test/fixtures/ablq.json: the ABLQ authors' code (dpsgd_batch_sampler_accounting) with dp_accounting 0.6.0
+const ablq = reference('ablq.json');
 const relErr = (got: number, want: number) => Math.abs(got - want) / Math.abs(want);
 
 describe('one entry point per sampler', () => {

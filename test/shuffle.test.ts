@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { reference } from './helpers/reference.js';
 import { shuffleDeltaLowerBound, shuffleEpsilonLowerBound } from '../accountants/shuffle.js';
 import { AUTHORS_THRESHOLD_GRID, maxStatisticEpsilonLowerBound } from '../accountants/maxStatistic.js';
 import { deterministicDelta, deterministicEpsilon } from '../accountants/deterministic.js';
 import { InputError } from '../src/errors.js';
 
-// shared/reference/ablq.json: the ABLQ authors' code (dpsgd_batch_sampler_accounting); eps printed with 6
+// test/fixtures/ablq.json: the ABLQ authors' code (dpsgd_batch_sampler_accounting); eps printed with 6
 // decimals; thresholds C on numpy.arange(0, 100, 0.01); dynamic shuffling composed at discretization 1e-3.
-const ablq = JSON.parse(readFileSync(path.resolve(process.cwd(), '../shared/reference/ablq.json'), 'utf8'));
+const ablq = reference('ablq.json');
 const multi = ablq.multi_epoch_epsilon_at_delta;
 const DELTA = multi.setting.delta;
 const T = multi.setting.steps_per_epoch;

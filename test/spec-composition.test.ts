@@ -1,6 +1,6 @@
 /**
  * Heterogeneous composition through specs (issue 3): a spec's stages composed by the engine match
- * dp_accounting's heterogeneous composition (shared/reference/mechanisms.json, PLDAccountant at interval
+ * dp_accounting's heterogeneous composition (test/fixtures/mechanisms.json, PLDAccountant at interval
  * 1e-4, add/remove) within the core tolerances: the certified upper bound is never below PRV's certified
  * lower bound and at most 0.5% + 1e-4 above dp_accounting's pessimistic value; and a stage composed with
  * itself equals one stage of twice the steps. Also the library entry point (src/index.ts).
@@ -15,7 +15,7 @@ interface HeterogeneousCase {
   prv: { eps: Record<string, [number, number, number]>; delta: Record<string, [number, number, number]> };
 }
 
-const reference = JSON.parse(readFileSync(path.resolve(process.cwd(), '../shared/reference/mechanisms.json'), 'utf8')) as {
+const reference = JSON.parse(readFileSync(path.resolve(process.cwd(), '../test/fixtures/mechanisms.json'), 'utf8')) as {
   heterogeneous: HeterogeneousCase[];
 };
 

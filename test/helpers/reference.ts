@@ -1,7 +1,13 @@
-/** Reads a reference file from ../shared/reference (computed with independent tools; see each file). */
+/**
+ * Reads a reference file from test/fixtures: values computed by independent tools (dp_accounting, the ABLQ/BNB
+ * authors' code, mpmath), copied verbatim from the project's shared reference set; each file states how it was
+ * made and test/fixtures/README.md lists the copies. Tests never read anything outside the checkout.
+ */
 import fs from 'node:fs';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 export function reference<T = any>(name: string): T {
-  return JSON.parse(fs.readFileSync(path.resolve(process.cwd(), '../shared/reference', name), 'utf8')) as T;
+  return JSON.parse(fs.readFileSync(fixtures + name, 'utf8')) as T;
 }
