@@ -6,7 +6,7 @@
  * itself equals one stage of twice the steps. Also the library entry point (src/index.ts).
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { reference } from './helpers/reference.js';
 import { accountPlan, planAccountant, parseSpec, planFromSpec, validateSpec, pldEpsilon, type Spec } from '../src/index.js';
 
 interface HeterogeneousCase {
@@ -15,9 +15,7 @@ interface HeterogeneousCase {
   prv: { eps: Record<string, [number, number, number]>; delta: Record<string, [number, number, number]> };
 }
 
-const reference = JSON.parse(readFileSync(path.resolve(process.cwd(), '../test/fixtures/mechanisms.json'), 'utf8')) as {
-  heterogeneous: HeterogeneousCase[];
-};
+const mechanisms = reference<{ heterogeneous: HeterogeneousCase[] }>('mechanisms.json');
 
 /** the spec of "K x PoissonSampled(q=0.01, Gaussian(1)) + 50 x Laplace(10) + 1 x Gaussian(5)" */
 function heterogeneousSpec(poissonSteps: number): Spec {
@@ -31,7 +29,7 @@ function heterogeneousSpec(poissonSteps: number): Spec {
   });
 }
 
-describe.each(reference.heterogeneous.map((c) => [c.description, c] as const))('%s', (description, ref) => {
+describe.each(mechanisms.heterogeneous.map((c) => [c.description, c] as const))('%s', (description, ref) => {
   const steps = Number(/^(\d+) x PoissonSampled/.exec(description)![1]);
   // composed once, queried at every reference point
   const accountant = planAccountant(planFromSpec(heterogeneousSpec(steps)));
