@@ -6,7 +6,7 @@
  * (shared/design/accounting.md section 1). Plain Gaussian stages are merged into one Gaussian
  * (k steps at sigma = one step at sigma/sqrt(k)); when nothing else is left the closed form is used.
  */
-import type { Adjacency, Mechanism, Stage } from '../src/mechanism.js';
+import type { Adjacency, Stage } from '../src/mechanism.js';
 import { AccountingError, InputError } from '../src/errors.js';
 import { validateStages } from '../src/stages.js';
 import {
@@ -22,6 +22,7 @@ import { analyticGaussianDelta, analyticGaussianEpsilon } from './deterministic.
 import { composableProblem, engineStages, type AccountingPlan } from '../src/plan.js';
 import type { Figure } from '../src/result.js';
 import type { Accountant } from './contract.js';
+import { samplerLossModel, symmetricStage } from './samplerLosses.js';
 
 export interface PldOptions {
   /** grid interval for single-step PLDs, default 1e-4 */
@@ -55,11 +56,16 @@ type Direction = 'remove' | 'add';
 function plainGaussianRatio(stage: Stage, adjacency: Adjacency): number | null {
   const m = stage.mechanism;
   if (m.kind !== 'gaussian' || (stage.poissonRate !== undefined && stage.poissonRate < 1)) return null;
+  if (stage.truncation !== undefined || stage.fixedSize !== undefined) return null;
   // sensitivity over noise std (both in clip norms); replace-one doubles the shift
   return ((adjacency === 'replace-one' ? 2 : 1) * (m.sensitivity ?? 1)) / m.noiseMultiplier;
 }
 
-function lossModel(m: Mechanism, q: number, adjacency: Adjacency, direction: Direction): LossModel {
+function lossModel(stage: Stage, adjacency: Adjacency, direction: Direction): LossModel {
+  const other = samplerLossModel(stage, adjacency, direction);
+  if (other !== undefined) return other;
+  const m = stage.mechanism;
+  const q = stage.poissonRate ?? 1;
   const replace = adjacency === 'replace-one';
   switch (m.kind) {
     case 'gaussian': {
@@ -79,6 +85,8 @@ function lossModel(m: Mechanism, q: number, adjacency: Adjacency, direction: Dir
       if (q < 1) throw new InputError('sampler', 'no subsampling for an (eps, delta) step (not supported)', 'poisson');
       return epsDeltaLoss(m.epsilon, m.delta);
     }
+    default:
+      throw new AccountingError(`no PLD for the ${m.kind} mechanism`);
   }
 }
 
@@ -171,7 +179,7 @@ function buildDirection(stages: readonly Stage[], adjacency: Adjacency, interval
   for (const s of stages) {
     const ratio = plainGaussianRatio(s, adjacency);
     if (ratio !== null) gaussianSquares += s.steps * ratio * ratio;
-    else others.push({ model: lossModel(s.mechanism, s.poissonRate ?? 1, adjacency, direction), steps: s.steps });
+    else others.push({ model: lossModel(s, adjacency, direction), steps: s.steps });
   }
   const sigmaEff = 1 / Math.sqrt(gaussianSquares);
   if (others.length === 0) return exactGaussianAccount(sigmaEff);
@@ -191,9 +199,9 @@ export function pldAccountant(stages: readonly Stage[], options: PldOptions = {}
   if (!(interval > 0 && interval <= 0.1)) throw new InputError('discretization', 'a number in (0, 0.1]', interval);
   const adjacency = options.adjacency ?? 'add-remove';
   const remove = buildDirection(stages, adjacency, interval, 'remove');
-  // without subsampling every mechanism here has the same PLD in both directions (Gaussian and Laplace
-  // noise are symmetric, randomized response and the (eps, delta) pair are symmetric by construction)
-  const symmetric = stages.every((s) => (s.poissonRate ?? 1) === 1);
+  // without subsampling every mechanism here but the mixture of Gaussians has the same PLD in both directions
+  // (symmetric noise; randomized response and the (eps, delta) pair are symmetric by construction)
+  const symmetric = stages.every((s) => symmetricStage(s, adjacency));
   const add = symmetric ? remove : buildDirection(stages, adjacency, interval, 'add');
   const exact = remove.details.closedForm !== undefined;
   const details = { discretization: interval, adjacency, remove: remove.details, add: add.details };

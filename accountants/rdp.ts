@@ -24,6 +24,7 @@ import type { Accountant } from './contract.js';
 import { DEFAULT_RDP_ORDERS } from './rdp/orders.js';
 import { gaussianRenyi, laplaceRenyi, pureDpRenyi, randomizedResponseRenyi } from './rdp/divergence.js';
 import { sampledGaussianRenyi } from './rdp/sampledGaussian.js';
+import { discreteGaussianRenyi, exponentialMechanismRenyi, permuteAndFlipRenyi, zcdpRenyi } from './rdp/events.js';
 import { deltaFromRdp, epsilonFromRdp, validateOrders } from './rdp/conversion.js';
 
 export { DEFAULT_RDP_ORDERS } from './rdp/orders.js';
@@ -106,6 +107,10 @@ export function rdpDelta(stages: readonly Stage[], epsilon: number, options: Rdp
 /** The per-step RDP of a (validated) stage as a function of the order, or a refusal. */
 function perStepRenyi(stage: Stage, adjacency: Adjacency, field: string): (order: number) => number {
   const m = stage.mechanism;
+  if (stage.truncation !== undefined || stage.fixedSize !== undefined)
+    throw new AccountingError(
+      `${field}: the RDP accountant has no analysis of the ${stage.truncation ? 'truncated-poisson' : 'fixed-size'} sampler; ${PLD_HINT}`,
+    );
   const q = stage.poissonRate ?? 1;
   // q = 1 samples everyone: the stage is the unsampled mechanism, under every adjacency.
   const sampled = q < 1;
@@ -150,6 +155,30 @@ function perStepRenyi(stage: Stage, adjacency: Adjacency, field: string): (order
       const epsilon = m.epsilon;
       return (order) => pureDpRenyi({ epsilon, order });
     }
+    case 'zcdp': {
+      if (sampled) throw refuseSampled(field, 'a zCDP step');
+      const { rho, xi } = m;
+      return (order) => zcdpRenyi({ rho, xi, order });
+    }
+    case 'discrete-gaussian': {
+      if (sampled) throw refuseSampled(field, 'the discrete Gaussian');
+      const sensitivity = sensitivityFactor * (m.sensitivity ?? 1);
+      const sigma = m.sigma;
+      return (order) => discreteGaussianRenyi({ sigma, sensitivity, order });
+    }
+    case 'exponential': {
+      if (sampled) throw refuseSampled(field, 'the exponential mechanism');
+      const epsilon = m.epsilon;
+      return (order) => exponentialMechanismRenyi({ epsilon, order });
+    }
+    case 'permute-and-flip': {
+      if (sampled) throw refuseSampled(field, 'permute-and-flip');
+      const epsilon = m.epsilon;
+      return (order) => permuteAndFlipRenyi({ epsilon, order });
+    }
+    case 'discrete-laplace':
+    case 'mixture-of-gaussians':
+      throw new AccountingError(`${field}: the RDP accountant has no analysis of the ${m.kind} mechanism; ${PLD_HINT}`);
   }
 }
 

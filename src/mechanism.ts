@@ -25,7 +25,27 @@ export type Mechanism =
       readonly epsilon?: number;
     }
   /** any (epsilon, delta)-DP step, accounted through its dominating pair */
-  | { readonly kind: 'eps-delta'; readonly epsilon: number; readonly delta: number };
+  | { readonly kind: 'eps-delta'; readonly epsilon: number; readonly delta: number }
+  /** discrete Laplace noise P(x) ~ e^(-parameter |x|) on an integer query of (integer) sensitivity, default 1 */
+  | { readonly kind: 'discrete-laplace'; readonly parameter: number; readonly sensitivity?: number }
+  /** discrete Gaussian noise of scale sigma on an integer query of (integer) sensitivity, default 1 */
+  | { readonly kind: 'discrete-gaussian'; readonly sigma: number; readonly sensitivity?: number }
+  /**
+   * without the unit N(0, (noiseMultiplier)^2), with it the mixture sum_i probabilities[i] N(sensitivities[i], .)
+   * (sensitivities in clip norms, >= 0; probabilities sum to 1): e.g. user-level DP-SGD
+   */
+  | {
+      readonly kind: 'mixture-of-gaussians';
+      readonly noiseMultiplier: number;
+      readonly sensitivities: readonly number[];
+      readonly probabilities: readonly number[];
+    }
+  /** the exponential mechanism, epsilon-DP */
+  | { readonly kind: 'exponential'; readonly epsilon: number }
+  /** permute-and-flip (McKenna and Sheldon 2020), epsilon-DP */
+  | { readonly kind: 'permute-and-flip'; readonly epsilon: number }
+  /** any (xi, rho)-zCDP step (Bun and Steinke 2016): Renyi divergence xi + rho * alpha at every order alpha; xi default 0 */
+  | { readonly kind: 'zcdp'; readonly rho: number; readonly xi?: number };
 
 /**
  * Neighbouring datasets:
@@ -35,11 +55,33 @@ export type Mechanism =
  */
 export type Adjacency = 'add-remove' | 'zero-out' | 'replace-one';
 
-/** A mechanism run `steps` times, optionally on a Poisson subsample of rate `poissonRate`. */
+/**
+ * Poisson sampling whose batch is cut to `maxBatchSize` (uniformly at random) when it overflows
+ * (arXiv 2508.15089); with `poissonRate` q over `datasetSize` units.
+ */
+export interface Truncation {
+  readonly datasetSize: number;
+  readonly maxBatchSize: number;
+}
+
+/** Batches of exactly `batchSize` units drawn without replacement from `datasetSize`, fresh every step. */
+export interface FixedSize {
+  readonly batchSize: number;
+  readonly datasetSize: number;
+}
+
+/**
+ * A mechanism run `steps` times, optionally on a Poisson subsample of rate `poissonRate` (truncated at a
+ * maximum batch when `truncation` is given), or on a fixed-size batch (`fixedSize`).
+ */
 export interface Stage {
   readonly mechanism: Mechanism;
   /** Poisson subsampling rate q in (0, 1]; omitted = the whole dataset every step */
   readonly poissonRate?: number;
+  /** with poissonRate: the batch is cut to a maximum size */
+  readonly truncation?: Truncation;
+  /** instead of poissonRate: batches of a fixed size drawn without replacement */
+  readonly fixedSize?: FixedSize;
   /** number of steps, a positive integer */
   readonly steps: number;
 }

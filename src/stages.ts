@@ -26,7 +26,27 @@ function validateStage(stage: Stage, field: string): void {
   if (stage.poissonRate !== undefined && !(typeof stage.poissonRate === 'number' && stage.poissonRate > 0 && stage.poissonRate <= 1)) {
     throw new InputError(`${field}.poissonRate`, 'a number in (0, 1]', stage.poissonRate);
   }
+  if (stage.truncation !== undefined) {
+    const t = stage.truncation;
+    if (stage.poissonRate === undefined) throw new InputError(`${field}.truncation`, 'a Poisson rate beside it (poissonRate)');
+    requireCount(t.datasetSize, `${field}.truncation.datasetSize`);
+    requireCount(t.maxBatchSize, `${field}.truncation.maxBatchSize`);
+    if (t.maxBatchSize > t.datasetSize)
+      throw new InputError(`${field}.truncation.maxBatchSize`, `at most datasetSize (${t.datasetSize})`, t.maxBatchSize);
+  }
+  if (stage.fixedSize !== undefined) {
+    const f = stage.fixedSize;
+    if (stage.poissonRate !== undefined) throw new InputError(`${field}.fixedSize`, 'either fixedSize or poissonRate, not both');
+    requireCount(f.datasetSize, `${field}.fixedSize.datasetSize`);
+    requireCount(f.batchSize, `${field}.fixedSize.batchSize`);
+    if (f.batchSize > f.datasetSize)
+      throw new InputError(`${field}.fixedSize.batchSize`, `at most datasetSize (${f.datasetSize})`, f.batchSize);
+  }
   validateMechanism(stage.mechanism, `${field}.mechanism`);
+}
+
+function requireCount(value: unknown, field: string): void {
+  if (!Number.isSafeInteger(value) || (value as number) < 1) throw new InputError(field, 'a positive integer', value);
 }
 
 function validateMechanism(m: Mechanism, field: string): void {
@@ -58,10 +78,41 @@ function validateMechanism(m: Mechanism, field: string): void {
         throw new InputError(`${field}.delta`, 'a number in [0, 1)', m.delta);
       }
       return;
+    case 'discrete-laplace':
+      requirePositive(m.parameter, `${field}.parameter`);
+      if (m.sensitivity !== undefined) requireCount(m.sensitivity, `${field}.sensitivity`);
+      return;
+    case 'discrete-gaussian':
+      requirePositive(m.sigma, `${field}.sigma`);
+      if (m.sensitivity !== undefined) requireCount(m.sensitivity, `${field}.sensitivity`);
+      return;
+    case 'mixture-of-gaussians': {
+      requirePositive(m.noiseMultiplier, `${field}.noiseMultiplier`);
+      const c = m.sensitivities;
+      const p = m.probabilities;
+      if (!Array.isArray(c) || c.length === 0) throw new InputError(`${field}.sensitivities`, 'a non-empty list of numbers >= 0', c);
+      c.forEach((v, i) => requireNonNegative(v, `${field}.sensitivities[${i}]`));
+      if (!Array.isArray(p) || p.length !== c.length)
+        throw new InputError(`${field}.probabilities`, `a list of ${c.length} probabilities, one per sensitivity`, p);
+      p.forEach((v, i) => {
+        if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new InputError(`${field}.probabilities[${i}]`, 'a number in [0, 1]', v);
+      });
+      const sum = p.reduce((s, v) => s + v, 0);
+      if (!(Math.abs(sum - 1) <= 1e-9)) throw new InputError(`${field}.probabilities`, 'probabilities summing to 1 (within 1e-9)', sum);
+      return;
+    }
+    case 'exponential':
+    case 'permute-and-flip':
+      requireNonNegative(m.epsilon, `${field}.epsilon`);
+      return;
+    case 'zcdp':
+      requireNonNegative(m.rho, `${field}.rho`);
+      if (m.xi !== undefined) requireNonNegative(m.xi, `${field}.xi`);
+      return;
     default:
       throw new InputError(
         `${field}.kind`,
-        "one of 'gaussian', 'laplace', 'randomized-response', 'eps-delta'",
+        "one of 'gaussian', 'laplace', 'randomized-response', 'eps-delta', 'discrete-laplace', 'discrete-gaussian', 'mixture-of-gaussians', 'exponential', 'permute-and-flip', 'zcdp'",
         (m as { kind?: unknown }).kind,
       );
   }

@@ -43,6 +43,18 @@ export function describeMechanism(m: Mechanism): string {
       return `randomized response k=${m.categories} ${m.noiseParameter !== undefined ? `p=${formatInput(m.noiseParameter)}` : `eps=${formatInput(m.epsilon!)}`}`;
     case 'eps-delta':
       return `(${formatInput(m.epsilon)}, ${formatInput(m.delta)})-DP step`;
+    case 'discrete-laplace':
+      return `discrete laplace a ${formatInput(m.parameter)}${m.sensitivity !== undefined ? ` sens ${formatInput(m.sensitivity)}` : ''}`;
+    case 'discrete-gaussian':
+      return `discrete gaussian sigma ${formatInput(m.sigma)}${m.sensitivity !== undefined ? ` sens ${formatInput(m.sensitivity)}` : ''}`;
+    case 'mixture-of-gaussians':
+      return `mixture of gaussians sigma ${formatInput(m.noiseMultiplier)} sens [${m.sensitivities.map(formatInput).join(', ')}] p [${m.probabilities.map(formatInput).join(', ')}]`;
+    case 'exponential':
+      return `exponential mechanism eps ${formatInput(m.epsilon)}`;
+    case 'permute-and-flip':
+      return `permute-and-flip eps ${formatInput(m.epsilon)}`;
+    case 'zcdp':
+      return `${m.xi ? `(${formatInput(m.xi)}, ${formatInput(m.rho)})` : formatInput(m.rho)}-zCDP step`;
   }
 }
 

@@ -49,6 +49,8 @@ function discretizeContinuous(model: ContinuousLossModel, h: number, tail: numbe
   const loIndex = Number.isFinite(model.lossInf) ? floor(model.lossInf / h) : searchLow(model, h, tail);
   // with a finite supremum the top cell [hi - h, hi) must hold it, atoms at the supremum included
   let hiIndex = Number.isFinite(model.lossSup) ? floor(model.lossSup / h) + 1 : searchHigh(model, h, tail);
+  // lossSup / h may round down across an integer (0.3 / 1e-4 = 2999.9999999999995): keep hi strictly above
+  if (Number.isFinite(model.lossSup)) while (hiIndex * h <= model.lossSup) hiIndex++;
   // fine cells up to switchIndex, then cells of `factor` fine intervals
   let factor = 1;
   let switchIndex = hiIndex;
