@@ -4,8 +4,8 @@
  * account a plan (or why not) and returns one Figure (src/result.ts) per query.
  */
 import type { AccountingPlan, Query } from '../src/plan.js';
-import type { Figure } from '../src/result.js';
-import type { SamplerKind } from '../src/spec/schema.js';
+import type { Figure, NoiseCalibration } from '../src/result.js';
+import type { SamplerKind } from '../src/mechanism.js';
 
 export interface AccountOptions {
   /** progress of long work (Monte Carlo samples done out of total) */
@@ -33,4 +33,10 @@ export interface Accountant {
    * for that row; `monteCarlo` rows appear only when Monte Carlo settings are asked for
    */
   readonly compareAs?: { readonly sampler: SamplerKind; readonly note?: string; readonly monteCarlo?: boolean };
+  /**
+   * the noise multiplier meeting `target` (epsilon at delta), when this accountant knows better than a search
+   * over `account`: a closed form, or a certified lower bound (a necessary sigma) where `account` gives no
+   * upper bound. Without it calibration searches over the certified upper bound.
+   */
+  calibrateNoise?(plan: AccountingPlan, target: { readonly epsilon: number; readonly delta: number }): NoiseCalibration | Promise<NoiseCalibration>;
 }

@@ -11,7 +11,7 @@
 import erfcx from '@stdlib/math-base-special-erfcx';
 import { normalCdf, normalLogCdf } from '../src/numeric/normal.js';
 import { AccountingError, InputError } from '../src/errors.js';
-import { gaussianBatchStage } from '../src/plan.js';
+import { gaussianBatchStage, gaussianSensitivity } from '../src/plan.js';
 import type { Figure } from '../src/result.js';
 import type { Accountant } from './contract.js';
 
@@ -250,5 +250,17 @@ export const deterministicAccountant: Accountant = {
         ? deterministicEpsilon({ noiseMultiplier: s.noiseMultiplier, epochs: s.epochs, delta: query.delta })
         : deterministicDelta({ noiseMultiplier: s.noiseMultiplier, epochs: s.epochs, epsilon: query.epsilon }),
     );
+  },
+  calibrateNoise(plan, target) {
+    const s = gaussianBatchStage(plan, 'deterministic');
+    if (typeof s === 'string') throw new AccountingError(s);
+    const exact = deterministicNoiseMultiplier({ epochs: s.epochs, epsilon: target.epsilon, delta: target.delta });
+    // the safe (upper) end of the closed form's bracket; a sensitivity s (in clip norms) scales sigma by s
+    return {
+      value: gaussianSensitivity(plan) * Math.max(exact.value, exact.upper),
+      guarantee: 'sufficient',
+      evaluations: 0,
+      notes: ['Deterministic batches: exact; this sigma meets (epsilon, delta) and any smaller one does not.'],
+    };
   },
 };

@@ -32,7 +32,10 @@ export async function loadAccountant(name: string): Promise<Accountant> {
 
 /** Every registered accountant, in registry order (loads them all: for `compare` and reports). */
 export async function allAccountants(): Promise<Accountant[]> {
-  return Promise.all(ACCOUNTANT_NAMES.map(loadAccountant));
+  // one after the other: jest's ESM loader fails when two dynamic imports link a shared module at once
+  const all: Accountant[] = [];
+  for (const name of ACCOUNTANT_NAMES) all.push(await loadAccountant(name));
+  return all;
 }
 
 /**

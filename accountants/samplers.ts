@@ -7,14 +7,16 @@
  * - poisson: the PLD engine's certified upper bound for q = 1/T over T*E steps.
  */
 import type { BoundKind } from '../src/result.js';
+import { SAMPLER_KINDS, type SamplerKind } from '../src/mechanism.js';
 import { InputError } from '../src/errors.js';
 import { calibrateDecreasing, calibrateIncreasing } from '../src/calibrate.js';
 import { pldAccountant, type PldFigure } from './pld.js';
 import { deterministicDelta, deterministicEpsilon, deterministicNoiseMultiplier } from './deterministic.js';
 import { shuffleDeltaLowerBound, shuffleEpsilonLowerBound, type ShuffleLowerFigure } from './shuffle.js';
 
-export type SamplerName = 'deterministic' | 'shuffle' | 'persistent-shuffle' | 'poisson';
-export const SAMPLERS: readonly SamplerName[] = Object.freeze(['deterministic', 'shuffle', 'persistent-shuffle', 'poisson']);
+/** The samplers with a synchronous figure (balls-and-bins runs Monte Carlo: accountants/ballsAndBins). */
+export type SamplerName = Exclude<SamplerKind, 'balls-and-bins'>;
+export const SAMPLERS: readonly SamplerName[] = Object.freeze(SAMPLER_KINDS.filter((k): k is SamplerName => k !== 'balls-and-bins'));
 
 export interface SamplerSetting {
   readonly sampler: SamplerName;

@@ -12,7 +12,9 @@
  * - dynamic, E epochs: the sliced statistic's PLD composed E times (a lower bound by data processing).
  */
 import { AccountingError, InputError } from '../src/errors.js';
-import { gaussianBatchStage } from '../src/plan.js';
+import { gaussianBatchStage, gaussianSensitivity } from '../src/plan.js';
+import { calibrateIncreasing } from '../src/calibrate.js';
+import { deterministicNoiseMultiplier } from './deterministic.js';
 import type { Figure } from '../src/result.js';
 import type { Accountant } from './contract.js';
 import {
@@ -171,6 +173,35 @@ function shuffleAccountantFor(sampler: 'shuffle' | 'persistent-shuffle'): Accoun
       const options = { ...s, mode, discretization: plan.accountant.discretization };
       const f = query.quantity === 'epsilon' ? shuffleEpsilonLowerBound({ ...options, delta: query.delta }) : shuffleDeltaLowerBound({ ...options, epsilon: query.epsilon });
       return { value: f.value, kind: 'lower', lower: f.lower, notes: f.notes, details: f.details };
+    },
+    /**
+     * A necessary sigma: the largest whose certified lower bound on delta at the target epsilon still exceeds
+     * the target delta (the true delta falls as sigma grows, so every smaller sigma fails too). Shuffling is at
+     * least as private as its lower bound, which never exceeds the deterministic (exact) figure, so the
+     * necessary sigma is at most the deterministic one.
+     */
+    calibrateNoise(plan, target) {
+      const s = gaussianBatchStage(plan, sampler);
+      if (typeof s === 'string') throw new AccountingError(s);
+      const exact = deterministicNoiseMultiplier({ epochs: s.epochs, epsilon: target.epsilon, delta: target.delta });
+      const composed = sampler === 'shuffle' && s.epochs > 1;
+      const above = target.delta * (1 + 4 * Number.EPSILON);
+      const options = { stepsPerEpoch: s.stepsPerEpoch, epochs: s.epochs, mode, discretization: plan.accountant.discretization };
+      const r = calibrateIncreasing({
+        figure: (sigma) => -shuffleDeltaLowerBound({ ...options, noiseMultiplier: sigma, epsilon: target.epsilon }).value,
+        target: -above,
+        lo: exact.value / 2,
+        hi: exact.value,
+        relTol: composed ? 1e-5 : 1e-6,
+        name: 'noise multiplier',
+      });
+      const notes = [
+        'Shuffling: calibrated from a certified lower bound, so this sigma is necessary (any smaller sigma ' +
+          'fails the target); no tight upper bound is known, so the sufficient sigma may be larger.',
+      ];
+      if (sampler === 'persistent-shuffle' && s.epochs > 1)
+        notes.push('Persistent shuffling (one permutation for all epochs) is accounted as one epoch at sigma/sqrt(E).');
+      return { value: gaussianSensitivity(plan) * r.value, guarantee: 'necessary', evaluations: r.evaluations, notes };
     },
   };
 }

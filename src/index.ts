@@ -61,9 +61,9 @@ export {
   describeInputs,
 } from './spec/evaluate.js';
 export type { BudgetCheck, StageCost, PlanAccountant, MonteCarloRun } from './spec/evaluate.js';
-export { calibratePlan, calibrateSamplerNoise, certifiedEpsilon } from './spec/calibration.js';
+export { calibrate, calibratePlan, certifiedEpsilon } from './spec/calibration.js';
 export type { CalibrationProblem } from './spec/calibration.js';
-export { domains, parseNumberText } from './spec/numbers.js';
+export { domains, parseNumberText } from './domains.js';
 
 // output and the command line
 export { resultJson, budgetJson, calibrationJson, comparisonJson, deltaCurveJson, stringify } from './output/json.js';

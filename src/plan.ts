@@ -5,7 +5,7 @@
  */
 import { AccountingError } from './errors.js';
 import type { Adjacency, Mechanism, Stage } from './mechanism.js';
-import type { SamplerKind } from './spec/schema.js';
+import type { SamplerKind } from './mechanism.js';
 
 export interface MonteCarloSettings {
   readonly samples: number;
@@ -107,4 +107,10 @@ export function gaussianBatchStage(plan: AccountingPlan, sampler: SamplerKind): 
     stepsPerEpoch: stage.stepsPerEpoch!,
     epochs: stage.epochs!,
   };
+}
+
+/** The L2 sensitivity of a plan's only Gaussian stage in clip norms (1 for other mechanisms). */
+export function gaussianSensitivity(plan: AccountingPlan): number {
+  const m = plan.stages[0].mechanism;
+  return m.kind === 'gaussian' ? (m.sensitivity ?? 1) : 1;
 }

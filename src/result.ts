@@ -64,6 +64,18 @@ export interface BudgetReport {
 
 export type CalibrationParameter = 'sigma' | 'steps' | 'epochs' | 'sampling-rate' | 'batch-size';
 
+/** What an accountant's own noise calibration gives (accountants/contract.ts `calibrateNoise`). */
+export interface NoiseCalibration {
+  /** the noise multiplier, in the plan's units (a Gaussian sensitivity s scales it by s) */
+  readonly value: number;
+  /** sufficient: this sigma or more meets the target (upper bound or exact); necessary: any smaller sigma fails it (lower bound) */
+  readonly guarantee: 'sufficient' | 'necessary';
+  readonly evaluations: number;
+  readonly notes: readonly string[];
+  /** the figure at `value` with how to name it, when it is not what `account` gives (a lower bound beside a Monte Carlo estimate) */
+  readonly at?: { readonly figure: Figure; readonly accountant: { readonly name: string; readonly settings: Readonly<Record<string, unknown>> } };
+}
+
 export interface CalibrationReport {
   readonly parameter: CalibrationParameter;
   /** the calibrated value (integer for steps, epochs and batch-size) */

@@ -89,17 +89,10 @@ Examples:
     const base: TrainingFlags = parameter === 'batch-size' ? { ...flags, batchSize: 1 } : flags;
     checkTrainingFlags(base, [target.free]);
     const delta = flags.delta!;
-    const { calibratePlan, calibrateSamplerNoise, calibrateBallsAndBinsNoise } = await calibration();
-    const sampler = flags.sampler ?? 'poisson';
-    const build = (x: number) => trainingPlan(target.set(base, x), { delta });
-    const viaSamplers = parameter === 'sigma' && sampler !== 'poisson' && sampler !== 'balls-and-bins';
-    const report = viaSamplers
-      ? calibrateSamplerNoise({ build, target: { epsilon: flags.targetEpsilon!, delta } })
-      : sampler === 'balls-and-bins'
-        ? await calibrateBallsAndBinsNoise({ build, target: { epsilon: flags.targetEpsilon!, delta } })
-        : calibratePlan({
+    const { calibrate } = await calibration();
+    const report = await calibrate({
       parameter,
-      build,
+      build: (x: number) => trainingPlan(target.set(base, x), { delta }),
       target: { epsilon: flags.targetEpsilon!, delta },
       min: target.min(base),
       max: target.max(base),

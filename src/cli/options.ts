@@ -5,7 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { InputError } from '../errors.js';
-import { domains, parseNumberText, type NumberDomain } from '../spec/numbers.js';
+import { domains, parseNumberText, type NumberDomain } from '../domains.js';
 import { ACCOUNTANTS, ADJACENCIES, SAMPLER_KINDS } from '../spec/schema.js';
 
 interface NumberOption {

@@ -9,10 +9,10 @@
  *   (a last, smaller batch counts as a batch); epochs must be whole; steps = T * E.
  */
 import { InputErrors } from '../errors.js';
-import type { Adjacency, Mechanism } from '../mechanism.js';
+import type { Adjacency } from '../mechanism.js';
 import type { AccountingPlan, PlanStage, Query } from '../plan.js';
 export type { AccountingPlan, PlanStage, Query, AccountantName, PrivacyUnit, MonteCarloSettings } from '../plan.js';
-import type { Spec, SpecMechanism, SpecStage } from './schema.js';
+import type { Spec, SpecStage } from './schema.js';
 import { formatPath } from './issues.js';
 
 export const DEFAULT_DISCRETIZATION = 1e-4;
@@ -25,29 +25,11 @@ export function ceilCount(x: number): number {
   return Math.abs(x - nearest) <= 1e-9 * Math.max(1, Math.abs(x)) ? nearest : Math.ceil(x);
 }
 
-function toMechanism(m: SpecMechanism): Mechanism {
-  switch (m.kind) {
-    case 'gaussian':
-      return m.sensitivity === undefined
-        ? { kind: 'gaussian', noiseMultiplier: m.noiseMultiplier }
-        : { kind: 'gaussian', noiseMultiplier: m.noiseMultiplier, sensitivity: m.sensitivity };
-    case 'laplace':
-      return m.sensitivity === undefined
-        ? { kind: 'laplace', scale: m.scale }
-        : { kind: 'laplace', scale: m.scale, sensitivity: m.sensitivity };
-    case 'randomized-response':
-      return m.noiseParameter !== undefined
-        ? { kind: 'randomized-response', categories: m.categories, noiseParameter: m.noiseParameter }
-        : { kind: 'randomized-response', categories: m.categories, epsilon: m.epsilon };
-    case 'eps-delta':
-      return { kind: 'eps-delta', epsilon: m.epsilon, delta: m.delta };
-  }
-}
-
 function planStage(stage: SpecStage, index: number, adjacency: Adjacency, problems: string[], notes: string[]): PlanStage | undefined {
   const path = ['stages', index] as const;
   const label = stage.name ? `stages[${index}] (${stage.name})` : `stages[${index}]`;
-  const mechanism = toMechanism(stage.mechanism);
+  // the validated spec's mechanism is the plan's: both have the one type of src/mechanism.ts
+  const mechanism = stage.mechanism;
   const s = stage.sampler;
   if (s === undefined) return { label, mechanism, sampler: 'none', steps: stage.steps! };
   if (adjacency === 'replace-one' && s.kind !== 'deterministic') {

@@ -9,57 +9,16 @@
  * same `path: expected ..., got ...` wording as the per-field checks.
  */
 import { z } from 'zod';
-import { domains } from './numbers.js';
+import { domains } from '../domains.js';
+import { mechanismSchema, SAMPLER_KINDS, type SamplerKind } from '../mechanism.js';
 import { SPEC_SCHEMA_VERSION } from '../version.js';
 
 const d = domains;
 
-export const SAMPLER_KINDS = ['poisson', 'deterministic', 'shuffle', 'persistent-shuffle', 'balls-and-bins'] as const;
-export type SamplerKind = (typeof SAMPLER_KINDS)[number];
+export { mechanismSchema, SAMPLER_KINDS, type SamplerKind };
 export const ADJACENCIES = ['add-remove', 'zero-out', 'replace-one'] as const;
 export const PRIVACY_UNITS = ['example', 'user', 'sequence'] as const;
 export const ACCOUNTANTS = ['pld', 'rdp'] as const;
-
-const gaussian = z
-  .object({
-    kind: z.literal('gaussian'),
-    noiseMultiplier: d.positive.schema.describe('noise standard deviation divided by the clip norm (sigma)'),
-    sensitivity: d.positive.schema.optional().describe('L2 sensitivity in units of the clip norm; default 1'),
-  })
-  .strict()
-  .describe('Gaussian noise, e.g. one DP-SGD step');
-
-const laplace = z
-  .object({
-    kind: z.literal('laplace'),
-    scale: d.positive.schema.describe('Laplace scale b'),
-    sensitivity: d.positive.schema.optional().describe('L1 sensitivity of the query; default 1'),
-  })
-  .strict()
-  .describe('Laplace noise on a query of L1 sensitivity `sensitivity`');
-
-const randomizedResponse = z
-  .object({
-    kind: z.literal('randomized-response'),
-    categories: d.categories.schema.describe('number of answers k'),
-    noiseParameter: d.noiseParameter.schema
-      .optional()
-      .describe('probability of replacing the true answer by a uniformly random one (give this or epsilon)'),
-    epsilon: d.positive.schema.optional().describe('pure-DP level of the response (give this or noiseParameter)'),
-  })
-  .strict()
-  .describe('k-ary randomized response');
-
-const epsDelta = z
-  .object({
-    kind: z.literal('eps-delta'),
-    epsilon: d.nonNegative.schema.describe('epsilon of the step'),
-    delta: d.deltaOfStep.schema.describe('delta of the step'),
-  })
-  .strict()
-  .describe('any (epsilon, delta)-DP step');
-
-export const mechanismSchema = z.discriminatedUnion('kind', [gaussian, laplace, randomizedResponse, epsDelta]);
 
 const poissonSampler = z
   .object({
