@@ -120,3 +120,86 @@ export interface DeltaCurveReport {
   /** every point's notes once, plus what holds for the curve as a whole */
   readonly notes: readonly string[];
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// privacy reports (`dpacct report`, `dpacct verify`): assembled by src/report/build.ts, rendered by
+// src/output/report*.ts
+
+/** A figure as reports carry it (Infinity allowed; the JSON renderer turns it into null + `infinite`). */
+export interface ReportFigure {
+  readonly value: number;
+  readonly kind: BoundKind;
+  readonly lower?: number;
+  readonly upper?: number;
+}
+
+/** Everything a report was computed with: `dpacct verify` recomputes from exactly these. */
+export interface ReportSettings {
+  /** command-line overrides of the spec's accountant settings, as given */
+  readonly overrides: {
+    readonly accountant?: 'pld' | 'rdp';
+    readonly discretization?: number;
+    readonly samples?: number;
+    readonly seed?: number;
+    readonly confidence?: number;
+  };
+  /** the epsilons of the privacy profile delta(epsilon) */
+  readonly profileEpsilons: readonly number[];
+  /** at most this many points on the epsilon-per-epoch curves (evenly spread, the last always kept) */
+  readonly maxEpochPoints: number;
+}
+
+export interface ReportSamplerRow {
+  readonly sampler: string;
+  readonly figure: ReportFigure;
+  /** figure / Poisson figure, where both are finite and Poisson's is > 0 */
+  readonly ratioToPoisson?: number;
+  readonly notes: readonly string[];
+}
+
+/** Epsilon per batch sampler for the same run (single DP-SGD stage); `reason` says why not otherwise. */
+export type ReportSamplers =
+  | {
+      readonly applicable: true;
+      readonly setting: { readonly noiseMultiplier: number; readonly stepsPerEpoch: number; readonly epochs: number; readonly delta: number };
+      readonly rows: readonly ReportSamplerRow[];
+      /** eps at each epoch count for each sampler with a per-epoch figure (balls-and-bins only at the end) */
+      readonly curves: { readonly epochs: readonly number[]; readonly series: readonly { readonly sampler: string; readonly figures: readonly ReportFigure[] }[] };
+      readonly notes: readonly string[];
+    }
+  | { readonly applicable: false; readonly reason: string };
+
+export interface ReportCheckpoint {
+  readonly label: string;
+  /** epochs so far (axis `epochs`) or the stage number (axis `stages`) */
+  readonly x: number;
+  readonly steps: number;
+  readonly figure: ReportFigure;
+}
+
+export interface PrivacyReport {
+  readonly title: string;
+  readonly description?: string;
+  /** ISO 8601 */
+  readonly generatedAt: string;
+  readonly version: string;
+  readonly spec: { readonly source: string; readonly sha256: string; readonly text: string };
+  readonly settings: ReportSettings;
+  /** relative precision to which every figure is recomputable (what `verify` allows) */
+  readonly precision: { readonly relative: number };
+  /** the spec's own query, as `dpacct run` answers it */
+  readonly headline: AccountingResult;
+  /** the delta at which the per-sampler, per-epoch and per-stage epsilons are given */
+  readonly delta: number;
+  readonly accountant: AccountingResult['accountant'];
+  /** Monte Carlo settings, where a Monte Carlo figure is in the report */
+  readonly monteCarlo?: { readonly samples: number; readonly seed: number; readonly confidence: number };
+  readonly assumptions: readonly string[];
+  readonly stages: readonly Readonly<Record<string, unknown>>[];
+  readonly samplers: ReportSamplers;
+  readonly epochs:
+    | { readonly axis: 'epochs' | 'stages'; readonly points: readonly ReportCheckpoint[] }
+    | { readonly axis: 'none'; readonly reason: string; readonly points: readonly ReportCheckpoint[] };
+  readonly profile: { readonly points: readonly { readonly epsilon: number; readonly figure: ReportFigure }[]; readonly notes: readonly string[] };
+  readonly costliest: { readonly label: string; readonly figure: ReportFigure; readonly stages: readonly { readonly label: string; readonly figure: ReportFigure }[] };
+}

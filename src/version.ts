@@ -29,3 +29,6 @@ function findPackageVersion(): string {
 
 /** The dpacct package version, e.g. `0.1.0`. */
 export const VERSION: string = findPackageVersion();
+
+/** `format` of a saved privacy report (`dpacct report --format json`, read back by `dpacct verify`). */
+export const REPORT_FORMAT = 'dpacct-privacy-report';
