@@ -8,6 +8,8 @@ export interface CliIo {
   readonly stderrIsTTY: boolean;
   readFile(path: string): Promise<string>;
   readStdin(): Promise<string>;
+  /** writes a whole file (`report -o FILE`); absent where the CLI may not write files */
+  writeFile?(path: string, text: string): Promise<void>;
   /** live progress text for a terminal's stderr (progress bars); absent in tests and when not wanted */
   progress?(text: string): void;
 }

@@ -2,7 +2,7 @@
  * The process entry of the CLI (imported by bin/dpacct.js): the one place that reads argv, stdin and
  * the environment and writes to stdout/stderr and the exit status.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { runCli } from './program.js';
 import type { CliIo } from './io.js';
 
@@ -19,6 +19,7 @@ const io: CliIo = {
   stderrIsTTY: process.stderr.isTTY === true,
   readFile: (path) => readFile(path, 'utf8'),
   readStdin,
+  writeFile: (path, text) => writeFile(path, text, 'utf8'),
   progress: (text) => {
     process.stderr.write(text);
   },

@@ -18,6 +18,8 @@ import { registerDelta } from './delta.js';
 import { registerEpsilon } from './epsilon.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
+import { registerReport } from './report.js';
+import { registerVerify } from './verify.js';
 
 const EPILOG = `
 Every figure is labelled: upper (certified, the true value is not larger), lower (certified, not
@@ -54,6 +56,8 @@ function buildProgram(io: CliIo, finish: (o: Outcome) => void, out: { stdout: st
   registerCheck(program, ctx);
   registerCompare(program, ctx);
   registerSchema(program, ctx);
+  registerReport(program, ctx);
+  registerVerify(program, ctx);
   return program;
 }
 
