@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PrivacyReport, ReportCheckpoint, ReportFigure, ReportSamplerRow, ReportSamplers, ReportSettings } from '../result.js';
-import { accountDeltaCurveAsync, accountPlan, accountPlanAsync, stageCosts, type MonteCarloRun } from '../spec/evaluate.js';
+import { accountDeltaCurve, accountPlan, stageCosts, type MonteCarloRun } from '../spec/evaluate.js';
 import { ceilCount, planFromSpec, type AccountingPlan, type PlanStage } from '../spec/plan.js';
 import type { Spec } from '../spec/schema.js';
 import { parseSpec } from '../spec/validate.js';
@@ -141,9 +141,9 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
   const plan = planFromSpec(spec);
   const run: MonteCarloRun = request.onSampling ? { onProgress: request.onSampling } : {};
 
-  const headline = await accountPlanAsync(plan, plan.query, run);
+  const headline = await accountPlan(plan, plan.query, run);
   const delta = plan.query.quantity === 'epsilon' ? plan.query.delta : plan.budget?.delta ?? FALLBACK_DELTA;
-  const atDelta = plan.query.quantity === 'epsilon' ? headline : await accountPlanAsync(plan, { quantity: 'epsilon', delta }, run);
+  const atDelta = plan.query.quantity === 'epsilon' ? headline : await accountPlan(plan, { quantity: 'epsilon', delta }, run);
   const profileEpsilons = request.settings?.profileEpsilons ?? (plan.epsilons && plan.epsilons.length > 1 ? [...plan.epsilons] : profileGrid(atDelta.value));
 
   const setting = samplerSetting(plan, spec);
@@ -158,14 +158,14 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
   const tick = () => request.onProgress?.(++done, total);
 
   // epsilon after each epoch (or stage) of the run itself
-  const checkpoints: ReportCheckpoint[] = chosenCuts.map((c) => {
+  const checkpoints: ReportCheckpoint[] = [];
+  for (const c of chosenCuts) {
     const isLast = c === allCuts[allCuts.length - 1];
-    const r = isLast
-      ? atDelta
-      : accountPlan({ ...plan, stages: [...plan.stages.slice(0, c.stage), truncated(plan.stages[c.stage], c.stageSteps)], notes: [] }, { quantity: 'epsilon', delta });
+    const cut: AccountingPlan = { ...plan, stages: [...plan.stages.slice(0, c.stage), truncated(plan.stages[c.stage], c.stageSteps)], notes: [] };
+    const r = isLast ? atDelta : await accountPlan(cut, { quantity: 'epsilon', delta });
     tick();
-    return { label: c.label, x: c.x, steps: c.steps, figure: reportFigure(r) };
-  });
+    checkpoints.push({ label: c.label, x: c.x, steps: c.steps, figure: reportFigure(r) });
+  }
 
   // every sampler for the same run
   let samplers: ReportSamplers;
@@ -203,10 +203,10 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
     samplers = { applicable: true, setting: { noiseMultiplier: setting.noiseMultiplier, stepsPerEpoch: setting.stepsPerEpoch, epochs: setting.epochs, delta }, rows, curves, notes };
   }
 
-  const curve = await accountDeltaCurveAsync(plan, profileEpsilons, run);
+  const curve = await accountDeltaCurve(plan, profileEpsilons, run);
   tick();
 
-  const costs = plan.stages.length > 1 ? stageCosts(plan, delta).map((c) => ({ label: c.label, figure: reportFigure({ value: c.epsilon, kind: c.kind }) })) : [{ label: plan.stages[0].label, figure: reportFigure(atDelta) }];
+  const costs = plan.stages.length > 1 ? (await stageCosts(plan, delta)).map((c) => ({ label: c.label, figure: reportFigure({ value: c.epsilon, kind: c.kind }) })) : [{ label: plan.stages[0].label, figure: reportFigure(atDelta) }];
   tick();
   const costliest = costs.reduce((a, b) => (b.figure.value > a.figure.value ? b : a));
 
