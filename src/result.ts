@@ -203,3 +203,153 @@ export interface PrivacyReport {
   readonly profile: { readonly points: readonly { readonly epsilon: number; readonly figure: ReportFigure }[]; readonly notes: readonly string[] };
   readonly costliest: { readonly label: string; readonly figure: ReportFigure; readonly stages: readonly { readonly label: string; readonly figure: ReportFigure }[] };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// DP scaling laws (accountants/scaling/, `dpacct scaling ...`): plain objects a formatter or report can draw.
+
+/** The noise of one DP-SGD configuration and what follows from it (`dpacct scaling noise`). */
+export interface ScalingNoiseResult {
+  readonly epsilon: number;
+  readonly delta: number;
+  readonly units: number;
+  readonly batchSize: number;
+  readonly steps: number;
+  readonly sampler: string;
+  readonly accountant: string;
+  /** calibrated sigma (noise std / clip norm), exact calibration of the accountant named */
+  readonly noiseMultiplier: number;
+  /** `sufficient` when certified by an upper bound, `necessary` when only a lower bound backs it */
+  readonly guarantee: 'sufficient' | 'necessary';
+  /** sigma / B: noise std on the mean clipped gradient */
+  readonly noiseBatchRatio: number;
+  /** q = B / N */
+  readonly samplingRate: number;
+  /** B T / N: expected passes over the data */
+  readonly epochs: number;
+  /** sigma for deterministic batches (no amplification by sampling), for comparison; Poisson only */
+  readonly unamplifiedNoiseMultiplier?: number;
+  readonly seqLen?: number;
+  /** B S T */
+  readonly tokens?: number;
+  readonly modelSize?: number;
+  /** 6 M B S T */
+  readonly computeFlops?: number;
+  /** B S T / M */
+  readonly tokensPerParameter?: number;
+  /** the accounting at the calibrated sigma */
+  readonly accounting: AccountingResult;
+  readonly notes: readonly string[];
+}
+
+/** The units N a published configuration needs (`dpacct scaling noise --sigma ...` without --units). */
+export interface ScalingUnitsResult {
+  readonly epsilon: number;
+  readonly delta: number;
+  readonly noiseMultiplier: number;
+  readonly batchSize: number;
+  readonly steps: number;
+  readonly accountant: string;
+  /** smallest N at which q = B / N meets (epsilon, delta) */
+  readonly units: number;
+  readonly samplingRate: number;
+  readonly epochs: number;
+  readonly seqLen?: number;
+  /** N S: tokens the units hold */
+  readonly tokensInUnits?: number;
+  readonly accounting: AccountingResult;
+  readonly notes: readonly string[];
+}
+
+/** One training configuration with its predicted loss. */
+export interface ScalingConfiguration {
+  readonly modelSize: number;
+  readonly batchSize: number;
+  readonly steps: number;
+  readonly noiseMultiplier: number;
+  readonly noiseBatchRatio: number;
+  /** `exact`: sigma from a full calibration; `interpolated`: from the search's calibration grid */
+  readonly noiseSource: 'exact' | 'interpolated';
+  /** predicted loss (an estimate from the loss model); absent when outside its domain */
+  readonly loss?: number;
+  /** why the loss model cannot predict this configuration */
+  readonly outsideDomain?: string;
+  readonly computeFlops: number;
+  readonly tokens: number;
+  readonly tokensPerParameter: number;
+  readonly epochs: number;
+}
+
+/** The near-optimal band: every configuration of the search within `tolerance` of the best loss. */
+export interface ScalingBand {
+  readonly tolerance: number;
+  readonly count: number;
+  readonly modelSize: { readonly min: number; readonly max: number };
+  readonly batchSize: { readonly min: number; readonly max: number };
+  readonly steps: { readonly min: number; readonly max: number };
+  readonly loss: { readonly min: number; readonly max: number };
+}
+
+export interface ScalingSearchSummary {
+  readonly modelSizes: number;
+  readonly batchSizes: number;
+  readonly ranked: number;
+  /** configurations skipped because the loss model's domain does not cover them, by reason */
+  readonly outsideDomain: Readonly<Record<string, number>>;
+  /** calibrations on the (q, T) grid, and its accountant */
+  readonly gridCalibrations: number;
+  readonly gridAccountant: string;
+  readonly seconds: number;
+}
+
+/** `dpacct scaling optimize`: the best configuration for a compute budget. */
+export interface ScalingOptimizeResult {
+  readonly epsilon: number;
+  readonly delta: number;
+  readonly units: number;
+  readonly flops: number;
+  readonly seqLen: number;
+  readonly sampler: string;
+  readonly accountant: string;
+  readonly lossModel: string;
+  /** the best configuration, sigma recalibrated exactly */
+  readonly best: ScalingConfiguration;
+  readonly band: ScalingBand;
+  /** the runners-up recalibrated exactly, best first (the best among them is `best`) */
+  readonly candidates: readonly ScalingConfiguration[];
+  readonly search: ScalingSearchSummary;
+  readonly notes: readonly string[];
+}
+
+/** `dpacct scaling saturate`: the compute beyond which more compute hardly helps. */
+export interface ScalingSaturateResult {
+  readonly epsilon: number;
+  readonly delta: number;
+  readonly units: number;
+  readonly seqLen: number;
+  readonly tolerance: number;
+  /** smallest compute whose best loss is within `tolerance` of the best loss at any compute searched */
+  readonly saturatingFlops: number;
+  readonly best: ScalingConfiguration;
+  /** the best loss over all compute budgets searched */
+  readonly bestLossAnyCompute: number;
+  /** best loss per compute budget searched */
+  readonly curve: readonly { readonly flops: number; readonly loss?: number }[];
+  readonly lossModel: string;
+  readonly sampler: string;
+  readonly accountant: string;
+  readonly notes: readonly string[];
+}
+
+/** `dpacct scaling eval`: one configuration. */
+export interface ScalingEvalResult {
+  readonly epsilon: number;
+  readonly delta: number;
+  readonly units: number;
+  readonly seqLen: number;
+  readonly sampler: string;
+  readonly accountant: string;
+  readonly lossModel: string;
+  readonly configuration: ScalingConfiguration;
+  readonly guarantee: 'sufficient' | 'necessary';
+  readonly notes: readonly string[];
+}
