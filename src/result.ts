@@ -313,6 +313,8 @@ export interface ScalingOptimizeResult {
   readonly lossModel: string;
   /** the best configuration, sigma recalibrated exactly */
   readonly best: ScalingConfiguration;
+  /** compute-optimal non-private model size at the same compute (about 20 tokens per parameter, Hoffmann et al. 2022) */
+  readonly nonPrivateModelSize: number;
   readonly band: ScalingBand;
   /** the runners-up recalibrated exactly, best first (the best among them is `best`) */
   readonly candidates: readonly ScalingConfiguration[];

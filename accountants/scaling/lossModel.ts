@@ -6,8 +6,9 @@
  *   non-increasing in steps and non-decreasing in noise (isotonic regression, as the paper smooths its runs) and
  *   interpolated linearly in log space (log loss against log M, log T, log sigma_bar);
  * - a parametric law (JSON), the paper's Appendix E "form 2":
- *     L = E + A / M^alpha + B / D^beta + C * s^gamma / M^kappa,  s = sigmoid((ln sigma_bar + center) / width),
- *   with D = B T the training sequences seen.
+ *     L = E + A / M^alpha + B / T^beta + C * s^gamma / M^kappa,  s = sigmoid((ln sigma_bar + center) / width).
+ *   The data term is in steps T: the paper's loss is a function of (M, T, sigma_bar) only (Sec. 3: the batch size
+ *   enters through the noise-batch ratio), as its fitted tables are.
  *
  * Every model has a domain (the ranges it was fitted or measured on); a configuration outside it is reported as
  * such, never extrapolated.
@@ -30,7 +31,6 @@ export interface LossDomain {
 export interface LossPoint {
   readonly modelSize: number;
   readonly steps: number;
-  readonly batchSize: number;
   readonly noiseBatchRatio: number;
 }
 
@@ -99,7 +99,7 @@ export function noiseSaturation(noiseBatchRatio: number, center: number, width: 
 /** The four terms of form 2 with unit scale coefficients (E's term is 1): L = [E, A, B, C] . terms. */
 export function parametricTerms(c: Pick<ParametricLaw['coefficients'], 'alpha' | 'beta' | 'gamma' | 'kappa' | 'center' | 'width'>, p: LossPoint): [number, number, number, number] {
   const s = noiseSaturation(p.noiseBatchRatio, c.center, c.width);
-  return [1, p.modelSize ** -c.alpha, (p.batchSize * p.steps) ** -c.beta, s ** c.gamma * p.modelSize ** -c.kappa];
+  return [1, p.modelSize ** -c.alpha, p.steps ** -c.beta, s ** c.gamma * p.modelSize ** -c.kappa];
 }
 
 export function parametricModel(law: ParametricLaw): LossModel {
