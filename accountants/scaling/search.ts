@@ -185,7 +185,6 @@ export async function optimize(q: BudgetQuestion & { readonly flops: number }, o
   const notes = [
     ...exact.notes,
     `The loss is an estimate from the loss model "${q.model.name}", not a measurement.`,
-    `Non-private compute-optimal training (about ${NON_PRIVATE_TOKENS_PER_PARAMETER} tokens per parameter, Hoffmann et al. 2022) would use about ${nonPrivateModelSize.toPrecision(2)} parameters at this compute.`,
   ];
   if (exact.guarantee === 'necessary') notes.push('The noise multipliers are necessary (from lower bounds), not sufficient.');
   if (best.loss === undefined) notes.push(`The exact recalibration moved the best configuration out of the loss model's domain: ${best.outsideDomain}.`);

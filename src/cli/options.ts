@@ -61,6 +61,13 @@ export const OPTIONS = {
   samples: num('--samples <n>', domains.positiveInteger, 'Monte Carlo sample count (balls-and-bins)'),
   seed: num('--seed <n>', domains.nonNegativeInteger, 'random seed: the same seed gives the same numbers'),
   confidence: num('--confidence <c>', domains.confidence, 'confidence of Monte Carlo upper bounds (default 0.99)'),
+  units: num('--units <N>', domains.positiveInteger, 'privacy units in the data (users, sequences, examples)'),
+  seqLen: num('--seq-len <S>', domains.positiveInteger, 'tokens per sequence'),
+  modelSize: num('--model-size <M>', domains.positive, 'model parameters'),
+  flops: num('--flops <C>', domains.positive, 'compute budget in FLOPs (6 M B S T)'),
+  tolerance: num('--tolerance <t>', domains.openProbability, 'relative loss tolerance in (0, 1) (default 0.01)'),
+  modelCount: num('--model-sizes <n>', domains.positiveInteger, 'model sizes searched, log-spaced over the loss model (default 100)'),
+  batchCount: num('--batch-sizes <n>', domains.positiveInteger, 'batch sizes searched, log-spaced from 1 to min(N, 2^25) (default 100)'),
   quiet: bool('--quiet', 'no progress output on stderr'),
   json: bool('--json', 'print one JSON object instead of a table'),
 } as const;

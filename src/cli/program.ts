@@ -20,6 +20,7 @@ import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
 import { registerReport } from './report.js';
 import { registerVerify } from './verify.js';
+import { registerScaling } from './scaling.js';
 
 const EPILOG = `
 Every figure is labelled: upper (certified, the true value is not larger), lower (certified, not
@@ -58,6 +59,7 @@ function buildProgram(io: CliIo, finish: (o: Outcome) => void, out: { stdout: st
   registerSchema(program, ctx);
   registerReport(program, ctx);
   registerVerify(program, ctx);
+  registerScaling(program, ctx);
   return program;
 }
 
