@@ -3,7 +3,7 @@
  *
  *   npm run build && node dist/bench/scalingFit.js
  *
- * Input: the 20 rows of Table 2 of McKenna et al. (arXiv 2501.18914; test/fixtures/scaling-table2.json) and the
+ * Input: the 20 rows of Table 2 of McKenna et al. (arXiv 2501.18914; test/fixtures/scaling.json) and the
  * exponents of the paper's Appendix E form 2 (alpha 0.47, beta 0.12, gamma 0.95, kappa -0.07; sigmoid centre 8,
  * width 1.6). For each row, sigma is calibrated here (delta 1e-8, PLD; the smaller of the Poisson and the
  * deterministic-batch figure, as the paper did), giving the noise-batch ratio sigma / B. With the exponents fixed the
@@ -62,7 +62,7 @@ function nonNegativeLeastSquares(X: number[][], y: number[]): number[] {
   return best!.coef;
 }
 
-const rows = (JSON.parse(fs.readFileSync('test/fixtures/scaling-table2.json', 'utf8')) as { rows: Row[] }).rows;
+const rows = (JSON.parse(fs.readFileSync('test/fixtures/scaling.json', 'utf8')) as { rows: Row[] }).rows;
 const X: number[][] = [];
 const y: number[] = [];
 const points = [];

@@ -1,9 +1,8 @@
 /**
  * `dpacct scaling noise` (issue 13): the accounting behind McKenna et al. Table 2 and VaultGemma.
- * References: test/fixtures/scaling-table2.json (the paper's Table 2, as printed) and test/fixtures/scaling-oracle.json
+ * References: test/fixtures/scaling.json (the paper's Table 2, as printed) and test/fixtures/scaling-oracle.json
  * (dp_accounting, run outside dpacct; each file says how it was made).
  */
-import fs from 'node:fs';
 import { calibrateNoise, unitsForBudget } from '../accountants/scaling/index.js';
 import { configuration } from '../accountants/scaling/search.js';
 import { parametricModel } from '../accountants/scaling/lossModel.js';
@@ -11,9 +10,10 @@ import { BERT_TABLE2_LAW } from '../accountants/scaling/bertTable2Law.js';
 import { accountPlan } from '../src/spec/evaluate.js';
 import { stagePlan } from '../accountants/scaling/noise.js';
 import { cli } from './cliHelpers.js';
+import { reference } from './helpers/reference.js';
 
-const table2 = JSON.parse(fs.readFileSync('test/fixtures/scaling-table2.json', 'utf8'));
-const oracle = JSON.parse(fs.readFileSync('test/fixtures/scaling-oracle.json', 'utf8'));
+const table2 = reference('scaling.json');
+const oracle = reference('scaling-oracle.json');
 
 describe('noise multiplier of Table 2 configurations (delta 1e-8, Poisson, PLD)', () => {
   test('the issue example: --json names noiseMultiplier and noiseBatchRatio; sigma within 0.3% of dp_accounting and meets the target', async () => {
@@ -58,7 +58,7 @@ describe('noise multiplier of Table 2 configurations (delta 1e-8, Poisson, PLD)'
 });
 
 describe('VaultGemma (sigma 0.614, 100,000 steps, batch 518,000 sequences, delta 1.1e-10, eps 2)', () => {
-  const vg = table2.vaultGemma;
+  const vg = table2.vaultgemma;
   const sequences = vg.training_tokens_mixture / vg.sequence_length; // 1.27e10 sequences of 1024 tokens
 
   test('RDP: the units needed for eps = 2 match dp_accounting (8.7e11: the RDP bound is too loose to show plausibility)', () => {

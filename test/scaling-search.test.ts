@@ -1,6 +1,6 @@
 /**
  * Loss models and compute-budget searches of `dpacct scaling` (issue 13). References: the paper's Table 2
- * (test/fixtures/scaling-table2.json) and dp_accounting's noise multipliers for its rows
+ * (test/fixtures/scaling.json) and dp_accounting's noise multipliers for its rows
  * (test/fixtures/scaling-oracle.json), both independent of dpacct.
  */
 import fs from 'node:fs';
@@ -9,9 +9,10 @@ import path from 'node:path';
 import { BERT_TABLE2_LAW, optimize, outsideDomain, parametricModel, tableModel } from '../accountants/scaling/index.js';
 import { isotonicDecreasing } from '../accountants/scaling/lossModel.js';
 import { cli } from './cliHelpers.js';
+import { reference } from './helpers/reference.js';
 
-const table2 = JSON.parse(fs.readFileSync('test/fixtures/scaling-table2.json', 'utf8'));
-const oracle = JSON.parse(fs.readFileSync('test/fixtures/scaling-oracle.json', 'utf8'));
+const table2 = reference('scaling.json');
+const oracle = reference('scaling-oracle.json');
 const bundled = parametricModel(BERT_TABLE2_LAW);
 
 describe('the bundled loss model (paper form 2, published exponents, scales fitted to Table 2)', () => {
