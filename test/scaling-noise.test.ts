@@ -61,8 +61,8 @@ describe('VaultGemma (sigma 0.614, 100,000 steps, batch 518,000 sequences, delta
   const vg = table2.vaultgemma;
   const sequences = vg.training_tokens_mixture / vg.sequence_length; // 1.27e10 sequences of 1024 tokens
 
-  test('RDP: the units needed for eps = 2 match dp_accounting (8.7e11: the RDP bound is too loose to show plausibility)', () => {
-    const r = unitsForBudget({ epsilon: 2, delta: vg.delta_at_most, noiseMultiplier: vg.noise_multiplier, batchSize: vg.batch_size_sequences, steps: vg.steps, accountant: 'rdp' });
+  test('RDP: the units needed for eps = 2 match dp_accounting (8.7e11: the RDP bound is too loose to show plausibility)', async () => {
+    const r = await unitsForBudget({ epsilon: 2, delta: vg.delta_at_most, noiseMultiplier: vg.noise_multiplier, batchSize: vg.batch_size_sequences, steps: vg.steps, accountant: 'rdp' });
     // dp_accounting: the largest q meeting eps <= 2 is in [5.983e-7, 6e-7]
     expect(r.units).toBeGreaterThanOrEqual(vg.batch_size_sequences / oracle.vaultGemmaRdp.rateMissing);
     expect(r.units).toBeLessThanOrEqual(Math.ceil(vg.batch_size_sequences / oracle.vaultGemmaRdp.rateMeeting) * 1.001);
@@ -71,10 +71,10 @@ describe('VaultGemma (sigma 0.614, 100,000 steps, batch 518,000 sequences, delta
     expect(r.units / sequences).toBeGreaterThan(50);
   });
 
-  test('PLD at the mixture size (N = 1.27e10, q = 4.1e-5): eps <= 2 at delta 1.1e-10 is certified, consistent with dp_accounting (plausible)', () => {
+  test('PLD at the mixture size (N = 1.27e10, q = 4.1e-5): eps <= 2 at delta 1.1e-10 is certified, consistent with dp_accounting (plausible)', async () => {
     // discretization 3e-3: the float64 FFT rounding of the default 1e-4 grid (about 3e-10) would exceed delta
     const plan = stagePlan({ units: Math.round(sequences), batchSize: vg.batch_size_sequences, steps: vg.steps, sigma: vg.noise_multiplier, delta: vg.delta_at_most, discretization: 3e-3 });
-    const r = accountPlan(plan, { quantity: 'epsilon', delta: vg.delta_at_most });
+    const r = await accountPlan(plan, { quantity: 'epsilon', delta: vg.delta_at_most });
     // a certified upper bound: not below dp_accounting's 1.717, and within the published eps <= 2
     expect(r.upper!).toBeGreaterThanOrEqual(oracle.vaultGemmaPld.epsilonAtDelta);
     expect(r.upper!).toBeLessThanOrEqual(2);

@@ -48,8 +48,8 @@ export async function noiseReport(q: NoiseQuestion & { readonly seqLen?: number;
 }
 
 /** The units a published configuration needs for its budget (`dpacct scaling noise --sigma ...`). */
-export function unitsReport(q: UnitsQuestion & { readonly seqLen?: number }): ScalingUnitsResult {
-  const found = unitsForBudget(q);
+export async function unitsReport(q: UnitsQuestion & { readonly seqLen?: number }): Promise<ScalingUnitsResult> {
+  const found = await unitsForBudget(q);
   return {
     epsilon: q.epsilon,
     delta: q.delta,

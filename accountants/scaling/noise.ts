@@ -10,7 +10,7 @@
 import { AccountingError } from '../../src/errors.js';
 import type { AccountingResult } from '../../src/result.js';
 import type { CalibrationReport } from '../../src/result.js';
-import { calibrateBallsAndBinsNoise, calibratePlan, calibrateSamplerNoise, certifiedEpsilon } from '../../src/spec/calibration.js';
+import { calibrate, certifiedEpsilon } from '../../src/spec/calibration.js';
 import { accountPlan } from '../../src/spec/evaluate.js';
 import { planFromSpec, type AccountingPlan } from '../../src/spec/plan.js';
 import type { SamplerKind, Spec } from '../../src/spec/schema.js';
@@ -79,12 +79,11 @@ function fromReport(r: CalibrationReport): NoiseCalibration {
 /** The smallest noise multiplier meeting (eps, delta) for the configuration (one-sided; see src/spec/calibration.ts). */
 export async function calibrateNoise(q: NoiseQuestion): Promise<NoiseCalibration> {
   if (q.batchSize > q.units) throw new AccountingError(`batch size ${q.batchSize} exceeds the ${q.units} units (sampling rate above 1)`);
-  const sampler = q.sampler ?? 'poisson';
   const build = (sigma: number) => stagePlan({ ...q, sigma });
   const target = { epsilon: q.epsilon, delta: q.delta };
-  if (sampler === 'balls-and-bins') return fromReport(await calibrateBallsAndBinsNoise({ build, target }));
-  if (sampler !== 'poisson') return fromReport(calibrateSamplerNoise({ build, target }));
-  return fromReport(calibratePlan({ parameter: 'sigma', build, target, ...SIGMA_RANGE, integer: false, start: 1 }));
+  // the one calibration: the sampler's accountant calibrates sigma itself where it can (closed forms, lower
+  // bounds), else a search over the certified upper bound of the plan's accountant
+  return fromReport(await calibrate({ parameter: 'sigma', build, target, ...SIGMA_RANGE, integer: false, start: 1 }));
 }
 
 /**
@@ -116,7 +115,7 @@ export interface UnitsAnswer {
  * Units needed for a published configuration (e.g. VaultGemma): epsilon grows with the sampling rate q = B / N, so
  * the largest q meeting the target gives the smallest N = ceil(B / q). Poisson sampling only.
  */
-export function unitsForBudget(q: UnitsQuestion): UnitsAnswer {
+export async function unitsForBudget(q: UnitsQuestion): Promise<UnitsAnswer> {
   if ((q.sampler ?? 'poisson') !== 'poisson') throw new AccountingError('the units needed are solved for Poisson sampling only');
   const ratePlan = (rate: number) =>
     planFromSpec(
@@ -126,7 +125,7 @@ export function unitsForBudget(q: UnitsQuestion): UnitsAnswer {
         stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: q.noiseMultiplier }, sampler: { kind: 'poisson', rate }, steps: q.steps }],
       }),
     );
-  const found = calibratePlan({
+  const found = await calibrate({
     parameter: 'sampling-rate',
     build: ratePlan,
     target: { epsilon: q.epsilon, delta: q.delta },
@@ -139,7 +138,7 @@ export function unitsForBudget(q: UnitsQuestion): UnitsAnswer {
   // one-sided: the figure at the integer N must meet the target (B / N <= q by construction; checked anyway)
   for (let i = 0; ; i++) {
     const plan = stagePlan({ units, batchSize: q.batchSize, steps: q.steps, sigma: q.noiseMultiplier, delta: q.delta, accountant: q.accountant, discretization: q.discretization });
-    const result = accountPlan(plan, { quantity: 'epsilon', delta: q.delta });
+    const result = await accountPlan(plan, { quantity: 'epsilon', delta: q.delta });
     if (certifiedEpsilon(result) <= q.epsilon) return { units, result, notes: [...found.notes] };
     if (i >= 20) throw new AccountingError(`no number of units near ${units} meets epsilon <= ${q.epsilon}`);
     units = Math.ceil(units * (1 + 1e-6 * 2 ** i));

@@ -106,7 +106,7 @@ Examples:
       if (flags.units !== undefined) throw new InputErrors(['give --units (to calibrate sigma) or --sigma (to solve for the units), not both']);
       require(flags, ['targetEpsilon', 'delta', 'batchSize', 'steps'], EXPECTED);
       if ((flags.sampler ?? 'poisson') !== 'poisson') throw new InputError('--sampler', 'poisson when solving for the units (--sigma)', flags.sampler);
-      const r = s.unitsReport({ epsilon: flags.targetEpsilon!, delta: flags.delta!, noiseMultiplier: flags.sigma, batchSize: flags.batchSize!, steps: flags.steps!, seqLen: flags.seqLen, ...choice });
+      const r = await s.unitsReport({ epsilon: flags.targetEpsilon!, delta: flags.delta!, noiseMultiplier: flags.sigma, batchSize: flags.batchSize!, steps: flags.steps!, seqLen: flags.seqLen, ...choice });
       ctx.finish({ stdout: flags.json ? stringify(scalingUnitsJson(r)) : scalingUnitsTable(r, ctx.style(false)), exitCode: 0 });
       return;
     }
