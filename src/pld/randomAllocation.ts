@@ -43,14 +43,15 @@ export interface DirectionBounds {
 const LAW_TAIL = 1e-22;
 
 /**
- * Interval of the log grid: every level of the combination tree moves the loss by less than one interval, in
- * expectation about half, so the eps interval between the two bounds is about E x depth x h. This keeps it
- * near 0.004 while the work (proportional to 1 / h^2) stays within seconds.
+ * Interval of the log grid. The upper bounds are mean-preserving (no drift); the lower bound rounds down at
+ * each of the ~log2(T) + 1 levels of the combination tree, about h/2 each in expectation, in every epoch, so the
+ * interval between the two grows like E x depth x h / 2 while the work grows like 1 / h^2. This keeps the width
+ * near 0.01 for one epoch at a cost of seconds, and lets it grow slowly with E.
  */
 export function defaultLogMeanInterval(stepsPerEpoch: number, epochs: number): number {
   const depth = Math.log2(Math.max(2, stepsPerEpoch)) + 1;
-  const h = 0.008 / (depth * Math.sqrt(epochs));
-  return min(2e-3, max(2.5e-4, h));
+  const h = 0.014 / (depth * Math.pow(epochs, 0.25));
+  return min(2e-3, max(5e-4, h));
 }
 
 /** The remove PLD (law of L = Z under P, i.e. the null law tilted by X = e^Z). */
