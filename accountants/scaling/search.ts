@@ -95,7 +95,7 @@ export function configuration(q: BudgetQuestion, c: { modelSize: number; batchSi
 }
 
 /** Every configuration of the space at compute `flops`, ranked by predicted loss; out-of-domain ones counted by reason. */
-function rank(q: BudgetQuestion, s: Space, g: NoiseGrid, flops: number): { ranked: Ranked[]; outside: Record<string, number> } {
+function rank(q: BudgetQuestion, s: Space, g: NoiseGrid, flops: number, scale = 1): { ranked: Ranked[]; outside: Record<string, number> } {
   const d = q.model.domain;
   const ranked: Ranked[] = [];
   const outside: Record<string, number> = {};
@@ -112,7 +112,7 @@ function rank(q: BudgetQuestion, s: Space, g: NoiseGrid, flops: number): { ranke
         skip(`steps above ${d.steps.max}`);
         continue;
       }
-      const noiseMultiplier = g.sigma(batchSize / q.units, steps);
+      const noiseMultiplier = scale * g.sigma(batchSize / q.units, steps);
       const noiseBatchRatio = noiseMultiplier / batchSize;
       if (noiseBatchRatio > d.noiseBatchRatio.max) {
         skip(`noise-batch ratio above ${d.noiseBatchRatio.max.toPrecision(3)}`);
@@ -145,25 +145,56 @@ export function computeRange(q: BudgetQuestion, o: SearchOptions = {}): { min: n
   };
 }
 
-/** The best few of a ranking recalibrated exactly, best exact loss first. */
-async function exactBest(q: BudgetQuestion, ranked: readonly Ranked[], count: number): Promise<{ candidates: ScalingConfiguration[]; guarantee: 'sufficient' | 'necessary'; notes: string[] }> {
+interface ExactRanking {
+  readonly ranked: Ranked[];
+  readonly outside: Record<string, number>;
+  /** the best few recalibrated exactly, best exact loss first */
+  readonly candidates: ScalingConfiguration[];
+  readonly guarantee: 'sufficient' | 'necessary';
+  readonly notes: string[];
+}
+
+/**
+ * Ranks the space at `flops`, then recalibrates exactly. The grid's accountant (RDP for Poisson) differs from the
+ * exact one by a nearly constant factor over the search, so the search's best is calibrated exactly first, the grid
+ * scaled by the ratio and the space ranked again; the best `count` of that ranking are recalibrated exactly and
+ * re-ranked by their exact loss.
+ */
+async function rankExactly(q: BudgetQuestion, s: Space, g: NoiseGrid, flops: number, count: number): Promise<ExactRanking | undefined> {
+  const first = rank(q, s, g, flops, 1);
+  if (first.ranked.length === 0) return undefined;
+  const cache = new Map<string, Awaited<ReturnType<typeof calibrateNoise>>>();
+  const exactly = async (r: Ranked) => {
+    const key = `${r.batchSize}:${r.steps}`;
+    let found = cache.get(key);
+    if (!found) cache.set(key, (found = await calibrateNoise({ ...q, batchSize: r.batchSize, steps: r.steps })));
+    return found;
+  };
+  const lead = first.ranked[0];
+  const scale = (await exactly(lead)).noiseMultiplier / lead.noiseMultiplier;
+  const { ranked, outside } = Math.abs(scale - 1) > 1e-3 ? rank(q, s, g, flops, scale) : first;
+  if (ranked.length === 0) return undefined;
   const candidates: ScalingConfiguration[] = [];
   let guarantee: 'sufficient' | 'necessary' = 'sufficient';
-  const notes: string[] = [];
-  for (const r of ranked.slice(0, Math.max(1, count))) {
-    const exact = await calibrateNoise({ ...q, batchSize: r.batchSize, steps: r.steps });
+  // the first ranking's best (already calibrated) competes too
+  const seen = new Set<string>();
+  for (const r of [...ranked.slice(0, Math.max(1, count)), lead]) {
+    const key = `${r.modelSize}:${r.batchSize}:${r.steps}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const exact = await exactly(r);
     if (exact.guarantee === 'necessary') guarantee = 'necessary';
     candidates.push(configuration(q, { ...r, noiseMultiplier: exact.noiseMultiplier }, 'exact'));
   }
   candidates.sort((a, b) => (a.loss ?? Infinity) - (b.loss ?? Infinity));
-  const first = ranked[0];
-  const exactFirst = candidates.find((c) => c.modelSize === first.modelSize && c.batchSize === first.batchSize)!;
-  const gap = exactFirst.noiseMultiplier / first.noiseMultiplier - 1;
-  notes.push(
-    `The search ranked ${ranked.length} configurations by sigma interpolated on a calibration grid; the best ${candidates.length} were recalibrated exactly ` +
-      `(the interpolated sigma of the search's best was ${Math.abs(100 * gap).toFixed(2)}% ${gap <= 0 ? 'above' : 'below'} its exact value; the band's losses use the interpolated sigma).`,
-  );
-  return { candidates, guarantee, notes };
+  const top = ranked[0];
+  const gap = candidates.find((c) => c.modelSize === top.modelSize && c.batchSize === top.batchSize)!.noiseMultiplier / top.noiseMultiplier - 1;
+  const notes = [
+    `The search ranked ${ranked.length} configurations by sigma interpolated on a grid of ${g.calibrations} ${g.accountant} calibrations, ` +
+      `scaled by ${scale.toFixed(4)} (exact / interpolated sigma at the first ranking's best); the best ${candidates.length} were recalibrated exactly ` +
+      `(the scaled sigma of the best was ${Math.abs(100 * gap).toFixed(2)}% ${gap <= 0 ? 'above' : 'below'} its exact value). Losses of the band use the scaled sigma.`,
+  ];
+  return { ranked, outside, candidates, guarantee, notes };
 }
 
 export async function optimize(q: BudgetQuestion & { readonly flops: number }, o: SearchOptions = {}): Promise<ScalingOptimizeResult> {
@@ -173,13 +204,15 @@ export async function optimize(q: BudgetQuestion & { readonly flops: number }, o
   if (!(q.flops >= range.min && q.flops <= range.max))
     throw new InputError('--flops', `a compute budget in [${range.min.toPrecision(3)}, ${range.max.toPrecision(3)}] FLOPs (where the loss model's domain has configurations)`, q.flops);
   const g = await grid(q, s, o);
-  const { ranked, outside } = rank(q, s, g, q.flops);
-  if (ranked.length === 0)
+  const exact = await rankExactly(q, s, g, q.flops, o.exactCandidates ?? 3);
+  if (exact === undefined) {
+    const { outside } = rank(q, s, g, q.flops);
     throw new AccountingError(
       `no configuration at ${q.flops.toPrecision(3)} FLOPs lies inside the loss model's domain (${Object.entries(outside).map(([k, v]) => `${v} with ${k}`).join(', ')})`,
     );
+  }
+  const { ranked, outside } = exact;
   const tolerance = o.tolerance ?? 0.01;
-  const exact = await exactBest(q, ranked, o.exactCandidates ?? 3);
   const best = exact.candidates[0];
   const nonPrivateModelSize = Math.sqrt(q.flops / (6 * NON_PRIVATE_TOKENS_PER_PARAMETER));
   const notes = [
@@ -246,8 +279,7 @@ export async function saturate(q: BudgetQuestion, o: SearchOptions = {}): Promis
       else lo = mid;
     }
   }
-  const ranked = rank(q, s, g, hi).ranked;
-  const exact = await exactBest(q, ranked, o.exactCandidates ?? 3);
+  const exact = (await rankExactly(q, s, g, hi, o.exactCandidates ?? 3))!;
   return {
     epsilon: q.epsilon,
     delta: q.delta,
@@ -263,7 +295,7 @@ export async function saturate(q: BudgetQuestion, o: SearchOptions = {}): Promis
     accountant: q.accountant ?? 'pld',
     notes: [
       ...exact.notes,
-      `Compute budgets from ${range.min.toPrecision(3)} to ${range.max.toPrecision(3)} FLOPs were searched (4 per decade, then bisection); the best loss over all of them is ${floor.toPrecision(4)} (interpolated sigma).`,
+      `Compute budgets from ${range.min.toPrecision(3)} to ${range.max.toPrecision(3)} FLOPs were searched (4 per decade, then bisection); the best loss over all of them is ${floor.toPrecision(4)} (interpolated sigma, unscaled).`,
       `The loss is an estimate from the loss model "${q.model.name}", not a measurement.`,
     ],
   };
