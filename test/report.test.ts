@@ -181,3 +181,43 @@ describe('dpacct report -o FILE, then dpacct verify FILE', () => {
     expect(bad.stderr).toBe('error: --format: expected md, html, json, got "pdf"\n');
   });
 });
+
+describe('dpacct compare --plot: epsilon against epochs as a text chart', () => {
+  const args = ['compare', '--sigma', '1', '--steps-per-epoch', '10', '--epochs', '4', '--delta', '1e-5', '--discretization', '0.01', '--plot'];
+
+  test('a letter per sampler, the axes and a legend under the table', async () => {
+    const r = await runCli(args, io());
+    expect(r.exitCode).toBe(0);
+    const lines = r.stdout.split('\n');
+    const top = lines.findIndex((l) => l.startsWith('epsilon at delta = 1e-5'));
+    expect(top).toBeGreaterThan(0);
+    const chart = lines.slice(top);
+    expect(chart.some((l) => /└┬─+┬─+┬/.test(l))).toBe(true);
+    expect(r.stdout).toContain('P poisson (upper bound)');
+    expect(r.stdout).toContain('s shuffle (lower bound)');
+    // Poisson is the most private: its lowest point is below every shuffle point
+    const rows = chart.filter((l) => /[┤│]/.test(l));
+    const lowest = (m: string) => Math.max(...rows.map((l, i) => (l.slice(l.search(/[┤│]/) + 1).includes(m) ? i : -1)));
+    expect(lowest('P')).toBeGreaterThan(lowest('s'));
+    expect(lowest('s')).toBeGreaterThan(0);
+  });
+
+  test('--json carries the curves; --plot with --epsilon is refused', async () => {
+    const r = await runCli([...args, '--json'], io());
+    const j = JSON.parse(r.stdout);
+    expect(j.plot.epochs).toEqual([1, 2, 3, 4]);
+    expect(j.plot.series.map((s: { sampler: string }) => s.sampler)).toEqual(expect.arrayContaining(['deterministic', 'shuffle', 'poisson']));
+    const bad = await runCli(['compare', '--sigma', '1', '--steps-per-epoch', '10', '--epochs', '4', '--epsilon', '2', '--plot'], io());
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('--plot: draws epsilon against epochs');
+  });
+});
+
+test('textChart puts the extremes in the corners and marks overlaps', async () => {
+  const { textChart } = await import('../src/output/textChart.js');
+  const lines = textChart({ series: [{ name: 'a', marker: 'a', points: [[1, 1], [10, 10]] }, { name: 'b', marker: 'b', points: [[10, 10]] }], xLabel: 'x', yLabel: 'y', width: 20, height: 5, yLog: false });
+  const plot = lines.slice(1, 6);
+  expect(plot[0].endsWith('*')).toBe(true);
+  expect(plot[4]).toMatch(/┤a$/);
+  expect(lines[lines.length - 1]).toContain('* several at one place');
+});

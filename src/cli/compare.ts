@@ -1,5 +1,5 @@
 /** `dpacct compare`: every batch sampler at the same sigma, steps per epoch and epochs (ABLQ). */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InputError, InputErrors } from '../errors.js';
 import { comparisonJson, stringify } from '../output/json.js';
 import { comparisonTable } from '../output/table.js';
@@ -9,6 +9,8 @@ import { addOptions, readOptions } from './options.js';
 import { progressReporter } from './progress.js';
 
 const KEYS = ['sigma', 'stepsPerEpoch', 'batchSize', 'datasetSize', 'epochs', 'delta', 'epsilon', 'discretization', 'samples', 'seed', 'confidence', 'quiet', 'json'] as const;
+/** at most this many epoch counts on the --plot chart */
+const PLOT_POINTS = 24;
 
 export function registerCompare(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -20,6 +22,7 @@ export function registerCompare(program: Command, ctx: CommandContext): void {
         'deterministic is exact; shuffle and persistent-shuffle are certified LOWER bounds (no tight upper\n' +
         'bound is known); poisson is a certified upper bound.',
     );
+  cmd.addOption(new Option('--plot', `also draw epsilon against epochs (1 to E, at most ${PLOT_POINTS} points) for each sampler as a text chart (needs --delta)`));
   addOptions(cmd, KEYS, {
     epochs: 'number of epochs E (a whole number)',
     batchSize: 'batch size; T = ceil(dataset-size / batch-size)',
@@ -32,6 +35,7 @@ Examples:
   dpacct compare --sigma 1.1 --batch-size 256 --dataset-size 60000 --epochs 1 --delta 1e-5
   dpacct compare --sigma 0.8 --steps-per-epoch 1000 --epochs 5 --epsilon 4 --json
   dpacct compare --sigma 1 --steps-per-epoch 100 --epochs 1 --delta 1e-3 --samples 100000 --seed 7
+  dpacct compare --sigma 1.1 --steps-per-epoch 235 --epochs 20 --delta 1e-5 --plot
 
 balls-and-bins joins the table (a Monte Carlo estimate) when --samples is given.`,
   );
@@ -49,6 +53,8 @@ balls-and-bins joins the table (a Monte Carlo estimate) when --samples is given.
     if (f.epochs === undefined) problems.push('--epochs: missing, expected a whole number > 0');
     else if (!Number.isInteger(f.epochs)) problems.push(new InputError('--epochs', 'a whole number > 0', f.epochs).message);
     if ((f.delta === undefined) === (f.epsilon === undefined)) problems.push('give --delta (to compare epsilons) or --epsilon (to compare deltas), one of the two');
+    const plot = raw.plot === true;
+    if (plot && f.epsilon !== undefined) problems.push('--plot: draws epsilon against epochs at --delta; give --delta instead of --epsilon');
     if (problems.length) throw new InputErrors(problems);
 
     const notes: string[] = [];
@@ -97,6 +103,25 @@ balls-and-bins joins the table (a Monte Carlo estimate) when --samples is given.
         'Shuffling figures are lower bounds: the gap to Poisson is at least the ratio shown.',
       ],
     };
-    ctx.finish({ stdout: f.json ? stringify(comparisonJson(report)) : comparisonTable(report, ctx.style(false)), exitCode: 0 });
+    if (!plot) {
+      ctx.finish({ stdout: f.json ? stringify(comparisonJson(report)) : comparisonTable(report, ctx.style(false)), exitCode: 0 });
+      return;
+    }
+    const { epochPoints, samplerCurves } = await import('../report/epochs.js');
+    const curves = await samplerCurves(
+      { noiseMultiplier: f.sigma!, stepsPerEpoch, delta: f.delta!, ...(f.discretization !== undefined ? { discretization: f.discretization } : {}) },
+      epochPoints(f.epochs!, PLOT_POINTS),
+      progressReporter(ctx.io, f.quiet, 'epochs'),
+    );
+    if (f.json) {
+      const plotJson = {
+        epochs: curves.epochs,
+        series: curves.series.map((s) => ({ sampler: s.sampler, kind: s.figures[0]?.kind, epsilon: s.figures.map((x) => (Number.isFinite(x.value) ? x.value : null)) })),
+      };
+      ctx.finish({ stdout: stringify({ ...comparisonJson(report), plot: plotJson }), exitCode: 0 });
+      return;
+    }
+    const { samplerChart } = await import('../output/textChart.js');
+    ctx.finish({ stdout: comparisonTable(report, ctx.style(false)) + '\n' + samplerChart(curves, f.delta!).join('\n') + '\n', exitCode: 0 });
   });
 }

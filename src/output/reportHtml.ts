@@ -31,17 +31,20 @@ td.num { white-space: nowrap; }
 ul { padding-left: 20px; }
 li { margin: 2px 0; }
 .note { color: #555; font-size: 14px; }
-svg.chart { display: block; max-width: 100%; height: auto; margin: 8px 0 16px; font: 12px system-ui, sans-serif; }
-svg.chart .chart-title { font-size: 14px; font-weight: 600; }
+svg.chart { display: block; max-width: 100%; height: auto; margin: 8px 0 16px; font: 13px system-ui, sans-serif; }
+svg.chart .chart-title { font-size: 15px; font-weight: 600; }
 svg.chart .grid { stroke: #ececec; }
 svg.chart .frame { fill: none; stroke: #999; }
 svg.chart .line { fill: none; stroke-width: 2; }
 svg.chart .tick, svg.chart .legend { fill: #333; }
-svg.chart .axis-label { fill: #333; font-size: 13px; }
+svg.chart .axis-label { fill: #333; font-size: 15px; }
+.caption { margin: 12px 0 0; font-weight: 600; }
 pre { background: #f6f6f6; padding: 12px; overflow-x: auto; font-size: 13px; }
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
 .provenance td:first-child { color: #555; padding-right: 16px; }
 `;
+
+const SHORT_KIND: Record<ReportFigure['kind'], string> = { upper: 'upper bound', lower: 'lower bound', exact: 'exact', estimate: 'estimate' };
 
 function kindBadge(f: ReportFigure): string {
   return `<span class="kind ${f.kind}">${esc(KIND_NAME[f.kind])}</span>`;
@@ -68,12 +71,12 @@ function epochChart(report: PrivacyReport): string {
   if (report.samplers.applicable) {
     const c = report.samplers.curves;
     const series: ChartSeries[] = c.series.map((s) => ({
-      name: `${s.sampler} (${s.figures[0]?.kind ?? ''})`,
+      name: `${s.sampler} (${SHORT_KIND[s.figures[0]?.kind ?? 'upper']})`,
       points: s.figures.map((f, i) => [c.epochs[i], f.value] as const),
       dashed: s.figures[0]?.kind === 'lower',
     }));
     const bnb = report.samplers.rows.find((r) => r.sampler === 'balls-and-bins');
-    if (bnb) series.push({ name: `balls-and-bins (${bnb.figure.kind})`, points: [[report.samplers.setting.epochs, bnb.figure.value]] });
+    if (bnb) series.push({ name: `balls-and-bins (${SHORT_KIND[bnb.figure.kind]})`, points: [[report.samplers.setting.epochs, bnb.figure.value]] });
     return lineChart({
       id: 'plot-samplers',
       title: `ε against epochs per batch sampler (δ = ${formatInput(report.delta)})`,
@@ -90,15 +93,15 @@ function epochChart(report: PrivacyReport): string {
     title: `ε after each ${report.epochs.axis === 'stages' ? 'stage' : 'epoch'} (δ = ${formatInput(report.delta)})`,
     xLabel: report.epochs.axis === 'stages' ? 'stages composed' : 'epochs',
     yLabel: 'ε',
-    series: [{ name: `this run (${report.headline.kind})`, points, dashed: report.epochs.points[0]?.figure.kind === 'lower' }],
+    series: [{ name: `this run (${SHORT_KIND[report.headline.kind]})`, points, dashed: report.epochs.points[0]?.figure.kind === 'lower' }],
   });
 }
 
 function profileChart(report: PrivacyReport): string {
   const pts = report.profile.points;
-  const series: ChartSeries[] = [{ name: `δ (${pts[0]?.figure.kind ?? ''})`, points: pts.map((p) => [p.epsilon, p.figure.value] as const), dashed: pts[0]?.figure.kind === 'lower' }];
+  const series: ChartSeries[] = [{ name: `δ (${SHORT_KIND[pts[0]?.figure.kind ?? 'upper']})`, points: pts.map((p) => [p.epsilon, p.figure.value] as const), dashed: pts[0]?.figure.kind === 'lower' }];
   const lower = pts.filter((p) => p.figure.kind !== 'lower' && p.figure.lower !== undefined && p.figure.lower > 0);
-  if (lower.length > 1) series.push({ name: 'δ certified lower bound', points: lower.map((p) => [p.epsilon, p.figure.lower!] as const), dashed: true });
+  if (lower.length > 1) series.push({ name: 'δ (certified lower bound)', points: lower.map((p) => [p.epsilon, p.figure.lower!] as const), dashed: true });
   return lineChart({ id: 'plot-profile', title: 'Privacy profile δ(ε), log axes', xLabel: 'ε', yLabel: 'δ', xLog: true, yLog: true, series });
 }
 
@@ -143,7 +146,7 @@ export function reportHtml(report: PrivacyReport): string {
   body.push(`<h2>ε after each ${per} (δ = ${esc(d)})</h2>`);
   body.push(epochChart(report));
   if (report.epochs.axis === 'none') body.push(`<p class="note">This run: not computed: ${esc(report.epochs.reason)}.</p>`);
-  else body.push(table(['after', 'steps', 'ε', 'kind'], report.epochs.points.map((p) => [esc(p.label), String(p.steps), esc(figureText(p.figure)), kindBadge(p.figure)]), [1, 2]));
+  else body.push(`<p class="caption">This run, as the spec describes it:</p>`, table(['after', 'steps', 'ε', 'kind'], report.epochs.points.map((p) => [esc(p.label), String(p.steps), esc(figureText(p.figure)), kindBadge(p.figure)]), [1, 2]));
 
   body.push('<h2>Privacy profile δ(ε)</h2>', profileChart(report));
   body.push(

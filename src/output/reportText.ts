@@ -58,7 +58,8 @@ function accountantWords(report: PrivacyReport): string {
   const settings = Object.entries(a.settings)
     .filter(([k]) => k !== 'adjacency')
     .map(([k, v]) => `${k} ${typeof v === 'number' ? formatInput(v) : String(v)}`);
-  return `${a.name} accountant${settings.length ? `, ${settings.join(', ')}` : ''}`;
+  const name = a.name === 'pld' || a.name === 'rdp' ? a.name.toUpperCase() : a.name;
+  return `${name} accountant${settings.length ? `, ${settings.join(', ')}` : ''}`;
 }
 
 /** The guarantee in one sentence: eps, delta, privacy unit, adjacency, sampler and the kind of bound. */

@@ -62,10 +62,10 @@ function ticksOf(scale: { ticks(count?: number): number[] }, log: boolean, count
 }
 
 export function lineChart(chart: Chart): string {
-  const width = chart.width ?? 720;
-  const height = chart.height ?? 380;
-  const legendWidth = 220;
-  const m = { top: 36, right: legendWidth + 12, bottom: 48, left: 68 };
+  const width = chart.width ?? 900;
+  const height = chart.height ?? 400;
+  const legendWidth = 210;
+  const m = { top: 40, right: legendWidth + 16, bottom: 52, left: 72 };
   const xLog = chart.xLog === true;
   const yLog = chart.yLog === true;
   const series = chart.series.map((s) => ({ ...s, points: s.points.filter((p) => usable(p, xLog, yLog)) })).filter((s) => s.points.length > 0);

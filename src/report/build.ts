@@ -172,7 +172,7 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
   const monteCarloNotes: string[] = [];
   if ('reason' in setting) samplers = { applicable: false, reason: setting.reason };
   else {
-    const samplerRun = { noiseMultiplier: setting.noiseMultiplier, stepsPerEpoch: setting.stepsPerEpoch, delta, base: plan };
+    const samplerRun = { noiseMultiplier: setting.noiseMultiplier, stepsPerEpoch: setting.stepsPerEpoch, delta, discretization: plan.accountant.discretization, monteCarlo: plan.accountant.monteCarlo };
     const curves = await samplerCurves(samplerRun, samplerEpochs, tick);
     const last = samplerEpochs.length - 1;
     const poissonSeries = curves.series.find((s) => s.sampler === 'poisson');

@@ -5,9 +5,10 @@
  * sampler added to the registry appears here without a change. Each figure keeps its kind.
  */
 import { allAccountants, type Accountant } from '../../accountants/index.js';
-import type { AccountingPlan, PlanStage } from '../plan.js';
+import type { AccountingPlan, MonteCarloSettings } from '../plan.js';
+import { samplerPlan as comparePlan } from '../spec/compare.js';
 import type { ReportFigure } from '../result.js';
-import type { SamplerKind } from '../spec/schema.js';
+import type { SamplerKind } from '../mechanism.js';
 
 /** At most `max` epoch counts from 1 to `epochs`, evenly spread, always with the last (whole numbers, increasing). */
 export function epochPoints(epochs: number, max: number): number[] {
@@ -20,26 +21,20 @@ export function epochPoints(epochs: number, max: number): number[] {
   return [...points].sort((a, b) => a - b);
 }
 
-/** One DP-SGD stage: Gaussian noise `noiseMultiplier` (sensitivity 1), T batches per epoch. */
+/** One DP-SGD stage: Gaussian noise `noiseMultiplier` (sensitivity 1), T batches per epoch, eps queried at `delta`. */
 export interface SamplerRun {
   readonly noiseMultiplier: number;
   readonly stepsPerEpoch: number;
   readonly delta: number;
-  /** the plan settings the one-stage plans inherit (adjacency, privacy unit, PLD grid, Monte Carlo) */
-  readonly base: Pick<AccountingPlan, 'adjacency' | 'privacyUnit' | 'accountant'>;
+  /** PLD grid interval (default 1e-4) */
+  readonly discretization?: number;
+  /** Monte Carlo settings for the balls-and-bins row */
+  readonly monteCarlo?: Partial<MonteCarloSettings>;
 }
 
-/** The one-stage plan of `sampler` over `epochs` epochs (Poisson: q = 1/T over T*E steps). */
+/** The one-stage plan of `sampler` over `epochs` epochs, as `compare` builds it (Poisson: q = 1/T over T*E steps). */
 export function samplerPlan(run: SamplerRun, sampler: SamplerKind, epochs: number): AccountingPlan {
-  const T = run.stepsPerEpoch;
-  const mechanism = { kind: 'gaussian' as const, noiseMultiplier: run.noiseMultiplier };
-  const stage: PlanStage =
-    sampler === 'poisson'
-      ? { label: sampler, mechanism, sampler, poissonRate: 1 / T, stepsPerEpoch: T, steps: T * epochs }
-      : { label: sampler, mechanism, sampler, stepsPerEpoch: T, epochs, steps: T * epochs };
-  const query = { quantity: 'epsilon' as const, delta: run.delta };
-  // the PLD family answers the sampler rows (the shuffling bounds and Poisson are PLD computations)
-  return { ...run.base, accountant: { ...run.base.accountant, name: 'pld' }, stages: [stage], query, notes: [] };
+  return comparePlan(sampler, { ...run, epochs }, { quantity: 'epsilon', delta: run.delta });
 }
 
 /** The registry's accountants that give a sampler row, Monte Carlo ones only when asked for. */
