@@ -1,5 +1,6 @@
 /** `dpacct calibrate`: the noise, length or batch that meets a target epsilon at a delta. */
 import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { InputErrors } from '../errors.js';
 import { calibrationJson, stringify } from '../output/json.js';
 import { calibrationTable } from '../output/table.js';
@@ -44,7 +45,7 @@ const TARGETS: Record<CalibrationParameter, Target> = {
 export function registerCalibrate(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('calibrate')
-    .summary('find the noise (or steps, epochs, sampling rate, batch size) that meets a target epsilon')
+    .summary(COMMANDS['calibrate'].summary)
     .description(
       'Calibrates one parameter of a DP-SGD run so that epsilon at --delta is at most --epsilon.\n' +
         'One-sided: the printed value meets the target. From a certified upper bound (pld, rdp, deterministic)\n' +

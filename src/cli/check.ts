@@ -1,5 +1,6 @@
 /** `dpacct check SPEC|-`: the CI gate. Exit 0 within budget, 1 over it, 2 invalid input, 3 cannot certify. */
 import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { InputErrors } from '../errors.js';
 import { budgetJson, stringify } from '../output/json.js';
 import { budgetTable } from '../output/table.js';
@@ -15,7 +16,7 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('check')
     .argument('<spec>', 'spec file (JSON), or - to read it from stdin')
-    .summary('CI gate: is the certified epsilon within the budget?')
+    .summary(COMMANDS['check'].summary)
     .description(
       "Compares the certified upper bound on epsilon at the budget's delta with the budget's epsilon.\n" +
         'Exit status: 0 within budget, 1 over budget (says by how much and which stage costs most),\n' +

@@ -1,5 +1,6 @@
 /** `dpacct compare`: every batch sampler at the same sigma, steps per epoch and epochs (ABLQ). */
 import { Option, type Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { InputError, InputErrors } from '../errors.js';
 import { comparisonJson, stringify } from '../output/json.js';
 import { comparisonTable } from '../output/table.js';
@@ -15,7 +16,7 @@ const PLOT_POINTS = 24;
 export function registerCompare(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('compare')
-    .summary('every batch sampler side by side: the cost of shuffling at a glance')
+    .summary(COMMANDS['compare'].summary)
     .description(
       'Epsilon (at --delta) or delta (at --epsilon) of DP-SGD for each batch sampler at the same noise,\n' +
         'T steps per epoch and E epochs, with its kind and the ratio to Poisson (q = 1/T, T*E steps).\n' +

@@ -3,7 +3,7 @@
  * and the lazily loaded accounting code (so `--help` and `schema` never load the numerical engines).
  */
 import { InputErrors } from '../errors.js';
-import { colourWanted, makeStyle, type Style } from '../output/style.js';
+import type { Style } from '../output/style.js';
 import type { CliIo } from './io.js';
 
 export interface Outcome {
@@ -19,10 +19,14 @@ export interface CommandContext {
   finish(outcome: Outcome): void;
 }
 
-export function makeContext(io: CliIo, finish: (o: Outcome) => void): CommandContext {
+/**
+ * The context a command runs in. The output style (chalk) is loaded with the command, not at startup:
+ * `styles` is src/output/style.ts, passed in once a command is about to run.
+ */
+export function makeContext(io: CliIo, finish: (o: Outcome) => void, styles: typeof import('../output/style.js')): CommandContext {
   return {
     io,
-    style: (json) => makeStyle(colourWanted({ isTTY: io.stdoutIsTTY, env: io.env, json })),
+    style: (json) => styles.makeStyle(styles.colourWanted({ isTTY: io.stdoutIsTTY, env: io.env, json })),
     finish,
   };
 }

@@ -4,6 +4,7 @@
  * the single-figure output; several print a table (JSON: a `curve` array, src/output/json.ts).
  */
 import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { InputErrors } from '../errors.js';
 import { deltaCurveJson, resultJson, stringify } from '../output/json.js';
 import { deltaCurveTable, resultTable } from '../output/table.js';
@@ -17,7 +18,7 @@ const KEYS = [...TRAINING_OPTIONS, 'epsilons', 'quiet', 'json'] as const;
 export function registerDelta(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('delta')
-    .summary('delta of a DP-SGD run at a given epsilon (or the curve at several)')
+    .summary(COMMANDS['delta'].summary)
     .description(
       'Delta of DP-SGD at a given epsilon: the largest probability mass of outputs whose privacy loss exceeds epsilon.\n' +
         'Several comma-separated epsilons give the curve delta(epsilon) from one composition, one row per epsilon.',

@@ -1,5 +1,6 @@
 /** `dpacct epsilon`: epsilon of one training run at a delta. */
 import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { InputErrors } from '../errors.js';
 import { resultJson, stringify } from '../output/json.js';
 import { resultTable } from '../output/table.js';
@@ -13,7 +14,7 @@ const KEYS = [...TRAINING_OPTIONS, 'delta', 'quiet', 'json'] as const;
 export function registerEpsilon(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('epsilon')
-    .summary('epsilon of a DP-SGD run at a given delta')
+    .summary(COMMANDS['epsilon'].summary)
     .description(
       'Epsilon of DP-SGD (Gaussian noise on clipped gradients) at a given delta.\n' +
         'The PLD accountant prints a certified upper bound (and a lower bound beside it); rdp a looser upper bound.',

@@ -11,16 +11,7 @@ import { AccountingError, InputError, InputErrors } from '../errors.js';
 import { VERSION } from '../version.js';
 import { makeContext, type Outcome } from './context.js';
 import { EXIT, type CliIo, type CliResult } from './io.js';
-import { registerCalibrate } from './calibrate.js';
-import { registerCheck } from './check.js';
-import { registerCompare } from './compare.js';
-import { registerDelta } from './delta.js';
-import { registerEpsilon } from './epsilon.js';
-import { registerRun } from './run.js';
-import { registerSchema } from './schema.js';
-import { registerReport } from './report.js';
-import { registerVerify } from './verify.js';
-import { registerScaling } from './scaling.js';
+import { COMMANDS } from './commands.js';
 
 const EPILOG = `
 Every figure is labelled: upper (certified, the true value is not larger), lower (certified, not
@@ -35,7 +26,18 @@ Examples:
   dpacct run examples/finetune-two-stages.json --json
   dpacct check examples/dpsgd-60k.json --max-epsilon 3`;
 
-function buildProgram(io: CliIo, finish: (o: Outcome) => void, out: { stdout: string[]; stderr: string[] }): Command {
+/** The command `argv` asks for (`help X` asks for X), if it names one. */
+function commandOf(argv: readonly string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? name : undefined;
+}
+
+/**
+ * The program with the command `argv` names fully registered (its module loaded now) and every other
+ * command as a summary only, which is all the top-level help and the "did you mean" suggestions need.
+ */
+async function buildProgram(argv: readonly string[], io: CliIo, finish: (o: Outcome) => void, out: { stdout: string[]; stderr: string[] }): Promise<Command> {
   const program = new Command('dpacct');
   program
     .description('Privacy accountant for differentially private training (PLD and RDP accountants, batch samplers, CI budget gate).')
@@ -49,17 +51,11 @@ function buildProgram(io: CliIo, finish: (o: Outcome) => void, out: { stdout: st
     })
     .showSuggestionAfterError(true)
     .addHelpText('after', EPILOG);
-  const ctx = makeContext(io, finish);
-  registerEpsilon(program, ctx);
-  registerDelta(program, ctx);
-  registerCalibrate(program, ctx);
-  registerRun(program, ctx);
-  registerCheck(program, ctx);
-  registerCompare(program, ctx);
-  registerSchema(program, ctx);
-  registerReport(program, ctx);
-  registerVerify(program, ctx);
-  registerScaling(program, ctx);
+  const wanted = commandOf(argv);
+  for (const [name, command] of Object.entries(COMMANDS)) {
+    if (name === wanted) (await command.load())(program, makeContext(io, finish, await import('../output/style.js')));
+    else program.command(name).summary(command.summary);
+  }
   return program;
 }
 
@@ -91,7 +87,12 @@ function errorOutcome(e: unknown, env: CliIo['env']): CliResult {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<CliResult> {
   const out = { stdout: [] as string[], stderr: [] as string[] };
   let outcome: Outcome | undefined;
-  const program = buildProgram(io, (o) => (outcome = o), out);
+  let program: Command;
+  try {
+    program = await buildProgram(argv, io, (o) => (outcome = o), out);
+  } catch (e) {
+    return errorOutcome(e, io.env);
+  }
   try {
     if (argv.length === 0) {
       return { stdout: '', stderr: program.helpInformation() + '\nerror: no command given\n', exitCode: EXIT.badInput };

@@ -1,5 +1,6 @@
 /** `dpacct report SPEC --format md|html|json [-o FILE]`: a privacy report a reviewer can sign. */
 import { Option, type Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { InputError, InputErrors } from '../errors.js';
 import type { PrivacyReport } from '../result.js';
 import { domains, parseNumberText } from '../spec/numbers.js';
@@ -34,7 +35,7 @@ export function registerReport(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('report')
     .argument('<spec>', 'spec file (JSON), or - to read it from stdin')
-    .summary('a privacy report for review: guarantee, assumptions, samplers, epochs, delta(epsilon)')
+    .summary(COMMANDS['report'].summary)
     .description(
       'Writes a privacy report of a spec: the guarantee in one sentence, every assumption and setting,\n' +
         'epsilon for each batch sampler of the same run, epsilon after each epoch, the privacy profile\n' +

@@ -1,5 +1,6 @@
 /** `dpacct run SPEC|-`: the composed result of a JSON spec. */
 import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { InputErrors } from '../errors.js';
 import { deltaCurveJson, resultJson, stringify } from '../output/json.js';
 import { deltaCurveTable, resultTable } from '../output/table.js';
@@ -15,7 +16,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('run')
     .argument('<spec>', 'spec file (JSON), or - to read it from stdin')
-    .summary('account a JSON spec (stages composed in order)')
+    .summary(COMMANDS['run'].summary)
     .description(
       'Accounts the release described by a JSON spec: every stage composed (heterogeneous composition).\n' +
         'See `dpacct schema` for the format and examples/ for samples.',

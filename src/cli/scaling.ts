@@ -4,6 +4,7 @@
  * --flops.
  */
 import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { InputError, InputErrors } from '../errors.js';
 import { stringify } from '../output/json.js';
 import {
@@ -81,7 +82,7 @@ function checkSearchSampler(sampler: string | undefined): void {
 export function registerScaling(program: Command, ctx: CommandContext): void {
   const group = program
     .command('scaling')
-    .summary('DP scaling laws: noise, compute-optimal configurations, saturating compute')
+    .summary(COMMANDS['scaling'].summary)
     .description(
       'DP scaling laws after McKenna et al., "Scaling Laws for Differentially Private Language Models" (arXiv 2501.18914).\n' +
         'The noise multiplier sigma is calibrated (Poisson sampling, PLD accountant by default); the noise-batch ratio\n' +

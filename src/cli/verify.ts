@@ -4,6 +4,7 @@
  * 2 for a damaged report (not a dpacct JSON report, or its spec no longer matches its SHA-256).
  */
 import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { InputErrors } from '../errors.js';
 import { stringify } from '../output/json.js';
 import { formatNumber } from '../output/numbers.js';
@@ -24,7 +25,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('verify')
     .argument('<report>', 'a JSON report written by `dpacct report --format json`')
-    .summary('recompute a saved JSON report and check that its figures still hold')
+    .summary(COMMANDS['verify'].summary)
     .description(
       'Recomputes a JSON report from the spec and settings embedded in it and compares every figure.\n' +
         'Exit status: 0 every figure holds within the stated precision, 1 a figure moved beyond it,\n' +
