@@ -3,33 +3,43 @@
  * an upper bound is rounded up, a lower bound down, exact values and estimates to nearest.
  * Infinity is never printed as a number: it is the word `infinite`.
  */
+import { Decimal } from 'decimal.js';
 import type { BoundKind } from '../result.js';
 
 export const SIGNIFICANT_DIGITS = 5;
 
-/** x rounded to `digits` significant digits, up (`ceil`), down (`floor`) or to nearest. */
+/** decimal.js rounding modes for each direction (ROUND_HALF_CEIL: ties upward, as Number#toPrecision) */
+const MODES = { up: Decimal.ROUND_CEIL, down: Decimal.ROUND_FLOOR, nearest: Decimal.ROUND_HALF_CEIL } as const;
+
+/**
+ * x rounded to `digits` significant digits, as a decimal: up (ceil), down (floor) or to nearest. decimal.js
+ * starts from the shortest decimal that reads back as x, so the rounded decimal reads back as a double on the
+ * same side of x as the rounding (reading is monotone): what a user or a script gets from the printed text.
+ */
+export function roundSignificantDecimal(x: number, digits: number, mode: 'up' | 'down' | 'nearest'): Decimal {
+  return new Decimal(x).toSignificantDigits(digits, MODES[mode]);
+}
+
+/**
+ * x rounded to `digits` significant digits, as a number: the double nearest to the rounded decimal, moved one
+ * double outward if that crosses x (so `up` never returns less than x and `down` never more).
+ */
 export function roundSignificant(x: number, digits: number, mode: 'up' | 'down' | 'nearest'): number {
   if (x === 0 || !Number.isFinite(x)) return x;
-  const exponent = Math.floor(Math.log10(Math.abs(x)));
-  const scale = digits - 1 - exponent;
-  // scale by a power of ten exactly representable on the relevant side; near the bottom of float64 a
-  // single 10^scale would overflow, so the scaling goes in two steps (the guards below keep the side)
-  const first = scale > 300 ? 1e300 : 1;
-  const factor = Math.pow(10, Math.abs(scale > 300 ? scale - 300 : scale));
-  const scaled = scale >= 0 ? x * first * factor : x / factor;
-  const rounded = mode === 'up' ? Math.ceil(scaled) : mode === 'down' ? Math.floor(scaled) : Math.round(scaled);
-  let back = scale >= 0 ? rounded / factor / first : rounded * factor;
-  // guard against the division landing a hair on the wrong side of the bound
-  if (mode === 'up' && back < x) back = nextUp(back);
-  if (mode === 'down' && back > x) back = nextDown(back);
+  const back = roundSignificantDecimal(x, digits, mode).toNumber();
+  if (mode === 'up' && back < x) return nextDouble(back, 1);
+  if (mode === 'down' && back > x) return nextDouble(back, -1);
   return back;
 }
 
-function nextUp(x: number): number {
-  return x + Math.max(Math.abs(x) * Number.EPSILON, Number.MIN_VALUE);
-}
-function nextDown(x: number): number {
-  return x - Math.max(Math.abs(x) * Number.EPSILON, Number.MIN_VALUE);
+/** The adjacent double of a finite x in direction `towards` (+1 up, -1 down). */
+function nextDouble(x: number, towards: 1 | -1): number {
+  if (x === 0) return towards * Number.MIN_VALUE;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigInt64(0);
+  view.setBigInt64(0, (x > 0) === (towards > 0) ? bits + 1n : bits - 1n);
+  return view.getFloat64(0);
 }
 
 /** Plain text for a number: fixed notation for 1e-4 <= |x| < 1e6, otherwise `1.2345e-7`. */
@@ -56,22 +66,21 @@ const ROUNDING: Record<BoundKind, 'up' | 'down' | 'nearest'> = {
   estimate: 'up',
 };
 
-/** A figure of the given kind, rounded in its safe direction. */
+/** Text of a decimal in formatNumber's notation: fixed for 1e-4 <= |x| < 1e6, otherwise `1.2345e-7`. */
+function decimalText(d: Decimal): string {
+  if (d.isZero()) return '0';
+  const abs = d.abs();
+  if (abs.gte(1e-4) && abs.lt(1e6)) return d.toFixed();
+  return d.toExponential().replace('e+', 'e');
+}
+
+/**
+ * A figure of the given kind, rounded in its safe direction by decimal.js, so the printed decimal is itself a
+ * bound: an upper bound never reads back below the value, a lower bound never above it.
+ */
 export function formatFigure(value: number, kind: BoundKind, digits = SIGNIFICANT_DIGITS): string {
-  if (!Number.isFinite(value)) return formatNumber(value);
-  const mode = ROUNDING[kind];
-  let rounded = roundSignificant(value, digits, mode);
-  let text = formatNumber(rounded, digits);
-  // the printed decimal must still be on the safe side of the value (float rounding can cross it by an ulp)
-  for (let guard = 0; guard < 4; guard++) {
-    const shown = Number(text);
-    if ((mode === 'up' && shown < value) || (mode === 'down' && shown > value)) {
-      const ulp = Math.pow(10, Math.floor(Math.log10(Math.abs(rounded))) - digits + 1);
-      rounded = mode === 'up' ? rounded + ulp : rounded - ulp;
-      text = formatNumber(rounded, digits);
-    } else break;
-  }
-  return text;
+  if (!Number.isFinite(value) || value === 0) return formatNumber(value);
+  return decimalText(roundSignificantDecimal(value, digits, ROUNDING[kind]));
 }
 
 /** An input value as the user gave it (no rounding direction; enough digits to recognise it). */
