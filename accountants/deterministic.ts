@@ -37,15 +37,21 @@ export interface ExactFigure {
 export function analyticGaussianLogDelta(o: { readonly noiseMultiplier: number; readonly epsilon: number }): number {
   const s = o.noiseMultiplier;
   const eps = o.epsilon;
+  if (Number.isNaN(s) || Number.isNaN(eps)) throw new RangeError('analyticGaussianLogDelta: NaN input');
+  // no noise (or so little that 1/s overflows): the two outputs are told apart with certainty, delta = 1
+  if (!Number.isFinite(1 / s) && eps < Infinity) return 0;
   const a = 1 / (2 * s) - eps * s;
   const b = a - 1 / s;
   if (a <= 0) {
     const diff = erfcx(-a * SQRT1_2) - erfcx(-b * SQRT1_2);
+    if (Number.isNaN(diff)) throw new RangeError(`analyticGaussianLogDelta: NaN at sigma = ${s}, eps = ${eps}`);
     if (!(diff > 0)) return -Infinity;
     return LN_HALF - 0.5 * a * a + Math.log(diff);
   }
   // A > 0: Phi(A) >= 1/2 and delta is not small (eps <= 1/(2 s^2)); plain form in double precision.
   const delta = normalCdf(a) - Math.exp(eps + normalLogCdf(b));
+  // a NaN here must never read as "delta underflowed" (that certified eps = 0 for sigma 1e-155)
+  if (Number.isNaN(delta)) throw new RangeError(`analyticGaussianLogDelta: NaN at sigma = ${s}, eps = ${eps}`);
   return delta > 0 ? Math.log(delta) : -Infinity;
 }
 
@@ -71,12 +77,13 @@ export function analyticGaussianEpsilon(o: { readonly noiseMultiplier: number; r
   if (meets(0)) return { value: 0, lower: 0, upper: 0, evaluations };
   let lo = 0;
   let hi = 1;
-  // delta(eps) < exp(-eps^2 s^2 / 2 + ...) so doubling reaches the target in a few dozen steps at most
+  // delta(eps) < exp(-eps^2 s^2 / 2 + ...) so doubling reaches the target in a few dozen steps for moderate s;
+  // for tiny s (eps ~ 1/(2 s^2)) no float64 eps meets delta: +infinity is then the certified upper bound
   while (!meets(hi)) {
     evaluations++;
     lo = hi;
     hi *= 2;
-    if (!Number.isFinite(hi)) throw new RangeError('analyticGaussianEpsilon: no bracket found');
+    if (!Number.isFinite(hi)) return { value: Infinity, lower: lo, upper: Infinity, evaluations };
   }
   evaluations++;
   for (let i = 0; i < 400 && hi - lo > 2 * Number.EPSILON * hi; i++) {

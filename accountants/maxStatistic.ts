@@ -341,9 +341,14 @@ export function maxStatisticEpsilonLowerBound(
  */
 const ROUNDING_MARGIN = 1e-12;
 function shaveDelta(delta: number): number {
+  if (Number.isNaN(delta)) return 0;
   return delta * (1 - ROUNDING_MARGIN);
 }
 function shaveEpsilon(eps: number): number {
+  // +Infinity: ln Q(test set) underflowed past -1.8e308, so the true eps exceeds float64's range
+  if (eps === Infinity) return Number.MAX_VALUE;
+  // NaN never reads as a number: 0 is always a valid lower bound
+  if (Number.isNaN(eps)) return 0;
   return max(0, eps - ROUNDING_MARGIN * (1 + abs(eps)));
 }
 
@@ -525,6 +530,10 @@ export interface ComposedLowerBound {
   readonly value: number;
   readonly remove: number;
   readonly add: number;
+  /** the epoch count whose composition gave the value (1: the one-epoch threshold bound) */
+  readonly fromEpochs?: number;
+  /** the grid (its size limit) held the composition at E back; fewer epochs were tried */
+  readonly gridLimited?: boolean;
 }
 
 export interface ComposedMaxStatistic {
@@ -546,6 +555,18 @@ export const DEFAULT_STATISTIC_DISCRETIZATION = 1e-4;
  *  3. compose by FFT; the engine's result dominates the exact composition of the rounded PMF and differs
  *     from it by at most `surplus` in total variation, so delta_true(eps) >= delta_grid(eps) - surplus.
  */
+type ComposeOptions = MaxStatisticPair & {
+  readonly epochs: number;
+  readonly discretization?: number;
+  readonly tailMass?: number;
+  readonly slicing?: 'aligned' | 'authors';
+  readonly sliceWidth?: number;
+  readonly gridInterval?: number;
+};
+
+/** At most this many compositions at fewer epochs are tried when the grid limits the bound at E. */
+const MAX_FEWER_EPOCH_TRIES = 8;
+
 export function composeMaxStatistic(
   o: MaxStatisticPair & {
     readonly epochs: number;
@@ -566,8 +587,78 @@ export function composeMaxStatistic(
   if (!(Number.isSafeInteger(o.epochs) && o.epochs >= 1)) throw new InputError('epochs', 'an integer >= 1', o.epochs);
   const interval = o.discretization ?? DEFAULT_STATISTIC_DISCRETIZATION;
   if (!(interval > 0 && interval <= 0.1)) throw new InputError('discretization', 'a number in (0, 0.1]', interval);
+  const authors = o.slicing === 'authors';
+  const pair = { meanUpper: o.meanUpper, meanLower: o.meanLower, noiseMultiplier: o.noiseMultiplier, steps: o.steps };
+  // Releasing E epochs releases its first E' < E epochs too (post-processing), so a bound for fewer epochs
+  // holds for E. Where the grid limits the bound at E (rounding down by up to one interval per epoch eats
+  // it), compositions at the powers of two below E are tried, lazily and while they improve the bound.
+  const first = composeEpochs(o);
+  const runs: (ComposedEpochs | undefined)[] = [first];
+  const fewerEpochs = (k: number) => 2 ** floor(Math.log2(o.epochs - 1)) / 2 ** (k - 1);
+  const runAt = (k: number) => (k < runs.length ? runs[k] : (runs[k] = composeEpochs({ ...o, epochs: fewerEpochs(k) })));
+  const gridLimited = !authors && o.gridInterval === undefined && o.epochs > 2 && (first === undefined || first.gridLimited);
+  const bestOf = (query: (r: ComposedEpochs) => ComposedLowerBound, one: { remove: number; add: number } | undefined): ComposedLowerBound => {
+    let remove = one?.remove ?? 0;
+    let add = one?.add ?? 0;
+    let fromEpochs = 1;
+    const take = (r: ComposedEpochs | undefined): boolean => {
+      if (!r) return false;
+      const q = query(r);
+      const improved = q.value > max(remove, add);
+      if (improved) fromEpochs = r.epochs;
+      remove = max(remove, q.remove);
+      add = max(add, q.add);
+      return improved;
+    };
+    let improved = take(first);
+    if (gridLimited) {
+      // descend while the grid limits; once a composition has helped, stop at the first that does not
+      for (let k = 1; k <= MAX_FEWER_EPOCH_TRIES && fewerEpochs(k) >= 2; k++) {
+        const r = runAt(k);
+        const better = take(r);
+        if ((improved && !better) || (r !== undefined && !r.gridLimited)) break;
+        improved ||= better;
+      }
+    }
+    return { value: max(remove, add), remove, add, fromEpochs, ...(gridLimited ? { gridLimited } : {}) };
+  };
+  return {
+    deltaLowerBound(epsilon) {
+      const one = authors ? undefined : maxStatisticDeltaLowerBound({ ...pair, epsilon });
+      return bestOf((r) => r.deltaLowerBound(epsilon), one && { remove: one.remove.value, add: one.add.value });
+    },
+    epsilonLowerBound(delta) {
+      const one = authors ? undefined : maxStatisticEpsilonLowerBound({ ...pair, delta });
+      return bestOf((r) => r.epsilonLowerBound(delta), one && { remove: one.remove.value, add: one.add.value });
+    },
+    get details() {
+      return {
+        ...(first?.details ?? { composition: 'skipped: the loss of one epoch has no finite spread at this noise' }),
+        ...(gridLimited ? { gridLimited: true, epochsComposed: runs.filter((r) => r !== undefined).map((r) => r!.epochs) } : {}),
+      };
+    },
+  };
+}
+
+interface ComposedEpochs {
+  readonly epochs: number;
+  /** the grid interval was set by the size limit (or coarsened to fit), not by the accuracy wanted */
+  readonly gridLimited: boolean;
+  readonly accuracyInterval: number;
+  deltaLowerBound(epsilon: number): ComposedLowerBound;
+  epsilonLowerBound(delta: number): ComposedLowerBound;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** One composition over exactly o.epochs epochs; undefined when the one-epoch loss has no usable spread. */
+function composeEpochs(o: ComposeOptions): ComposedEpochs | undefined {
+  // the loss's slope (a - b)/sigma^2 overflows: no slicing resolves it (and the one-epoch bound is huge)
+  if (!Number.isFinite((o.meanUpper - o.meanLower) / (o.noiseMultiplier * o.noiseMultiplier))) return undefined;
+  const interval = o.discretization ?? DEFAULT_STATISTIC_DISCRETIZATION;
+  if (!(interval > 0 && interval <= 0.1)) throw new InputError('discretization', 'a number in (0, 0.1]', interval);
   const tailMass = o.tailMass ?? min(1e-24, 1e-20 / o.epochs);
   const authors = o.slicing === 'authors';
+  let accuracyInterval = interval;
   let slices: MaxStatisticSlices;
   let atoms: LossAtomsForComposition[];
   let spread: number;
@@ -591,6 +682,8 @@ export function composeMaxStatistic(
     let pilotWidth = PILOT_SLICE_WIDTH;
     let pilot = atomsOf(sliceAt(pilotWidth));
     spread = min(lossSpread(pilot[0]), lossSpread(pilot[1]));
+    // no noise to speak of (sigma ~ 1e-160): the loss has no finite spread; the one-epoch bound is all there is
+    if (!(spread > 0 && Number.isFinite(spread))) return undefined;
     while (spread / SLICES_PER_SPREAD < pilotWidth && pilotWidth > 1e-9) {
       const next = spread / (2 * SLICES_PER_SPREAD);
       const before = last?.key;
@@ -608,6 +701,7 @@ export function composeMaxStatistic(
     // within 0.1% of the spread (wide losses, small sigma); and no finer than MAX_COMPOSED_POINTS allow.
     const support = max(...atoms.map((a) => a.support));
     const perEpochSpread = spread / sqrt(o.epochs);
+    accuracyInterval = max(MIN_GRID_INTERVAL, min(interval, ROUNDING_SHARE * perEpochSpread), COARSE_ROUNDING_SHARE * perEpochSpread);
     gridInterval =
       o.gridInterval ??
       max(
@@ -629,28 +723,32 @@ export function composeMaxStatistic(
     }
   }
   const [remove, add] = directions;
-  const lowerDelta = (d: ComposedDirection, eps: number) =>
-    max(0, deltaForEpsilon(d.pmf, eps) - d.surplus);
+  const lowerDelta = (d: ComposedDirection, eps: number) => {
+    const v = deltaForEpsilon(d.pmf, eps) - d.surplus;
+    return v > 0 ? v : 0;
+  };
   const lowerEpsilon = (d: ComposedDirection, delta: number) => {
     const eps = epsilonForDelta(d.pmf, delta + d.surplus);
     // an infinite eps would only mean mass at +infinity, which a lower bound built here never has
     return Number.isFinite(eps) ? max(0, eps) : 0;
   };
-  // E epochs release the first epoch too (post-processing), so the one-epoch threshold bound also holds;
-  // it is the better one where the composed grid is too coarse for a tiny per-epoch loss. Not in the
-  // authors' mode, which reproduces their tables.
-  const pair = { meanUpper: o.meanUpper, meanLower: o.meanLower, noiseMultiplier: o.noiseMultiplier, steps: o.steps };
+  // E epochs release the first epoch too (post-processing), so the one-epoch threshold bound also holds
+  // (composeMaxStatistic takes it); it is the better one where the composed grid is too coarse for a tiny
+  // per-epoch loss. Not in the authors' mode, which reproduces their tables.
   return {
+    epochs: o.epochs,
+    // limited: the grid is coarser than accuracy asks (for its size) and its rounding shift, up to E * h,
+    // is more than 5% of the composed loss's spread sqrt(E) * sd
+    gridLimited: !authors && gridInterval > accuracyInterval * (1 + 1e-9) && o.epochs * gridInterval > 0.05 * sqrt(o.epochs) * spread,
+    accuracyInterval,
     deltaLowerBound(epsilon) {
-      const one = authors ? undefined : maxStatisticDeltaLowerBound({ ...pair, epsilon });
-      const r = max(lowerDelta(remove, epsilon), one?.remove.value ?? 0);
-      const a = max(lowerDelta(add, epsilon), one?.add.value ?? 0);
+      const r = lowerDelta(remove, epsilon);
+      const a = lowerDelta(add, epsilon);
       return { value: max(r, a), remove: r, add: a };
     },
     epsilonLowerBound(delta) {
-      const one = authors ? undefined : maxStatisticEpsilonLowerBound({ ...pair, delta });
-      const r = max(lowerEpsilon(remove, delta), one?.remove.value ?? 0);
-      const a = max(lowerEpsilon(add, delta), one?.add.value ?? 0);
+      const r = lowerEpsilon(remove, delta);
+      const a = lowerEpsilon(add, delta);
       return { value: max(r, a), remove: r, add: a };
     },
     details: {

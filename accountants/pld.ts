@@ -172,18 +172,48 @@ function exactGaussianAccount(sigmaEff: number): DirectionAccount {
   };
 }
 
+/**
+ * 1 / sqrt(sum r_i^2) without overflow of the squares (a sum of squared ratios of 1e155 is Infinity in
+ * float64, which once made the noise 0 and the figure NaN, read as delta = 0). 0 means no noise at all:
+ * a ratio (sensitivity over noise) that is itself infinite, or an effective noise below float64's range.
+ */
+export function mergedGaussianNoise(roots: readonly number[]): number {
+  if (roots.length === 0) return Infinity;
+  let largest = 0;
+  for (const r of roots) largest = Math.max(largest, r);
+  if (!Number.isFinite(largest)) return 0;
+  if (largest === 0) return Infinity;
+  let sum = 0;
+  for (const r of roots) sum += (r / largest) * (r / largest);
+  return 1 / (largest * Math.sqrt(sum));
+}
+
+/** Composition with a noiseless Gaussian: the outputs identify the neighbour, eps = infinity, delta = 1. */
+function noNoiseAccount(): DirectionAccount {
+  return {
+    rounding: 0,
+    upperDelta: () => 1,
+    // the truth is within float64 rounding of these (sensitivity / noise >= 1.8e308)
+    lowerDelta: () => 1 - Number.EPSILON,
+    upperEpsilon: () => Infinity,
+    lowerEpsilon: () => Number.MAX_VALUE,
+    details: { noNoise: 'a Gaussian stage has no effective noise (sensitivity / noise overflows float64)' },
+  };
+}
+
 function buildDirection(stages: readonly Stage[], adjacency: Adjacency, interval: number, direction: Direction): DirectionAccount {
   // merge plain Gaussians: their losses add up to one Gaussian with 1/sigma^2 = sum steps * ratio^2
-  let gaussianSquares = 0;
+  const gaussianRoots: number[] = [];
   const others: StageModel[] = [];
   for (const s of stages) {
     const ratio = plainGaussianRatio(s, adjacency);
-    if (ratio !== null) gaussianSquares += s.steps * ratio * ratio;
+    if (ratio !== null) gaussianRoots.push(Math.sqrt(s.steps) * ratio);
     else others.push({ model: lossModel(s, adjacency, direction), steps: s.steps });
   }
-  const sigmaEff = 1 / Math.sqrt(gaussianSquares);
+  const sigmaEff = mergedGaussianNoise(gaussianRoots);
   if (others.length === 0) return exactGaussianAccount(sigmaEff);
-  if (gaussianSquares > 0) others.push({ model: gaussianLoss(sigmaEff, 1, direction), steps: 1 });
+  if (sigmaEff === 0) return noNoiseAccount();
+  if (gaussianRoots.length > 0) others.push({ model: gaussianLoss(sigmaEff, 1, direction), steps: 1 });
   return directionAccount(composeStages(others, { interval }));
 }
 

@@ -10,6 +10,7 @@ import type { BoundKind } from '../src/result.js';
 import { SAMPLER_KINDS, type SamplerKind } from '../src/mechanism.js';
 import { InputError } from '../src/errors.js';
 import { calibrateDecreasing, calibrateIncreasing } from '../src/calibrate.js';
+import { guardFigure } from '../src/guard.js';
 import { pldAccountant, type PldFigure } from './pld.js';
 import { deterministicDelta, deterministicEpsilon, deterministicNoiseMultiplier } from './deterministic.js';
 import { shuffleDeltaLowerBound, shuffleEpsilonLowerBound, type ShuffleLowerFigure } from './shuffle.js';
@@ -44,6 +45,10 @@ const POISSON_NOTES = Object.freeze([
 
 /** eps at `delta` for the sampler. */
 export function samplerEpsilon(o: SamplerSetting & { readonly delta: number }): SamplerFigure {
+  return guardFigure(samplerEpsilonRaw(o), 'epsilon');
+}
+
+function samplerEpsilonRaw(o: SamplerSetting & { readonly delta: number }): SamplerFigure {
   checkSetting(o);
   if (!(o.delta > 0 && o.delta < 1)) throw new InputError('delta', 'a number in (0, 1)', o.delta);
   switch (o.sampler) {
@@ -59,6 +64,10 @@ export function samplerEpsilon(o: SamplerSetting & { readonly delta: number }): 
 
 /** delta at `epsilon` for the sampler. */
 export function samplerDelta(o: SamplerSetting & { readonly epsilon: number }): SamplerFigure {
+  return guardFigure(samplerDeltaRaw(o), 'delta');
+}
+
+function samplerDeltaRaw(o: SamplerSetting & { readonly epsilon: number }): SamplerFigure {
   checkSetting(o);
   if (!(Number.isFinite(o.epsilon) && o.epsilon >= 0)) throw new InputError('epsilon', 'a finite number >= 0', o.epsilon);
   switch (o.sampler) {

@@ -68,7 +68,7 @@ export function shuffleEpsilonLowerBound(o: ShuffleOptions & { readonly delta: n
   }
   const composed = composeMaxStatistic({ ...plan.pair, epochs: o.epochs, discretization: o.discretization, slicing: o.slicing });
   const r = composed.epsilonLowerBound(o.delta);
-  return figure(r.value, plan, { remove: r.remove, add: r.add, composition: composed.details });
+  return figure(r.value, plan, { remove: r.remove, add: r.add, fromEpochs: r.fromEpochs, composition: composed.details }, r.gridLimited);
 }
 
 /** Certified lower bound on delta(eps) for shuffled batches. */
@@ -81,7 +81,7 @@ export function shuffleDeltaLowerBound(o: ShuffleOptions & { readonly epsilon: n
   }
   const composed = composeMaxStatistic({ ...plan.pair, epochs: o.epochs, discretization: o.discretization, slicing: o.slicing });
   const r = composed.deltaLowerBound(o.epsilon);
-  return figure(r.value, plan, { remove: r.remove, add: r.add, composition: composed.details });
+  return figure(r.value, plan, { remove: r.remove, add: r.add, fromEpochs: r.fromEpochs, composition: composed.details }, r.gridLimited);
 }
 
 /**
@@ -134,8 +134,18 @@ function planShuffle(o: ShuffleOptions): Plan {
   };
 }
 
-function figure(value: number, plan: Plan, extra: Record<string, unknown>): ShuffleLowerFigure {
+function figure(value: number, plan: Plan, extra: Record<string, unknown>, gridLimited = false): ShuffleLowerFigure {
   const notes = [...SHUFFLE_NOTES];
+  if (gridLimited) {
+    const from = extra.fromEpochs;
+    notes.push(
+      `The composition grid limits this lower bound at ${plan.epochs} epochs (its rounding would eat the figure); ` +
+        (from === 1
+          ? 'the bound shown is the one-epoch bound, '
+          : `the bound shown is the one for the first ${String(from)} epochs (E epochs release those too), `) +
+        'so the true value may be much larger.',
+    );
+  }
   if (plan.mode === 'persistent' && plan.epochs > 1) {
     notes.push('Persistent shuffling (one permutation for all epochs) is accounted as one epoch at sigma/sqrt(E).');
   }

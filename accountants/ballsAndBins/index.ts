@@ -486,6 +486,24 @@ export async function ballsAndBinsEpsilon(o: BallsAndBinsSetting & { readonly de
       );
     if (regionBound(upper) <= delta) upper = Math.min(upper, bisectDecreasing(regionBound, delta, 0, upper));
   }
+  if (!Number.isFinite(upper)) {
+    // so little noise that no float64 eps meets delta: +infinity is the certified upper bound, nothing to sample
+    const none = unsampledEstimate(1);
+    return {
+      kind: 'estimate',
+      method: n.method,
+      delta,
+      confidence: n.confidence,
+      meanEpsilon: null,
+      lower,
+      upper,
+      epsilon: null,
+      resolved: false,
+      reason: 'the certified upper bound is infinite (no float64 epsilon meets delta at this noise), so there is nothing to sample',
+      at: { epsilon: Number.MAX_VALUE, kind: 'estimate', remove: none, add: none, mean: 0, ucb: 1, lower: 0, resolved: false },
+      details: { upperBound: 'deterministic-batch Gaussian' },
+    };
+  }
   const lo = Math.min(lower, upper);
 
   const pilotSamples = Math.min(n.samples, Math.max(1000, Math.ceil(n.samples / 8)));

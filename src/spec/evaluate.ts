@@ -6,6 +6,7 @@
 import { AccountingError, InputError } from '../errors.js';
 import type { AccountingResult, BudgetReport, DeltaCurveReport, Figure, StageCostView } from '../result.js';
 import { accountantFor, type Accountant, type AccountOptions } from '../../accountants/index.js';
+import { guardFigure } from '../guard.js';
 import type { AccountingPlan, PlanStage, Query } from '../plan.js';
 export { engineStages } from '../plan.js';
 export type { PlanStage };
@@ -35,8 +36,9 @@ function asResult(plan: AccountingPlan, accountant: Accountant, query: Query, fi
 }
 
 /** A Figure as the result of `query` on `plan`, from the accountant described (name and settings). */
-export function resultOf(plan: AccountingPlan, accountant: AccountingResult['accountant'], query: Query, figure: Figure): AccountingResult {
-  if (!(figure.value >= 0)) throw new AccountingError(`the ${accountant.name} accountant returned ${figure.value}`);
+export function resultOf(plan: AccountingPlan, accountant: AccountingResult['accountant'], query: Query, computed: Figure): AccountingResult {
+  // every figure passes here: a NaN (or crossed bounds) ends as a refusal, never as a number
+  const figure = guardFigure(computed, `${query.quantity} (${accountant.name} accountant)`);
   const notes = [...plan.notes, ...(figure.notes ?? [])];
   if (query.quantity === 'epsilon' && figure.value === Infinity)
     notes.push(`no finite epsilon at delta = ${query.delta}: some step's own delta or tail mass exceeds it`);
