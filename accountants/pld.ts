@@ -23,6 +23,7 @@ import { composableProblem, engineStages, type AccountingPlan } from '../src/pla
 import type { Figure } from '../src/result.js';
 import type { Accountant } from './contract.js';
 import { samplerLossModel, symmetricStage } from './samplerLosses.js';
+import { truncationWeights } from './truncatedPoisson.js';
 
 export interface PldOptions {
   /** grid interval for single-step PLDs, default 1e-4 */
@@ -46,6 +47,8 @@ export interface PldFigure {
   readonly remove: DirectionFigure;
   readonly add: DirectionFigure;
   readonly details: Readonly<Record<string, unknown>>;
+  /** plain-language notes to print with the figure (truncated Poisson: the plain Poisson figure beside it) */
+  readonly notes?: readonly string[];
 }
 
 export const DEFAULT_DISCRETIZATION = 1e-4;
@@ -222,8 +225,42 @@ export interface PldAccountant {
   delta(epsilon: number): PldFigure;
 }
 
-/** Compose once, query many times. */
+/**
+ * Compose once, query many times. Stages with truncated Poisson sampling get the plain Poisson figure at the
+ * same expected batch and the overflow probability beside theirs (in notes and details).
+ */
 export function pldAccountant(stages: readonly Stage[], options: PldOptions = {}): PldAccountant {
+  const own = composedAccountant(stages, options);
+  const truncated = stages.filter((s) => s.truncation !== undefined);
+  if (truncated.length === 0) return own;
+  let poisson: PldAccountant | undefined;
+  const plain = () => (poisson ??= composedAccountant(stages.map(({ truncation: _, ...s }) => s), options));
+  const overflow = truncated.map((s) => {
+    const w = truncationWeights(s.poissonRate!, s.truncation!.datasetSize, s.truncation!.maxBatchSize);
+    // probability that at least one of the stage's batches is cut (the batch of the other units alone reaches B)
+    const anyStep = -Math.expm1(s.steps * Math.log1p(-Math.min(w.overflow, 1 - 1e-16)));
+    return { maxBatchSize: s.truncation!.maxBatchSize, perStep: w.overflow, anyStep, conditionalRate: w.conditionalRate };
+  });
+  const annotate = (f: PldFigure, p: PldFigure, quantity: string): PldFigure => ({
+    ...f,
+    details: { ...f.details, plainPoisson: { upper: p.upper, lower: p.lower }, truncation: overflow },
+    notes: [
+      ...(f.notes ?? []),
+      `plain Poisson sampling at the same expected batch: ${quantity} <= ${p.upper.toPrecision(5)}`,
+      ...overflow.map(
+        (o) =>
+          `max batch ${o.maxBatchSize}: a batch overflows with probability ${o.perStep.toPrecision(3)} per step ` +
+          `(${o.anyStep.toPrecision(3)} over the stage); overflowing batches are accounted at twice the sensitivity`,
+      ),
+    ],
+  });
+  return {
+    epsilon: (delta) => annotate(own.epsilon(delta), plain().epsilon(delta), 'epsilon'),
+    delta: (epsilon) => annotate(own.delta(epsilon), plain().delta(epsilon), 'delta'),
+  };
+}
+
+function composedAccountant(stages: readonly Stage[], options: PldOptions): PldAccountant {
   validate(stages);
   const interval = options.discretization ?? DEFAULT_DISCRETIZATION;
   if (!(interval > 0 && interval <= 0.1)) throw new InputError('discretization', 'a number in (0, 0.1]', interval);
@@ -293,6 +330,7 @@ export function pldFigure(figure: PldFigure): Figure {
     upper: figure.upper,
     ...(figure.lower > 0 ? { lower: figure.lower } : {}),
     details: { remove: figure.remove, add: figure.add, ...figure.details },
+    ...(figure.notes ? { notes: figure.notes } : {}),
   };
 }
 
@@ -305,7 +343,11 @@ export const pldPlanAccountant: Accountant = {
       'Poisson subsampling: each example joins each step independently with probability 1/T; ' +
       'this figure is only valid if the training code samples that way.',
   },
-  supports: (plan) => composableProblem(plan, 'pld') ?? true,
+  supports: (plan) =>
+    composableProblem(plan, 'pld') ??
+    (plan.stages.some((s) => s.mechanism.kind === 'zcdp')
+      ? 'a zCDP step has no privacy loss distribution to compose; the rdp accountant accounts it'
+      : true),
   describe: (plan) => ({ name: 'pld', settings: { discretization: plan.accountant.discretization, adjacency: plan.adjacency } }),
   account(plan, query) {
     let pld = composed.get(plan);

@@ -44,6 +44,8 @@ export const domains = Object.freeze({
   categories: domain('an integer >= 2', (n, e) => n.int(e).gte(2, e).lte(Number.MAX_SAFE_INTEGER, e)),
   /** epochs (fractional epochs allowed for Poisson sampling) */
   epochs: domain('a number > 0', (n, e) => n.gt(0, e)),
+  /** probabilities of a mixture's components */
+  probability: domain('a number in [0, 1]', (n, e) => n.gte(0, e).lte(1, e)),
   /** confidence levels */
   confidence: domain('a number in (0, 1)', (n, e) => n.gt(0, e).lt(1, e)),
 } satisfies Record<string, NumberDomain>);

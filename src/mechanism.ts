@@ -12,7 +12,15 @@ const d = domains;
  * How the input of each step is sampled (the spec's sampler kinds; each has an accountant in
  * accountants/index.ts, and src/spec/schema.ts gives each its fields).
  */
-export const SAMPLER_KINDS = ['poisson', 'deterministic', 'shuffle', 'persistent-shuffle', 'balls-and-bins'] as const;
+export const SAMPLER_KINDS = [
+  'poisson',
+  'deterministic',
+  'shuffle',
+  'persistent-shuffle',
+  'balls-and-bins',
+  'truncated-poisson',
+  'fixed-size',
+] as const;
 export type SamplerKind = (typeof SAMPLER_KINDS)[number];
 
 const gaussian = z
@@ -54,8 +62,72 @@ const epsDelta = z
   .strict()
   .describe('any (epsilon, delta)-DP step');
 
+const discreteLaplace = z
+  .object({
+    kind: z.literal('discrete-laplace'),
+    parameter: d.positive.schema.describe('noise parameter a: P(x) proportional to exp(-a |x|) on the integers'),
+    sensitivity: d.positiveInteger.schema.optional().describe('integer sensitivity of the query; default 1'),
+  })
+  .strict()
+  .describe('discrete Laplace noise on an integer query');
+
+const discreteGaussian = z
+  .object({
+    kind: z.literal('discrete-gaussian'),
+    sigma: d.positive.schema.describe('scale sigma: P(x) proportional to exp(-x^2 / (2 sigma^2)) on the integers'),
+    sensitivity: d.positiveInteger.schema.optional().describe('integer sensitivity of the query; default 1'),
+  })
+  .strict()
+  .describe('discrete Gaussian noise on an integer query (Canonne, Kamath, Steinke 2020)');
+
+const mixtureOfGaussians = z
+  .object({
+    kind: z.literal('mixture-of-gaussians'),
+    noiseMultiplier: d.positive.schema.describe('noise standard deviation divided by the clip norm'),
+    sensitivities: z
+      .array(d.nonNegative.schema)
+      .min(1, { error: 'a non-empty list of numbers >= 0' })
+      .describe('shift of each component, in clip norms'),
+    probabilities: z
+      .array(d.probability.schema)
+      .min(1, { error: 'a non-empty list of numbers in [0, 1]' })
+      .describe('weight of each component; they sum to 1'),
+  })
+  .strict()
+  .describe('without the unit N(0, sigma^2), with it sum_i p_i N(c_i, sigma^2) (e.g. user-level DP-SGD)');
+
+const exponential = z
+  .object({ kind: z.literal('exponential'), epsilon: d.nonNegative.schema.describe('privacy parameter of the exponential mechanism') })
+  .strict()
+  .describe('the exponential mechanism (epsilon-DP, bounded range)');
+
+const permuteAndFlip = z
+  .object({ kind: z.literal('permute-and-flip'), epsilon: d.nonNegative.schema.describe('privacy parameter of permute-and-flip') })
+  .strict()
+  .describe('permute-and-flip (McKenna and Sheldon 2020)');
+
+const zcdp = z
+  .object({
+    kind: z.literal('zcdp'),
+    rho: d.nonNegative.schema.describe('rho of the rho-zCDP guarantee'),
+    xi: d.nonNegative.schema.optional().describe('xi of an (xi, rho)-zCDP guarantee; default 0'),
+  })
+  .strict()
+  .describe('any zCDP step (accounted by the rdp accountant)');
+
 /** One noisy release, sensitivity 1 unless said: the zod schema is the single source of the type. */
-export const mechanismSchema = z.discriminatedUnion('kind', [gaussian, laplace, randomizedResponse, epsDelta]);
+export const mechanismSchema = z.discriminatedUnion('kind', [
+  gaussian,
+  laplace,
+  randomizedResponse,
+  epsDelta,
+  discreteLaplace,
+  discreteGaussian,
+  mixtureOfGaussians,
+  exponential,
+  permuteAndFlip,
+  zcdp,
+]);
 
 /**
  * - gaussian: a sum of clipped gradients plus N(0, (noiseMultiplier * clip norm)^2) noise; `sensitivity` is the
@@ -66,33 +138,7 @@ export const mechanismSchema = z.discriminatedUnion('kind', [gaussian, laplace, 
  *   which noiseParameter = k / (e^eps + k - 1);
  * - eps-delta: any (epsilon, delta)-DP step, accounted through its dominating pair.
  */
-export type Mechanism = Readonly<z.infer<typeof mechanismSchema>> | LibraryMechanism;
-
-/**
- * Mechanisms the library accounts that specs do not offer yet (no schema entry, so no spec can name them);
- * adding one to mechanismSchema moves it out of this list.
- */
-export type LibraryMechanism =
-  /** discrete Laplace noise P(x) ~ e^(-parameter |x|) on an integer query of (integer) sensitivity, default 1 */
-  | { readonly kind: 'discrete-laplace'; readonly parameter: number; readonly sensitivity?: number }
-  /** discrete Gaussian noise of scale sigma on an integer query of (integer) sensitivity, default 1 */
-  | { readonly kind: 'discrete-gaussian'; readonly sigma: number; readonly sensitivity?: number }
-  /**
-   * without the unit N(0, (noiseMultiplier)^2), with it the mixture sum_i probabilities[i] N(sensitivities[i], .)
-   * (sensitivities in clip norms, >= 0; probabilities sum to 1): e.g. user-level DP-SGD
-   */
-  | {
-      readonly kind: 'mixture-of-gaussians';
-      readonly noiseMultiplier: number;
-      readonly sensitivities: readonly number[];
-      readonly probabilities: readonly number[];
-    }
-  /** the exponential mechanism, epsilon-DP */
-  | { readonly kind: 'exponential'; readonly epsilon: number }
-  /** permute-and-flip (McKenna and Sheldon 2020), epsilon-DP */
-  | { readonly kind: 'permute-and-flip'; readonly epsilon: number }
-  /** any (xi, rho)-zCDP step (Bun and Steinke 2016): Renyi divergence xi + rho * alpha at every order alpha; xi default 0 */
-  | { readonly kind: 'zcdp'; readonly rho: number; readonly xi?: number };
+export type Mechanism = Readonly<z.infer<typeof mechanismSchema>>;
 
 /**
  * Neighbouring datasets:

@@ -4,8 +4,8 @@
  * so that accountants, dispatch and calibration depend on it and never on the spec layer above them.
  */
 import { AccountingError } from './errors.js';
-import type { Adjacency, Mechanism, Stage } from './mechanism.js';
-import type { SamplerKind } from './mechanism.js';
+import type { Adjacency, FixedSize, Mechanism, SamplerKind, Stage, Truncation } from './mechanism.js';
+import { userLevelMechanism } from './userLevel.js';
 
 export interface MonteCarloSettings {
   readonly samples: number;
@@ -26,6 +26,12 @@ export interface PlanStage {
   readonly epochs?: number;
   /** total number of steps */
   readonly steps: number;
+  /** truncated-poisson: the cut (with poissonRate) */
+  readonly truncation?: Truncation;
+  /** fixed-size batches drawn without replacement */
+  readonly fixedSize?: FixedSize;
+  /** user-level privacy with this many examples per user (the sampler draws examples) */
+  readonly examplesPerUser?: number;
 }
 
 export type Query = { readonly quantity: 'epsilon'; readonly delta: number } | { readonly quantity: 'delta'; readonly epsilon: number };
@@ -48,10 +54,27 @@ export interface AccountingPlan {
 /** The engine view of a stage: Poisson and unsampled stages map directly; deterministic batches are
  * E unsampled releases per unit (each unit is in exactly one batch per epoch: ABLQ-1, section 3). */
 export function engineStage(stage: PlanStage): Stage | undefined {
-  if (stage.sampler === 'none') return { mechanism: stage.mechanism, steps: stage.steps };
-  if (stage.sampler === 'poisson') return { mechanism: stage.mechanism, poissonRate: stage.poissonRate, steps: stage.steps };
-  if (stage.sampler === 'deterministic') return { mechanism: stage.mechanism, steps: stage.epochs! };
+  const mechanism = stageMechanism(stage);
+  if (stage.sampler === 'none') return { mechanism, steps: stage.steps };
+  if (stage.sampler === 'poisson')
+    // a user's Binomial(k, q) examples: the mixture is the sampling
+    return (stage.examplesPerUser ?? 1) > 1
+      ? { mechanism, steps: stage.steps }
+      : { mechanism, poissonRate: stage.poissonRate, steps: stage.steps };
+  if (stage.sampler === 'truncated-poisson')
+    return { mechanism, poissonRate: stage.poissonRate, truncation: stage.truncation, steps: stage.steps };
+  if (stage.sampler === 'fixed-size') return { mechanism, fixedSize: stage.fixedSize, steps: stage.steps };
+  if (stage.sampler === 'deterministic') return { mechanism, steps: stage.epochs! };
   return undefined;
+}
+
+/** The example-level mechanism of a stage: its own, or what one user's k examples amount to (src/userLevel.ts). */
+function stageMechanism(stage: PlanStage): Mechanism {
+  const k = stage.examplesPerUser ?? 1;
+  if (k === 1) return stage.mechanism;
+  const m = userLevelMechanism(stage, k);
+  if (typeof m === 'string') throw new AccountingError(`${stage.label}: ${m}`);
+  return m;
 }
 
 /** The stages an upper-bound accountant can compose, or an AccountingError naming the first that it cannot. */

@@ -35,7 +35,7 @@ describe('bad flags: one line naming the flag and the range, exit 2, no stack', 
     [['--accountant', 'prv'], 'error: --accountant: expected one of pld, rdp, got "prv"'],
     [['--steps', '1e15'], 'error: --steps: expected a positive integer up to 1e12, got 1000000000000000'],
     [['--discretization', '0'], 'error: --discretization: expected a number in (0, 0.1], got 0'],
-    [['--sampler', 'random'], 'error: --sampler: expected one of poisson, deterministic, shuffle, persistent-shuffle, balls-and-bins, got "random"'],
+    [['--sampler', 'random'], 'error: --sampler: expected one of poisson, deterministic, shuffle, persistent-shuffle, balls-and-bins, truncated-poisson, fixed-size, got "random"'],
   ])('%j', async (flags, line) => {
     const args = ['epsilon', '--sigma', '1', '--sampling-rate', '0.01', '--steps', '100', '--delta', '1e-5'];
     const key = flags[0];

@@ -13,7 +13,7 @@ import type { CalibrationReport } from '../../src/result.js';
 import { calibrate, certifiedEpsilon } from '../../src/spec/calibration.js';
 import { accountPlan } from '../../src/spec/evaluate.js';
 import { planFromSpec, type AccountingPlan } from '../../src/spec/plan.js';
-import type { SamplerKind, Spec } from '../../src/spec/schema.js';
+import type { SamplerKind, Spec, SpecSampler } from '../../src/spec/schema.js';
 import { validateSpec } from '../../src/spec/validate.js';
 
 export type ScalingAccountant = 'pld' | 'rdp';
@@ -64,7 +64,8 @@ export function stageSpec(o: { readonly units: number; readonly batchSize: numbe
     delta: o.delta,
     privacyUnit: 'example',
     accountant: { name: o.accountant ?? 'pld', ...(o.discretization !== undefined ? { discretization: o.discretization } : {}) },
-    stages: [{ mechanism, sampler: { kind: sampler, ...sizes }, ...length }],
+    // truncated-poisson also needs maxBatchSize: validateSpec then says so with the JSON path
+    stages: [{ mechanism, sampler: { kind: sampler, ...sizes } as SpecSampler, ...length }],
   };
 }
 

@@ -45,6 +45,8 @@ export const OPTIONS = {
   samplingRate: num('--sampling-rate <q>', domains.rate, 'Poisson sampling rate q in (0, 1]'),
   batchSize: num('--batch-size <n>', domains.positiveInteger, 'batch size (expected size for Poisson); needs --dataset-size'),
   datasetSize: num('--dataset-size <n>', domains.positiveInteger, 'number of privacy units in the dataset'),
+  maxBatchSize: num('--max-batch-size <n>', domains.positiveInteger, 'maximum batch size: larger Poisson batches are cut at random (truncated-poisson sampler; needs --batch-size and --dataset-size)'),
+  examplesPerUser: num('--examples-per-user <k>', domains.positiveInteger, 'user-level privacy: each user has k examples and the sampler draws examples'),
   stepsPerEpoch: num('--steps-per-epoch <T>', domains.positiveInteger, 'batches per epoch (instead of --batch-size/--dataset-size)'),
   steps: num('--steps <n>', domains.steps, 'number of training steps'),
   epochs: num('--epochs <E>', domains.epochs, 'number of epochs: steps = ceil(E * dataset / batch) (rounded up)'),

@@ -15,6 +15,8 @@ export const TRAINING_OPTIONS = [
   'samplingRate',
   'batchSize',
   'datasetSize',
+  'maxBatchSize',
+  'examplesPerUser',
   'stepsPerEpoch',
   'steps',
   'epochs',
@@ -36,9 +38,25 @@ const missing = (key: OptionKey, what: string) => `${flagName(key)}: missing, ex
  * Checks the flags that describe one training stage; `free` names the parameter being calibrated
  * (not required). Every problem at once.
  */
+/** The sampler the flags ask for: --sampler, else truncated-poisson when --max-batch-size is given, else poisson. */
+function samplerOf(f: TrainingFlags): SamplerKind {
+  return f.sampler ?? (f.maxBatchSize !== undefined ? 'truncated-poisson' : 'poisson');
+}
+
+/** Samplers that need --batch-size and --dataset-size (the dataset size enters the analysis). */
+const SIZED = new Set<SamplerKind>(['truncated-poisson', 'fixed-size']);
+
 export function checkTrainingFlags(f: TrainingFlags, free: readonly StageParameter[] = []): void {
   const problems: string[] = [];
-  const sampler: SamplerKind = f.sampler ?? 'poisson';
+  const sampler: SamplerKind = samplerOf(f);
+  if (f.maxBatchSize !== undefined && sampler !== 'truncated-poisson')
+    problems.push(`--max-batch-size: only with --sampler truncated-poisson (the default when it is given), not ${sampler}`);
+  if (sampler === 'truncated-poisson' && f.maxBatchSize === undefined)
+    problems.push(missing('maxBatchSize', 'a positive integer (the largest batch the truncated-poisson sampler keeps)'));
+  if (SIZED.has(sampler) && !free.includes('sampling') && (f.batchSize === undefined || f.datasetSize === undefined))
+    problems.push(`--batch-size and --dataset-size: expected both with --sampler ${sampler}`);
+  if (f.maxBatchSize !== undefined && f.datasetSize !== undefined && f.maxBatchSize > f.datasetSize)
+    problems.push(new InputError('--max-batch-size', `at most --dataset-size (${f.datasetSize})`, f.maxBatchSize).message);
   if (f.sigma === undefined && !free.includes('sigma')) problems.push(missing('sigma', 'a number > 0 (the noise multiplier)'));
   if (!free.includes('sampling')) {
     const forms = [f.samplingRate !== undefined, f.batchSize !== undefined || f.datasetSize !== undefined, f.stepsPerEpoch !== undefined].filter(Boolean).length;
@@ -70,7 +88,7 @@ export function checkTrainingFlags(f: TrainingFlags, free: readonly StageParamet
 
 /** The spec stage the flags describe (after checkTrainingFlags). */
 export function trainingStage(f: TrainingFlags): SpecStage {
-  const sampler: SamplerKind = f.sampler ?? 'poisson';
+  const sampler: SamplerKind = samplerOf(f);
   const length = f.steps !== undefined ? { steps: f.steps } : { epochs: f.epochs! };
   const sizes = f.batchSize !== undefined ? { batchSize: f.batchSize, datasetSize: f.datasetSize! } : undefined;
   const mechanism = { kind: 'gaussian' as const, noiseMultiplier: f.sigma! };
@@ -78,6 +96,13 @@ export function trainingStage(f: TrainingFlags): SpecStage {
     const form = sizes ?? { rate: f.samplingRate ?? 1 / f.stepsPerEpoch! };
     return { mechanism, sampler: { kind: 'poisson', ...form }, ...length };
   }
+  if (sampler === 'truncated-poisson')
+    return {
+      mechanism,
+      sampler: { kind: 'truncated-poisson', batchSize: f.batchSize!, datasetSize: f.datasetSize!, maxBatchSize: f.maxBatchSize! },
+      ...length,
+    };
+  if (sampler === 'fixed-size') return { mechanism, sampler: { kind: 'fixed-size', batchSize: f.batchSize!, datasetSize: f.datasetSize! }, ...length };
   return { mechanism, sampler: { kind: sampler, ...(sizes ?? { stepsPerEpoch: f.stepsPerEpoch! }) }, ...length };
 }
 
@@ -88,6 +113,7 @@ export function trainingSpec(f: TrainingFlags, query: QueryFlags): Spec {
   return {
     ...query,
     ...(f.adjacency ? { adjacency: f.adjacency } : {}),
+    ...(f.examplesPerUser !== undefined ? { privacyUnit: 'user' as const, examplesPerUser: f.examplesPerUser } : {}),
     accountant: {
       name: f.accountant ?? 'pld',
       ...(f.discretization !== undefined ? { discretization: f.discretization } : {}),

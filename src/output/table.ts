@@ -71,6 +71,8 @@ interface StageView {
 function describeSampler(s: StageView): string {
   if (!s.sampler || s.sampler === 'none') return 'none (full data)';
   if (s.sampler === 'poisson') return `poisson q=${formatInput(s.samplingRate ?? NaN)}`;
+  if (s.sampler === 'truncated-poisson') return `truncated poisson q=${formatInput(s.samplingRate ?? NaN)}`;
+  if (s.sampler === 'fixed-size') return `fixed-size ${s.steps} steps`;
   return `${s.sampler} T=${s.stepsPerEpoch}, ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}`;
 }
 

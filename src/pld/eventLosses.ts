@@ -142,30 +142,9 @@ export function mixtureOfGaussiansLoss(
     return { l: m + log(sum), d: slope / (sum * s2) };
   };
 
+  const solve = increasingSolver((x) => base(x).l, (x) => base(x).d, max(1, sigma));
   /** the x with l(x) = g, for g in (baseInf, baseSup); +-Infinity outside */
-  const crossing = (g: number): number => {
-    if (g <= baseInf) return -Infinity;
-    if (g >= baseSup) return Infinity;
-    // bracket: l(x) >= ln p_j + c_j (2x - c_j) / (2 s2) gives hi; step down for lo
-    let hi = Infinity;
-    for (let i = 0; i < shifts.length; i++)
-      if (shifts[i] > 0) hi = min(hi, ((g - logWeights[i]) * s2) / shifts[i] + shifts[i] / 2);
-    let lo = hi - max(1, sigma);
-    for (let step = max(1, sigma); base(lo).l >= g; step *= 2) lo -= step;
-    // Newton from the right of the root never overshoots a convex increasing function; bisection guards it
-    let x = hi;
-    for (let it = 0; it < 200; it++) {
-      const { l, d } = base(x);
-      if (l === g) return x;
-      if (l > g) hi = x;
-      else lo = x;
-      let next = d > 0 ? x - (l - g) / d : NaN;
-      if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-      if (abs(next - x) <= 1e-15 * max(1, abs(x)) || hi - lo <= 1e-15 * max(1, abs(x))) return next;
-      x = next;
-    }
-    return x;
-  };
+  const crossing = (g: number): number => (g <= baseInf ? -Infinity : g >= baseSup ? Infinity : solve(g));
 
   const mixSf = (x: number) => weights.reduce((s, p, i) => s + p * normalSf((x - shifts[i]) / sigma), 0);
   const mixCdf = (x: number) => weights.reduce((s, p, i) => s + p * normalCdf((x - shifts[i]) / sigma), 0);
@@ -263,25 +242,42 @@ export function mixedPairLoss(first: ContinuousLossModel, second: ContinuousLoss
   };
 }
 
-/** The x with f(x) = g for a continuous nondecreasing f with derivative df (Newton, guarded by bisection). */
-function solveIncreasing(f: (x: number) => number, df: (x: number) => number, g: number, scale: number): number {
-  let lo = -scale;
-  let hi = scale;
-  for (let step = scale; f(lo) > g; step *= 2) lo -= step;
-  for (let step = scale; f(hi) < g; step *= 2) hi += step;
-  let x = 0.5 * (lo + hi);
-  for (let it = 0; it < 200; it++) {
-    const v = f(x);
-    if (v === g) return x;
-    if (v > g) hi = x;
-    else lo = x;
-    const d = df(x);
-    let next = d > 0 ? x - (v - g) / d : NaN;
-    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-    if (hi - lo <= 1e-15 * max(1, abs(x)) || abs(next - x) <= 1e-15 * max(1, abs(x))) return next;
-    x = next;
-  }
-  return x;
+/**
+ * A solver of f(x) = g for a continuous nondecreasing f with derivative df: Newton steps kept inside the
+ * bracket found so far (bisection when a step leaves it, doubling steps while one side is open), warm-started
+ * at the previous answer because the grid asks for neighbouring g in order.
+ */
+function increasingSolver(f: (x: number) => number, df: (x: number) => number, scale: number): (g: number) => number {
+  let last = 0;
+  return (g) => {
+    let lo = -Infinity;
+    let hi = Infinity;
+    let x = last;
+    let step = scale;
+    for (let it = 0; it < 300; it++) {
+      const v = f(x);
+      if (v === g) break;
+      if (v > g) hi = x;
+      else lo = x;
+      const d = df(x);
+      let next = d > 0 ? x - (v - g) / d : NaN;
+      if (!(next > lo && next < hi)) {
+        if (Number.isFinite(lo) && Number.isFinite(hi)) next = 0.5 * (lo + hi);
+        else {
+          next = v > g ? x - step : x + step;
+          step *= 2;
+        }
+      }
+      const tol = 1e-15 * max(1, abs(x));
+      if (abs(next - x) <= tol || hi - lo <= tol) {
+        x = next;
+        break;
+      }
+      x = next;
+    }
+    last = x;
+    return x;
+  };
 }
 
 /**
@@ -306,7 +302,7 @@ export function replaceOneSampledGaussianLoss(sigma: number, gamma: number): Con
     const wb = gamma === 1 ? 1 : 1 / (1 + exp(l1 - lg - b));
     return (wa + wb) / s2;
   };
-  const crossing = (eps: number) => solveIncreasing(loss, slope, eps, max(1, sigma));
+  const crossing = increasingSolver(loss, slope, max(1, sigma));
   const p = (x: number, side: (z: number) => number) => (1 - gamma) * side(x / sigma) + gamma * side((x - 1) / sigma);
   const q = (x: number, side: (z: number) => number) => (1 - gamma) * side(x / sigma) + gamma * side((x + 1) / sigma);
   const tails: ContinuousLossModel['tails'] = (eps, withBelow) => {

@@ -14,6 +14,7 @@ import type { AccountingPlan, PlanStage, Query } from '../plan.js';
 export type { AccountingPlan, PlanStage, Query, AccountantName, PrivacyUnit, MonteCarloSettings } from '../plan.js';
 import type { Spec, SpecStage } from './schema.js';
 import { formatPath } from './issues.js';
+import { userLevelMechanism } from '../userLevel.js';
 
 export const DEFAULT_DISCRETIZATION = 1e-4;
 /** Monte Carlo defaults (balls-and-bins): fixed seed so that runs are reproducible unless asked otherwise */
@@ -32,12 +33,47 @@ function planStage(stage: SpecStage, index: number, adjacency: Adjacency, proble
   const mechanism = stage.mechanism;
   const s = stage.sampler;
   if (s === undefined) return { label, mechanism, sampler: 'none', steps: stage.steps! };
-  if (adjacency === 'replace-one' && s.kind !== 'deterministic') {
+  if (s.kind === 'fixed-size' && adjacency === 'add-remove') {
+    problems.push(
+      `adjacency: the fixed-size sampler is accounted under "replace-one" (substitution pair) or "zero-out" (the Poisson pair ` +
+        'at rate batchSize / datasetSize); under add-remove a fixed batch size is drawn from datasets of different sizes, no tight ' +
+        'dominating pair is known and the Poisson figure is not a valid substitute (Lebeda et al. 2024), so it is refused',
+    );
+    return undefined;
+  }
+  if (adjacency === 'replace-one' && s.kind !== 'deterministic' && s.kind !== 'fixed-size') {
     problems.push(
       `${formatPath([...path, 'sampler'])}: adjacency "replace-one" is not supported with the ${s.kind} sampler ` +
         '(a subsampled mechanism under replace-one needs its own dominating pair); use add-remove or zero-out',
     );
     return undefined;
+  }
+  if (s.kind === 'fixed-size') {
+    let steps = stage.steps;
+    if (steps === undefined) {
+      const exact = (stage.epochs! * s.datasetSize) / s.batchSize;
+      steps = ceilCount(exact);
+      if (steps !== exact) notes.push(`${label}: ${stage.epochs} epochs = ${exact} steps, rounded up to ${steps}`);
+    }
+    return { label, mechanism, sampler: 'fixed-size', fixedSize: { batchSize: s.batchSize, datasetSize: s.datasetSize }, stepsPerEpoch: s.datasetSize / s.batchSize, steps };
+  }
+  if (s.kind === 'truncated-poisson') {
+    const q = s.rate ?? s.batchSize! / s.datasetSize;
+    let steps = stage.steps;
+    if (steps === undefined) {
+      const exact = stage.epochs! / q;
+      steps = ceilCount(exact);
+      if (steps !== exact) notes.push(`${label}: ${stage.epochs} epochs = ${exact} steps, rounded up to ${steps}`);
+    }
+    return {
+      label,
+      mechanism,
+      sampler: 'truncated-poisson',
+      poissonRate: q,
+      truncation: { datasetSize: s.datasetSize, maxBatchSize: s.maxBatchSize },
+      stepsPerEpoch: 1 / q,
+      steps,
+    };
   }
   if (s.kind === 'poisson') {
     const q = s.rate ?? s.batchSize! / s.datasetSize!;
@@ -77,7 +113,24 @@ export function planFromSpec(spec: Spec): AccountingPlan {
   const adjacency: Adjacency = spec.adjacency ?? 'add-remove';
   const problems: string[] = [];
   const notes: string[] = [];
-  const stages = spec.stages.map((s, i) => planStage(s, i, adjacency, problems, notes));
+  const k = spec.privacyUnit === 'user' ? spec.examplesPerUser : undefined;
+  const stages = spec.stages.map((s, i) => {
+    const stage = planStage(s, i, adjacency, problems, notes);
+    if (stage === undefined || k === undefined) return stage;
+    const converted = userLevelMechanism(stage, k);
+    if (typeof converted === 'string') {
+      problems.push(`${formatPath(['stages', i])}: ${converted} (examplesPerUser = ${k})`);
+      return undefined;
+    }
+    if (k > 1)
+      notes.push(
+        `${stage.label}: ${k} examples per user` +
+          (stage.sampler === 'poisson'
+            ? `, each sampled with probability ${stage.poissonRate}: a user's contribution is Binomial(${k}, q) clipped examples, a mixture of Gaussians`
+            : `: accounted with ${k} times the sensitivity (group privacy)`),
+      );
+    return { ...stage, examplesPerUser: k };
+  });
   if (problems.length > 0) throw new InputErrors(problems);
   const epsilons = Array.isArray(spec.epsilon) ? spec.epsilon : undefined;
   const query: Query =

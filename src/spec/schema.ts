@@ -30,7 +30,27 @@ const poissonSampler = z
   .strict()
   .describe('Poisson subsampling: each unit joins each step independently with probability q');
 
-function batchSampler<K extends Exclude<SamplerKind, 'poisson'>>(kind: K, description: string) {
+const truncatedPoissonSampler = z
+  .object({
+    kind: z.literal('truncated-poisson'),
+    rate: d.rate.schema.optional().describe('sampling rate q (give this or batchSize)'),
+    batchSize: d.positiveInteger.schema.optional().describe('expected batch size; q = batchSize / datasetSize'),
+    datasetSize: d.positiveInteger.schema.describe('number of privacy units in the dataset'),
+    maxBatchSize: d.positiveInteger.schema.describe('a larger batch is cut to this size at random'),
+  })
+  .strict()
+  .describe('Poisson sampling with a maximum batch size (arXiv 2508.15089)');
+
+const fixedSizeSampler = z
+  .object({
+    kind: z.literal('fixed-size'),
+    batchSize: d.positiveInteger.schema.describe('batch size b, drawn without replacement every step'),
+    datasetSize: d.positiveInteger.schema.describe('number of privacy units in the dataset'),
+  })
+  .strict()
+  .describe('batches of exactly batchSize units drawn without replacement, independently each step (replace-one or zero-out adjacency)');
+
+function batchSampler<K extends Exclude<SamplerKind, 'poisson' | 'truncated-poisson' | 'fixed-size'>>(kind: K, description: string) {
   return z
     .object({
       kind: z.literal(kind),
@@ -50,6 +70,8 @@ export const samplerSchema = z.discriminatedUnion('kind', [
   batchSampler('shuffle', 'a fresh random permutation each epoch cut into batches (lower bounds only)'),
   batchSampler('persistent-shuffle', 'one random permutation reused every epoch (lower bounds only)'),
   batchSampler('balls-and-bins', 'each unit joins one uniformly random batch per epoch'),
+  truncatedPoissonSampler,
+  fixedSizeSampler,
 ]);
 
 export const stageSchema = z
@@ -89,6 +111,9 @@ export const specSchema = z
     name: z.string().optional(),
     description: z.string().optional(),
     privacyUnit: z.enum(PRIVACY_UNITS).optional().describe('what one neighbouring change protects; default example'),
+    examplesPerUser: d.positiveInteger.schema
+      .optional()
+      .describe('with privacyUnit "user": examples each user contributes (samplers then draw examples, not users)'),
     adjacency: z.enum(ADJACENCIES).optional().describe('neighbouring datasets; default add-remove'),
     delta: d.openProbability.schema.optional().describe('query epsilon at this delta'),
     epsilon: z
@@ -109,17 +134,36 @@ export const specSchema = z
       problem(['epsilon'], 'give delta (to query epsilon) or epsilon (to query delta), not both', spec.epsilon);
     if (spec.delta === undefined && spec.epsilon === undefined && spec.budget === undefined)
       problem([], 'give delta (to query epsilon), epsilon (to query delta) or a budget');
+    if (spec.examplesPerUser !== undefined && spec.privacyUnit !== 'user')
+      problem(['examplesPerUser'], 'expected privacyUnit "user" beside examplesPerUser', spec.examplesPerUser);
     spec.stages.forEach((stage, i) => {
       const at = (...rest: (string | number)[]) => ['stages', i, ...rest];
       const m = stage.mechanism;
       if (m.kind === 'randomized-response' && (m.noiseParameter === undefined) === (m.epsilon === undefined))
         problem(at('mechanism'), 'give exactly one of noiseParameter and epsilon');
+      if (m.kind === 'mixture-of-gaussians') {
+        if (m.probabilities.length !== m.sensitivities.length)
+          problem(at('mechanism', 'probabilities'), `expected ${m.sensitivities.length} probabilities (one per sensitivity), got ${m.probabilities.length}`);
+        const sum = m.probabilities.reduce((a, b) => a + b, 0);
+        if (!(Math.abs(sum - 1) <= 1e-9)) problem(at('mechanism', 'probabilities'), `expected probabilities summing to 1, got a sum of ${sum}`);
+      }
       if ((stage.steps === undefined) === (stage.epochs === undefined))
         problem(at(), 'give exactly one of steps and epochs');
       if (stage.epochs !== undefined && stage.sampler === undefined)
         problem(at('epochs'), 'epochs needs a sampler (or give steps instead)', stage.epochs);
       const s = stage.sampler;
       if (s === undefined) return;
+      if (s.kind === 'truncated-poisson' || s.kind === 'fixed-size') {
+        if (s.batchSize !== undefined && s.batchSize > s.datasetSize)
+          problem(at('sampler', 'batchSize'), `expected at most datasetSize (${s.datasetSize}), got ${s.batchSize}`);
+        if (s.kind === 'truncated-poisson') {
+          if ((s.rate === undefined) === (s.batchSize === undefined)) problem(at('sampler'), 'give rate or batchSize (one of the two)');
+          if (s.maxBatchSize > s.datasetSize)
+            problem(at('sampler', 'maxBatchSize'), `expected at most datasetSize (${s.datasetSize}), got ${s.maxBatchSize}`);
+        }
+        if (m.kind !== 'gaussian') problem(at('sampler', 'kind'), `the ${s.kind} sampler is accounted for gaussian mechanisms only`, s.kind);
+        return;
+      }
       const hasSizes = s.batchSize !== undefined || s.datasetSize !== undefined;
       if (s.batchSize !== undefined && s.datasetSize !== undefined && s.batchSize > s.datasetSize)
         problem(at('sampler', 'batchSize'), `expected at most datasetSize (${s.datasetSize}), got ${s.batchSize}`);
