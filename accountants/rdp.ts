@@ -53,7 +53,7 @@ export interface RdpDelta {
 }
 
 const ADJACENCIES: readonly Adjacency[] = ['add-remove', 'zero-out', 'replace-one'];
-const PLD_HINT = 'use the PLD accountant (--accountant pld)';
+const PLD_HINT = 'use the PLD accountant (accountant.name pld)';
 
 /**
  * The RDP curve of the composition of all stages: rdp[k] bounds the Renyi divergence of order orders[k]

@@ -50,7 +50,7 @@ async function epsilonFigure(plan: AccountingPlan, delta: number, options: Accou
     details,
     notes: [
       `Monte Carlo could not resolve epsilon at delta = ${delta}: ${r.reason ?? 'not enough samples'}.` +
-        (r.suggestedSamples ? ` About ${r.suggestedSamples} samples (--samples) would.` : ''),
+        (r.suggestedSamples ? ` About ${r.suggestedSamples} samples (accountant.samples) would.` : ''),
       'The figure shown is the certified upper bound (deterministic batches, joint convexity), not the Monte Carlo estimate.',
     ],
   };
@@ -67,7 +67,7 @@ async function deltaFigures(plan: AccountingPlan, epsilons: readonly number[], o
     if (!e.resolved)
       notes.push(
         `The samples do not resolve delta at epsilon = ${epsilon} (${e.mean === 0 ? 'no sample exceeded it' : 'the upper confidence bound is more than twice the mean'}); ` +
-          `the figure reflects the sample count more than the distribution.${e.suggestedSamples ? ` About ${e.suggestedSamples} samples (--samples) would resolve it.` : ''}`,
+          `the figure reflects the sample count more than the distribution.${e.suggestedSamples ? ` About ${e.suggestedSamples} samples (accountant.samples) would resolve it.` : ''}`,
       );
     return {
       value: e.ucb,

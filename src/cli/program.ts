@@ -12,6 +12,7 @@ import { VERSION } from '../version.js';
 import { makeContext, type Outcome } from './context.js';
 import { EXIT, type CliIo, type CliResult } from './io.js';
 import { COMMANDS } from './commands.js';
+import { withFlagNames } from './fields.js';
 
 const EPILOG = `
 Every figure is labelled: upper (certified, the true value is not larger), lower (certified, not
@@ -83,8 +84,18 @@ function errorOutcome(e: unknown, env: CliIo['env']): CliResult {
   };
 }
 
-/** Runs dpacct with `argv` (without node and script). */
+/**
+ * Runs dpacct with `argv` (without node and script). On commands driven by flags, the spec field paths
+ * that library messages name (`accountant.samples`) become the flags (`--samples`).
+ */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<CliResult> {
+  const result = await runProgram(argv, io);
+  const name = commandOf(argv);
+  if (name === undefined || COMMANDS[name].readsSpec) return result;
+  return { ...result, stdout: withFlagNames(result.stdout), stderr: withFlagNames(result.stderr) };
+}
+
+async function runProgram(argv: readonly string[], io: CliIo): Promise<CliResult> {
   const out = { stdout: [] as string[], stderr: [] as string[] };
   let outcome: Outcome | undefined;
   let program: Command;

@@ -114,7 +114,7 @@ export function composeParts(
   if (size > maxSize) {
     throw new AccountingError(
       `the composed privacy loss spans ${points} grid points at interval ${h}, more than ${maxSize}; ` +
-        `use a coarser --discretization`,
+        `use a coarser accountant.discretization`,
     );
   }
   // position p of the buffer holds absolute grid indices congruent to base + p (mod size)

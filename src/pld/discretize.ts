@@ -104,7 +104,7 @@ function discretizeContinuous(model: ContinuousLossModel, h: number, tail: numbe
 function tooWide(model: ContinuousLossModel, h: number): AccountingError {
   return new AccountingError(
     `the privacy loss of one step of ${model.label} spans more than ${MAX_STEP_POINTS} grid points at interval ${h}; ` +
-      'use a coarser --discretization (or check the noise: this much privacy loss per step is rarely intended)',
+      'use a coarser accountant.discretization (or check the noise: this much privacy loss per step is rarely intended)',
   );
 }
 

@@ -100,7 +100,7 @@ function deltaCurve(plan: AccountingPlan, epsilons: readonly number[], points: r
       `Each Monte Carlo figure holds with probability at least ${confidence} on its own; ` +
         (joint > 0
           ? `all ${points.length} together with probability at least ${Math.floor(joint * 1e4 + 1e-9) / 1e4} (union bound).`
-          : `the union bound gives no joint guarantee for all ${points.length} (raise --confidence).`),
+          : `the union bound gives no joint guarantee for all ${points.length} (raise accountant.confidence).`),
     );
   }
   return {
