@@ -50,6 +50,7 @@ export function formatGot(value: unknown): string {
     const s = JSON.stringify(value);
     return s === undefined ? String(value) : s.length > 60 ? s.slice(0, 57) + '...' : s;
   } catch {
-    return String(value);
+    // too deep for JSON.stringify (or circular): String() of such a value recurses just as deep
+    return Array.isArray(value) ? 'a deeply nested array' : 'a deeply nested object';
   }
 }

@@ -11,6 +11,10 @@ export interface MonteCarloSettings {
   readonly samples: number;
   readonly seed: number;
   readonly confidence: number;
+  /** refuse runs estimated to take longer (seconds) */
+  readonly costLimitSeconds?: number;
+  /** stop sampling after this many seconds and report what was reached */
+  readonly maxSeconds?: number;
 }
 
 export interface PlanStage {

@@ -22,6 +22,8 @@ function monteCarloRun(plan: AccountingPlan, options: AccountOptions) {
     samples: mc.samples,
     seed: mc.seed,
     confidence: mc.confidence,
+    ...(mc.costLimitSeconds !== undefined ? { costLimitSeconds: mc.costLimitSeconds } : {}),
+    ...(mc.maxSeconds !== undefined ? { maxSeconds: mc.maxSeconds } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
   const confidenceWords = `with probability at least ${mc.confidence} over the sampling (seed ${mc.seed}, ${mc.samples} samples per direction)`;
@@ -33,6 +35,7 @@ async function epsilonFigure(plan: AccountingPlan, delta: number, options: Accou
   const { ballsAndBinsEpsilon } = await import('./index.js');
   const r = await ballsAndBinsEpsilon({ ...setting, delta });
   const details = { method: r.method, confidence: r.confidence, resolved: r.resolved, meanEpsilon: r.meanEpsilon, ...(r.suggestedSamples ? { suggestedSamples: r.suggestedSamples } : {}), ...r.details };
+  const stopped = stoppedNotes(r.details, plan.accountant.monteCarlo);
   if (r.resolved && r.epsilon !== null)
     return {
       value: r.epsilon,
@@ -40,7 +43,7 @@ async function epsilonFigure(plan: AccountingPlan, delta: number, options: Accou
       lower: r.lower,
       upper: r.upper,
       details,
-      notes: [`Monte Carlo estimate: epsilon is at most this ${confidenceWords}; not a certified bound.`],
+      notes: [`Monte Carlo estimate: epsilon is at most this ${confidenceWords}; not a certified bound.`, ...stopped],
     };
   return {
     value: r.upper,
@@ -52,8 +55,19 @@ async function epsilonFigure(plan: AccountingPlan, delta: number, options: Accou
       `Monte Carlo could not resolve epsilon at delta = ${delta}: ${r.reason ?? 'not enough samples'}.` +
         (r.suggestedSamples ? ` About ${r.suggestedSamples} samples (accountant.samples) would.` : ''),
       'The figure shown is the certified upper bound (deterministic batches, joint convexity), not the Monte Carlo estimate.',
+      ...stopped,
     ],
   };
+}
+
+/** Says that the time limit ended sampling, and how far it got (details.stoppedAtSamples of the run). */
+function stoppedNotes(details: Readonly<Record<string, unknown>>, mc: AccountingPlan['accountant']['monteCarlo']): string[] {
+  const reached = details.stoppedAtSamples;
+  if (typeof reached !== 'number') return [];
+  return [
+    `Sampling stopped at the time limit (${mc.maxSeconds} s) after ${reached} of ${mc.samples} samples per direction; ` +
+      'the figure is what those samples give (its confidence statement holds for them).',
+  ];
 }
 
 /** delta at each epsilon: one Monte Carlo run shared by all of them. */
@@ -63,7 +77,7 @@ async function deltaFigures(plan: AccountingPlan, epsilons: readonly number[], o
   const r = await ballsAndBinsDelta({ ...setting, epsilons });
   return epsilons.map((epsilon, i) => {
     const e = r.estimates[i];
-    const notes = [`Monte Carlo estimate: delta is at most this ${confidenceWords}; not a certified bound.`];
+    const notes = [`Monte Carlo estimate: delta is at most this ${confidenceWords}; not a certified bound.`, ...stoppedNotes(r.details, plan.accountant.monteCarlo)];
     if (!e.resolved)
       notes.push(
         `The samples do not resolve delta at epsilon = ${epsilon} (${e.mean === 0 ? 'no sample exceeded it' : 'the upper confidence bound is more than twice the mean'}); ` +

@@ -21,7 +21,8 @@ import { InputError } from '../../src/errors.js';
 import { analyticGaussianEpsilon } from '../deterministic.js';
 import { addRegionMass, removeRegionMass } from './dominatingPair.js';
 import { importanceRegionMass } from './importanceSampling.js';
-import { batchSizeFor, jobScale, type JobSpec } from './jobs.js';
+import { availableParallelism } from 'node:os';
+import { batchSizeFor, jobCost, jobScale, type JobSpec } from './jobs.js';
 import { directionEstimate, type DirectionEstimate } from './estimate.js';
 import { klLowerConfidenceBound, samplesToResolve } from './klBound.js';
 import { ballsAndBinsLowerBounds } from './lowerBound.js';
@@ -58,6 +59,10 @@ export interface BallsAndBinsSetting {
   readonly workers?: number;
   /** progress in samples over the whole call */
   readonly onProgress?: (done: number, total: number) => void;
+  /** refuse (InputError on `samples`) when the estimated run time exceeds this many seconds; default 600 */
+  readonly costLimitSeconds?: number;
+  /** stop sampling after this many seconds and report what the samples drawn by then give (details.stopped) */
+  readonly maxSeconds?: number;
 }
 
 export interface DeltaEstimate {
@@ -135,6 +140,68 @@ interface Normalized {
   readonly ranks: { readonly remove: readonly number[]; readonly add: readonly number[] };
   readonly workers?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  readonly costLimitSeconds: number;
+  /** Date.now() after which sampling stops (maxSeconds from the start of the call) */
+  readonly deadline?: number;
+}
+
+/** Default refusal threshold of the cost estimate, in seconds. */
+export const DEFAULT_COST_LIMIT_SECONDS = 600;
+/**
+ * Coordinate draws per second and worker used for the estimate: about what bench/ballsAndBins.ts measures on
+ * one core (1-1.5e7 for importance sampling, 0.9e7 for order statistics), rounded down so the estimate errs long.
+ */
+const DRAWS_PER_SECOND = 8e6;
+
+/** The estimated work of a call before it starts: coordinate draws over both directions, and seconds. */
+export interface BallsAndBinsCost {
+  readonly draws: number;
+  readonly seconds: number;
+  readonly workers: number;
+}
+
+/** Estimated cost of ballsAndBinsEpsilon (query 'epsilon': pilot and main pass) or ballsAndBinsDelta. */
+export function ballsAndBinsCost(o: BallsAndBinsSetting, query: 'epsilon' | 'delta'): BallsAndBinsCost {
+  return costOf(normalize(o), query);
+}
+
+function costOf(n: Normalized, query: 'epsilon' | 'delta'): BallsAndBinsCost {
+  const passes = query === 'epsilon' ? n.samples + pilotSamplesOf(n.samples) : n.samples;
+  let draws = 0;
+  for (const direction of DIRECTIONS) {
+    draws += passes * jobCost({ method: n.method, steps: n.steps, epochs: n.epochs, ranks: n.ranks[direction] });
+  }
+  const workers = Math.max(1, n.workers ?? availableParallelism());
+  return { draws, seconds: draws / (DRAWS_PER_SECOND * workers), workers };
+}
+
+function pilotSamplesOf(samples: number): number {
+  return Math.min(samples, Math.max(1000, Math.ceil(samples / 8)));
+}
+
+/** Refuses a run whose estimated time exceeds the cost limit, with the estimate. */
+function checkCost(n: Normalized, query: 'epsilon' | 'delta'): void {
+  const cost = costOf(n, query);
+  if (cost.seconds <= n.costLimitSeconds) return;
+  throw new InputError(
+    'samples',
+    `a Monte Carlo run within the cost limit of ${shortNumber(n.costLimitSeconds)} s ` +
+      `(${shortNumber(n.samples)} samples per direction would take about ${shortDuration(cost.seconds)} on ${cost.workers} ` +
+      `worker${cost.workers === 1 ? '' : 's'}: ${shortNumber(cost.draws)} Gaussian draws); use fewer samples or raise the cost limit`,
+    n.samples,
+  );
+}
+
+function shortNumber(x: number): string {
+  return x < 1e6 && Number.isInteger(x) ? String(x) : x.toPrecision(2).replace('e+', 'e');
+}
+
+function shortDuration(seconds: number): string {
+  if (seconds < 120) return `${Math.ceil(seconds)} s`;
+  if (seconds < 7200) return `${Math.ceil(seconds / 60)} min`;
+  if (seconds < 172800) return `${Math.ceil(seconds / 3600)} h`;
+  if (seconds < 3.2e9) return `${shortNumber(Math.ceil(seconds / 86400))} days`;
+  return `${shortNumber(seconds / 3.15e7)} years`;
 }
 
 function normalize(o: BallsAndBinsSetting): Normalized {
@@ -159,6 +226,9 @@ function normalize(o: BallsAndBinsSetting): Normalized {
   if (requested === 'importance' && o.epochs !== 1) {
     throw new InputError('method', "'order-statistics' or 'auto' when epochs > 1 (importance sampling is for one epoch)", requested);
   }
+  const costLimitSeconds = o.costLimitSeconds ?? DEFAULT_COST_LIMIT_SECONDS;
+  if (!(costLimitSeconds > 0)) throw new InputError('costLimitSeconds', 'a number > 0', o.costLimitSeconds);
+  if (o.maxSeconds !== undefined && !(o.maxSeconds > 0)) throw new InputError('maxSeconds', 'a number > 0', o.maxSeconds);
   const method = requested === 'auto' ? (o.epochs === 1 ? 'importance' : 'order-statistics') : requested;
   const T = o.stepsPerEpoch;
   const ranks = o.ranks
@@ -185,6 +255,8 @@ function normalize(o: BallsAndBinsSetting): Normalized {
     ranks,
     workers: o.workers,
     onProgress: o.onProgress,
+    costLimitSeconds,
+    ...(o.maxSeconds !== undefined ? { deadline: Date.now() + 1000 * o.maxSeconds } : {}),
   };
 }
 
@@ -323,7 +395,14 @@ function deltaEstimate(
 // ---------------------------------------------------------------------------------------------------------
 // delta(eps)
 
+/** When the time limit stopped a run: the fewest samples any of its jobs reached. */
+function stoppedAt(run: { readonly totals: readonly { samples: number }[]; readonly info: { stopped?: boolean } }): { stoppedAtSamples?: number } {
+  if (!run.info.stopped) return {};
+  return { stoppedAtSamples: Math.min(...run.totals.map((t) => t.samples)) };
+}
+
 interface DirectionRun {
+  readonly stoppedAtSamples?: number;
   readonly jobs: readonly JobSpec[];
   readonly estimate: (direction: Direction, epsilon: number) => DirectionEstimate;
   readonly workers: number;
@@ -344,14 +423,14 @@ async function sampleDirections(
       if (!canSkip(n, direction, group, lowerAt)) jobs.push(makeJob(n, direction, group, n.samples, 0));
     }
   }
-  const run = await runJobs(jobs, { workers: n.workers, onProgress: n.onProgress });
+  const run = await runJobs(jobs, { workers: n.workers, onProgress: n.onProgress, deadline: n.deadline });
   const estimate = (direction: Direction, epsilon: number): DirectionEstimate => {
     const index = jobs.findIndex((job) => job.direction === direction && job.epsilons.includes(epsilon));
     if (index < 0) return unsampledEstimate(certifiedDirectionBound(n, direction, epsilon));
     const job = jobs[index];
     return directionEstimate(run.totals[index], job.epsilons.indexOf(epsilon), jobScale(job), n.beta);
   };
-  return { jobs, estimate, workers: run.info.workers, batches: run.info.batches };
+  return { jobs, estimate, workers: run.info.workers, batches: run.info.batches, ...stoppedAt(run) };
 }
 
 function runDetails(n: Normalized, run: DirectionRun): Record<string, unknown> {
@@ -364,6 +443,7 @@ function runDetails(n: Normalized, run: DirectionRun): Record<string, unknown> {
     ...(n.method === 'order-statistics' ? { ranks: n.ranks } : {}),
     batches: run.batches,
     workers: run.workers,
+    ...(run.stoppedAtSamples !== undefined ? { stoppedAtSamples: run.stoppedAtSamples } : {}),
   };
 }
 
@@ -376,6 +456,7 @@ export async function ballsAndBinsDelta(
 ): Promise<BallsAndBinsDeltaResult> {
   const n = normalize(o);
   checkEpsilons(o.epsilons);
+  checkCost(n, 'delta');
   const sorted = [...new Set(o.epsilons)].sort((a, b) => a - b);
   const bounds = ballsAndBinsLowerBounds({ noiseMultiplier: n.sigma, steps: n.steps, epochs: n.epochs });
   const lowers = sorted.map((e) => bounds.delta(e));
@@ -432,6 +513,7 @@ function bisectDecreasing(f: (e: number) => number, target: number, lo: number, 
 }
 
 interface GridPass {
+  readonly stoppedAtSamples?: number;
   readonly grid: readonly number[];
   readonly remove: readonly DirectionEstimate[];
   readonly add: readonly DirectionEstimate[];
@@ -448,13 +530,13 @@ async function gridPass(
   const lowerAt = (e: number) => lowers[grid.indexOf(e)];
   const sampled = DIRECTIONS.filter((direction) => !canSkip(n, direction, grid, lowerAt));
   const jobs = sampled.map((direction) => makeJob(n, direction, grid, samples, phase, grid[0]));
-  const run = await runJobs(jobs, { workers: n.workers, onProgress: (done) => progress(done) });
+  const run = await runJobs(jobs, { workers: n.workers, onProgress: (done) => progress(done), deadline: n.deadline });
   const per = (direction: Direction) => {
     const i = sampled.indexOf(direction);
     if (i < 0) return grid.map((e) => unsampledEstimate(certifiedDirectionBound(n, direction, e)));
     return grid.map((_, k) => directionEstimate(run.totals[i], k, jobScale(jobs[i]), n.beta));
   };
-  return { grid, remove: per('remove'), add: per('add') };
+  return { grid, remove: per('remove'), add: per('add'), ...stoppedAt(run) };
 }
 
 /**
@@ -473,6 +555,7 @@ export async function ballsAndBinsEpsilon(o: BallsAndBinsSetting & { readonly de
   const n = normalize(o);
   if (!(typeof o.delta === 'number' && o.delta > 0 && o.delta < 1)) throw new InputError('delta', 'a number in (0, 1)', o.delta);
   const delta = o.delta;
+  checkCost(n, 'epsilon');
   const setting = { noiseMultiplier: n.sigma, steps: n.steps, epochs: n.epochs };
 
   const bounds = ballsAndBinsLowerBounds(setting);
@@ -506,7 +589,7 @@ export async function ballsAndBinsEpsilon(o: BallsAndBinsSetting & { readonly de
   }
   const lo = Math.min(lower, upper);
 
-  const pilotSamples = Math.min(n.samples, Math.max(1000, Math.ceil(n.samples / 8)));
+  const pilotSamples = pilotSamplesOf(n.samples);
   const total = 2 * (pilotSamples + n.samples);
   const progress = (offset: number) => (done: number) => n.onProgress?.(offset + done, total);
 
@@ -544,6 +627,9 @@ export async function ballsAndBinsEpsilon(o: BallsAndBinsSetting & { readonly de
     crossingEpsilon: ucbIndex < 0 ? null : grid[ucbIndex],
     lowerBound: 'max-statistic construction with means (1, 0)',
     upperBound: n.epochs === 1 ? 'deterministic-batch Gaussian and importance-region masses' : 'deterministic-batch Gaussian',
+    ...(main.stoppedAtSamples !== undefined || pilot.stoppedAtSamples !== undefined
+      ? { stoppedAtSamples: main.stoppedAtSamples ?? n.samples, ...(pilot.stoppedAtSamples !== undefined ? { pilotStoppedAtSamples: pilot.stoppedAtSamples } : {}) }
+      : {}),
   };
   const base = { kind: 'estimate' as const, method: n.method, delta, confidence: n.confidence, meanEpsilon, lower, upper };
 

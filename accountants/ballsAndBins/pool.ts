@@ -21,12 +21,20 @@ export interface RunOptions {
   readonly workers?: number;
   /** called after each merged batch with samples done and samples in total (over all jobs) */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Date.now() after which no further batch is merged (a time limit): the run ends with the batches merged so
+   * far, at least one per job. Batches are merged round-robin over the jobs, so every job has about the same
+   * share, and stopping depends on the clock only, never on the samples (the confidence bounds stay valid).
+   */
+  readonly deadline?: number;
 }
 
 /** How the run was executed (for reports). */
 export interface RunInfo {
   readonly workers: number;
   readonly batches: number;
+  /** true when the deadline ended the run before every batch was merged */
+  readonly stopped?: boolean;
 }
 
 /** Below this many coordinate draws in total a run stays in-process by default (thread start-up would dominate). */
@@ -37,21 +45,38 @@ interface Task {
   readonly batch: number;
 }
 
-/** All (job, batch) pairs in job order then batch order, computed on demand (memory independent of N). */
+/**
+ * All (job, batch) pairs, round-robin over the jobs (batch 0 of every job, then batch 1, ...; a job whose
+ * batches run out drops out), computed on demand (memory independent of N). Each job's batches keep their
+ * order, so its totals are the same sums as in any other schedule.
+ */
 interface TaskList {
   readonly length: number;
   at(index: number): Task;
 }
 
 function taskList(jobs: readonly JobSpec[]): TaskList {
-  const starts = [0];
-  for (const job of jobs) starts.push(starts[starts.length - 1] + batchCount(job));
+  const counts = jobs.map(batchCount);
+  const levels = [...new Set(counts)].sort((a, b) => a - b);
+  // segment: batches [from, to) of the jobs with at least `to` batches, starting at task `start`
+  const segments: { from: number; to: number; active: number[]; start: number }[] = [];
+  let start = 0;
+  let from = 0;
+  for (const to of levels) {
+    if (to === from) continue;
+    const active = counts.flatMap((c, j) => (c >= to ? [j] : []));
+    segments.push({ from, to, active, start });
+    start += (to - from) * active.length;
+    from = to;
+  }
   return {
-    length: starts[starts.length - 1],
+    length: start,
     at(index: number): Task {
-      let job = 0;
-      while (starts[job + 1] <= index) job++;
-      return { job, batch: index - starts[job] };
+      let k = 0;
+      while (k + 1 < segments.length && segments[k + 1].start <= index) k++;
+      const seg = segments[k];
+      const offset = index - seg.start;
+      return { job: seg.active[offset % seg.active.length], batch: seg.from + Math.floor(offset / seg.active.length) };
     },
   };
 }
@@ -71,24 +96,28 @@ export async function runJobs(
   const useWorkers = workers > 0 && workerFile.protocol === 'file:' && existsSync(fileURLToPath(workerFile));
 
   let done = 0;
+  let merged = 0;
   const merge = (task: Task, batch: BatchTotals) => {
     addInto(totals[task.job], batch);
     done += batch.samples;
+    merged++;
     options.onProgress?.(done, totalSamples);
   };
+  // past the deadline, once every job has a batch (the first round-robin round)
+  const expired = () => options.deadline !== undefined && merged >= jobs.length && Date.now() > options.deadline;
 
   if (!useWorkers) {
     const runners = jobs.map((job) => jobRunner(job));
-    for (let index = 0; index < tasks.length; index++) {
+    for (let index = 0; index < tasks.length && !expired(); index++) {
       const task = tasks.at(index);
       merge(task, runners[task.job](task.batch));
       await new Promise<void>((resolve) => setImmediate(resolve)); // let the caller's timers (progress) run
     }
-    return { totals: totals.map(freeze), info: { workers: 0, batches: tasks.length } };
+    return { totals: totals.map(freeze), info: { workers: 0, batches: merged, ...(merged < tasks.length ? { stopped: true } : {}) } };
   }
 
-  await runOnWorkers(jobs, tasks, workers, workerFile, merge);
-  return { totals: totals.map(freeze), info: { workers, batches: tasks.length } };
+  await runOnWorkers(jobs, tasks, workers, workerFile, merge, expired);
+  return { totals: totals.map(freeze), info: { workers, batches: merged, ...(merged < tasks.length ? { stopped: true } : {}) } };
 }
 
 function runOnWorkers(
@@ -97,6 +126,7 @@ function runOnWorkers(
   count: number,
   workerFile: URL,
   merge: (task: Task, batch: BatchTotals) => void,
+  expired: () => boolean,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const window = 4 * count; // dispatched but not yet merged, at most
@@ -146,8 +176,9 @@ function runOnWorkers(
             return;
           }
           nextMerge++;
+          if (expired()) break;
         }
-        if (nextMerge === tasks.length) finish();
+        if (nextMerge === tasks.length || expired()) finish();
         else dispatch();
       });
       p.worker.on('error', (error) => finish(error));

@@ -37,6 +37,7 @@ export async function readSpecText(io: CliIo, path: string): Promise<{ text: str
   try {
     return { text: await io.readFile(path), source: path };
   } catch (e) {
+    if (e instanceof InputErrors) throw e; // e.g. too large for a spec
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new InputErrors([`SPEC: cannot read ${JSON.stringify(path)}: ${why}`]);

@@ -2,22 +2,36 @@
  * The process entry of the CLI (imported by bin/dpacct.js): the one place that reads argv, stdin and
  * the environment and writes to stdout/stderr and the exit status.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { runCli } from './program.js';
 import type { CliIo } from './io.js';
+import { MAX_SPEC_BYTES, tooLarge } from '../spec/json.js';
 
+/** Standard input up to MAX_SPEC_BYTES (`cat /dev/zero | dpacct run -` must not fill memory). */
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('(reading the spec from standard input; end it with Ctrl-D)\n');
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size > MAX_SPEC_BYTES) throw tooLarge('stdin');
+  }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A spec file, refused unread when larger than MAX_SPEC_BYTES. */
+async function readSpecFile(path: string): Promise<string> {
+  const info = await stat(path);
+  if (info.isFile() && info.size > MAX_SPEC_BYTES) throw tooLarge(path);
+  return readFile(path, 'utf8');
 }
 
 const io: CliIo = {
   env: process.env,
   stdoutIsTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
-  readFile: (path) => readFile(path, 'utf8'),
+  readFile: readSpecFile,
   readStdin,
   writeFile: (path, text) => writeFile(path, text, 'utf8'),
   progress: (text) => {

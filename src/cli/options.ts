@@ -70,6 +70,8 @@ export const OPTIONS = {
   tolerance: num('--tolerance <t>', domains.openProbability, 'relative loss tolerance in (0, 1) (default 0.01)'),
   modelCount: num('--model-sizes <n>', domains.positiveInteger, 'model sizes searched, log-spaced over the loss model (default 100)'),
   batchCount: num('--batch-sizes <n>', domains.positiveInteger, 'batch sizes searched, log-spaced from 1 to min(N, 2^25) (default 100)'),
+  costLimit: num('--cost-limit <seconds>', domains.positive, 'refuse Monte Carlo runs estimated to take longer (default 600)'),
+  maxSeconds: num('--max-seconds <s>', domains.positive, 'stop Monte Carlo sampling after this long and report what was reached'),
   quiet: bool('--quiet', 'no progress output on stderr'),
   json: bool('--json', 'print one JSON object instead of a table'),
 } as const;

@@ -13,7 +13,7 @@ export async function loadSpec(io: CliIo, path: string): Promise<Spec> {
 /** Command-line overrides of the spec's accountant settings. */
 export function withAccountant(
   spec: Spec,
-  o: { accountant?: 'pld' | 'rdp'; discretization?: number; samples?: number; seed?: number; confidence?: number },
+  o: { accountant?: 'pld' | 'rdp'; discretization?: number; samples?: number; seed?: number; confidence?: number; costLimit?: number; maxSeconds?: number },
 ): Spec {
   const overrides = {
     ...(o.accountant !== undefined ? { name: o.accountant } : {}),
@@ -21,6 +21,8 @@ export function withAccountant(
     ...(o.samples !== undefined ? { samples: o.samples } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.confidence !== undefined ? { confidence: o.confidence } : {}),
+    ...(o.costLimit !== undefined ? { costLimitSeconds: o.costLimit } : {}),
+    ...(o.maxSeconds !== undefined ? { maxSeconds: o.maxSeconds } : {}),
   };
   if (Object.keys(overrides).length === 0) return spec;
   return { ...spec, accountant: { ...spec.accountant, ...overrides } };

@@ -26,6 +26,8 @@ export const TRAINING_OPTIONS = [
   'samples',
   'seed',
   'confidence',
+  'costLimit',
+  'maxSeconds',
 ] as const satisfies readonly OptionKey[];
 
 export type TrainingFlags = OptionValues<(typeof TRAINING_OPTIONS)[number]>;
@@ -81,7 +83,7 @@ export function checkTrainingFlags(f: TrainingFlags, free: readonly StageParamet
   if (sampler !== 'poisson' && f.epochs !== undefined && !Number.isInteger(f.epochs))
     problems.push(new InputError('--epochs', `a whole number with --sampler ${sampler}`, f.epochs).message);
   if (sampler !== 'balls-and-bins')
-    for (const key of ['samples', 'seed', 'confidence'] as const)
+    for (const key of ['samples', 'seed', 'confidence', 'costLimit', 'maxSeconds'] as const)
       if (f[key] !== undefined) problems.push(`${flagName(key)}: only with --sampler balls-and-bins (Monte Carlo)`);
   if (problems.length) throw new InputErrors(problems);
 }
@@ -120,6 +122,8 @@ export function trainingSpec(f: TrainingFlags, query: QueryFlags): Spec {
       ...(f.samples !== undefined ? { samples: f.samples } : {}),
       ...(f.seed !== undefined ? { seed: f.seed } : {}),
       ...(f.confidence !== undefined ? { confidence: f.confidence } : {}),
+      ...(f.costLimit !== undefined ? { costLimitSeconds: f.costLimit } : {}),
+      ...(f.maxSeconds !== undefined ? { maxSeconds: f.maxSeconds } : {}),
     },
     stages: [trainingStage(f)],
   };

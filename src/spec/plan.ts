@@ -151,6 +151,8 @@ export function planFromSpec(spec: Spec): AccountingPlan {
         samples: spec.accountant?.samples ?? DEFAULT_MONTE_CARLO.samples,
         seed: spec.accountant?.seed ?? DEFAULT_MONTE_CARLO.seed,
         confidence: spec.accountant?.confidence ?? DEFAULT_MONTE_CARLO.confidence,
+        ...(spec.accountant?.costLimitSeconds !== undefined ? { costLimitSeconds: spec.accountant.costLimitSeconds } : {}),
+        ...(spec.accountant?.maxSeconds !== undefined ? { maxSeconds: spec.accountant.maxSeconds } : {}),
       },
     },
     notes,

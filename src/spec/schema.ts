@@ -101,6 +101,12 @@ export const accountantSchema = z
     samples: d.positiveInteger.schema.optional().describe('Monte Carlo samples per direction (balls-and-bins); default 100000'),
     seed: d.nonNegativeInteger.schema.optional().describe('Monte Carlo seed: the same seed gives the same numbers; default 0'),
     confidence: d.confidence.schema.optional().describe('confidence of Monte Carlo upper bounds; default 0.99'),
+    costLimitSeconds: d.positive.schema
+      .optional()
+      .describe('refuse Monte Carlo runs whose estimated time exceeds this many seconds (the estimate is printed); default 600'),
+    maxSeconds: d.positive.schema
+      .optional()
+      .describe('stop Monte Carlo sampling after this many seconds and report what the samples drawn by then give'),
   })
   .strict();
 
