@@ -22,7 +22,7 @@ import {
   maxStatisticDeltaLowerBound,
   maxStatisticEpsilonLowerBound,
   type ThresholdSearch,
-} from './maxStatistic.js';
+} from '../src/pld/maxStatistic.js';
 
 /** dynamic: a fresh permutation each epoch; persistent: one permutation for all epochs */
 export type ShuffleMode = 'dynamic' | 'persistent';

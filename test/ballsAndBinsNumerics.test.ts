@@ -2,11 +2,11 @@
  * Building blocks of the balls-and-bins Monte Carlo: random streams, variates, the normal quantile, the fast
  * exponential, the KL confidence bounds and the importance regions.
  */
-import { Xoshiro128, streamKeyOf } from '../accountants/ballsAndBins/rng.js';
-import { normalQuantile } from '../accountants/ballsAndBins/normalQuantile.js';
-import { expNonPositive } from '../accountants/ballsAndBins/fastExp.js';
-import { zigguratNormal } from '../accountants/ballsAndBins/ziggurat.js';
-import { TruncatedAboveNormal, standardGamma } from '../accountants/ballsAndBins/variates.js';
+import { Xoshiro128, streamKeyOf } from '../src/numeric/rng.js';
+import { normalQuantile } from '../src/numeric/normalQuantile.js';
+import { expNonPositive } from '../src/numeric/fastExp.js';
+import { zigguratNormal } from '../src/numeric/ziggurat.js';
+import { TruncatedAboveNormal, standardGamma } from '../src/numeric/variates.js';
 import { rankedNormalsSampler, defaultRanks, validateRanks } from '../accountants/ballsAndBins/orderStatistics.js';
 import {
   bernoulliKl,

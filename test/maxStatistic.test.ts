@@ -8,7 +8,7 @@ import {
   maxStatisticLossAtoms,
   sliceMaxStatistic,
   slicedHockeyStick,
-} from '../accountants/maxStatistic.js';
+} from '../src/pld/maxStatistic.js';
 import { analyticGaussianDelta, analyticGaussianEpsilon } from '../accountants/deterministic.js';
 import { InputError } from '../src/errors.js';
 

@@ -1,6 +1,6 @@
 import { reference } from './helpers/reference.js';
 import { shuffleDeltaLowerBound, shuffleEpsilonLowerBound } from '../accountants/shuffle.js';
-import { AUTHORS_THRESHOLD_GRID, maxStatisticEpsilonLowerBound } from '../accountants/maxStatistic.js';
+import { AUTHORS_THRESHOLD_GRID, maxStatisticEpsilonLowerBound } from '../src/pld/maxStatistic.js';
 import { deterministicDelta, deterministicEpsilon } from '../accountants/deterministic.js';
 import { InputError } from '../src/errors.js';
 

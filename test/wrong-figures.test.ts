@@ -8,7 +8,7 @@
 import { cli } from './cliHelpers.js';
 import { pldAccountant, mergedGaussianNoise } from '../accountants/pld.js';
 import { analyticGaussianEpsilon, analyticGaussianDelta } from '../accountants/deterministic.js';
-import { composeMaxStatistic, maxStatisticEpsilonLowerBound } from '../accountants/maxStatistic.js';
+import { composeMaxStatistic, maxStatisticEpsilonLowerBound } from '../src/pld/maxStatistic.js';
 import { guardFigure } from '../src/guard.js';
 import { AccountingError } from '../src/errors.js';
 

@@ -12,10 +12,10 @@
  */
 import { addThreshold, lossOffset, maxAtLeastProbability, maxAtMostProbability, removeThreshold } from './dominatingPair.js';
 import type { HockeyStickAccumulator } from './accumulator.js';
-import { expNonPositive } from './fastExp.js';
-import { normalQuantile } from './normalQuantile.js';
-import type { Xoshiro128 } from './rng.js';
-import { TruncatedAboveNormal } from './variates.js';
+import { expNonPositive } from '../../src/numeric/fastExp.js';
+import { normalQuantile } from '../../src/numeric/normalQuantile.js';
+import type { Xoshiro128 } from '../../src/numeric/rng.js';
+import { TruncatedAboveNormal } from '../../src/numeric/variates.js';
 
 // Math functions are bound once here: under jest (a vm context) every global lookup such as `Math` costs about
 // a microsecond, which made the sampling loops tens of times slower in tests. Same functions, same results.

@@ -28,7 +28,7 @@ import { klLowerConfidenceBound, samplesToResolve } from './klBound.js';
 import { ballsAndBinsLowerBounds } from './lowerBound.js';
 import { defaultRanks, validateRanks } from './orderStatistics.js';
 import { runJobs } from './pool.js';
-import { streamKeyOf } from './rng.js';
+import { streamKeyOf } from '../../src/numeric/rng.js';
 
 export type { DirectionEstimate } from './estimate.js';
 export type BallsAndBinsMethod = 'importance' | 'order-statistics' | 'auto';

@@ -6,7 +6,7 @@
 import { HockeyStickAccumulator, type BatchTotals } from './accumulator.js';
 import { importanceRegionMass, importanceSampler } from './importanceSampling.js';
 import { orderStatisticsSampler } from './orderStatistics.js';
-import { Xoshiro128 } from './rng.js';
+import { Xoshiro128 } from '../../src/numeric/rng.js';
 
 export interface JobSpec {
   readonly method: 'importance' | 'order-statistics';

@@ -1,6 +1,6 @@
 /**
  * Certified lower bounds for balls-and-bins from the max-statistic construction with means (1, 0)
- * (accountants/maxStatistic.ts; BNB Sec. 4): one epoch by the threshold search, several epochs by composing the
+ * (src/pld/maxStatistic.ts; BNB Sec. 4): one epoch by the threshold search, several epochs by composing the
  * sliced statistic (built once per accountant and reused for every query).
  */
 import {
@@ -8,7 +8,7 @@ import {
   maxStatisticDeltaLowerBound,
   maxStatisticEpsilonLowerBound,
   type ComposedMaxStatistic,
-} from '../maxStatistic.js';
+} from '../../src/pld/maxStatistic.js';
 
 export interface BallsAndBinsLowerBounds {
   /** certified lower bound on delta(eps) (max over both directions) */

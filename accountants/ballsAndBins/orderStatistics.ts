@@ -21,10 +21,10 @@
  */
 import { lossOffset } from './dominatingPair.js';
 import type { HockeyStickAccumulator } from './accumulator.js';
-import { expNonPositive } from './fastExp.js';
-import { normalQuantile } from './normalQuantile.js';
-import type { Xoshiro128 } from './rng.js';
-import { standardGamma, standardNormal } from './variates.js';
+import { expNonPositive } from '../../src/numeric/fastExp.js';
+import { normalQuantile } from '../../src/numeric/normalQuantile.js';
+import type { Xoshiro128 } from '../../src/numeric/rng.js';
+import { standardGamma, standardNormal } from '../../src/numeric/variates.js';
 
 // Math functions are bound once here: under jest (a vm context) every global lookup such as `Math` costs about
 // a microsecond, which made the sampling loops tens of times slower in tests. Same functions, same results.

@@ -4,7 +4,7 @@
  * rejection, normals truncated from above by rejection from the ziggurat when at least half the mass is kept and
  * otherwise by inversion (AS 241 quantile) in whichever tail is accurate.
  */
-import { normalCdf } from '../../src/numeric/normal.js';
+import { normalCdf } from './normal.js';
 import { normalQuantile } from './normalQuantile.js';
 import type { Xoshiro128 } from './rng.js';
 import { fillNormalsAtMost, zigguratNormal } from './ziggurat.js';

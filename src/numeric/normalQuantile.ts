@@ -6,6 +6,10 @@
  *
  * Accuracy in the tails is limited by how p was computed, not by this function: callers that need the upper tail
  * pass the small upper-tail probability q and use -normalQuantile(q), never normalQuantile(1 - q).
+ *
+ * Why not @stdlib/stats-base-dists-normal-quantile: it computes sqrt(2) erfinv(2p - 1), and 2p - 1 rounds to -1
+ * below p ~ 1e-17, so it returns -Infinity at p = 1e-20 (and 1e-200, which the importance sampler needs) and is
+ * off in the 9th digit at p = 1e-10 (-6.3613408897 against -6.3613409024).
  */
 
 // Math functions are bound once here: under jest (a vm context) every global lookup such as `Math` costs about

@@ -16,12 +16,12 @@
  *   is post-processing, so the sliced pair is a valid lower-bound pair) and its PLD is composed.
  * All probabilities are handled as logarithms so that T = 10^5 steps and deltas far below 1e-300 work.
  */
-import { normalLogCdf, normalLogSf, normalSf } from '../src/numeric/normal.js';
-import { logAddExp } from '../src/numeric/logsumexp.js';
-import { AccountingError, InputError } from '../src/errors.js';
-import { roundDownToGrid, type GridPmf } from '../src/pld/grid.js';
-import { composeParts } from '../src/pld/compose.js';
-import { deltaForEpsilon, epsilonForDelta } from '../src/pld/query.js';
+import { normalLogCdf, normalLogSf, normalSf } from '../numeric/normal.js';
+import { logAddExp } from '../numeric/logsumexp.js';
+import { AccountingError, InputError } from '../errors.js';
+import { roundDownToGrid, type GridPmf } from './grid.js';
+import { composeParts } from './compose.js';
+import { deltaForEpsilon, epsilonForDelta } from './query.js';
 
 // Math functions bound once: under jest's VM context every global `Math.x` lookup costs about 0.4 us,
 // which dominates these loops (plain node is unaffected either way).
