@@ -4,7 +4,7 @@
  * account a plan (or why not) and returns one Figure (src/result.ts) per query.
  */
 import type { AccountingPlan, Query } from '../src/plan.js';
-import type { Figure, NoiseCalibration } from '../src/result.js';
+import type { Figure, AccountantCalibration } from '../src/result.js';
 import type { SamplerKind } from '../src/mechanism.js';
 
 export interface AccountOptions {
@@ -38,5 +38,5 @@ export interface Accountant {
    * over `account`: a closed form, or a certified lower bound (a necessary sigma) where `account` gives no
    * upper bound. Without it calibration searches over the certified upper bound.
    */
-  calibrateNoise?(plan: AccountingPlan, target: { readonly epsilon: number; readonly delta: number }): NoiseCalibration | Promise<NoiseCalibration>;
+  calibrateNoise?(plan: AccountingPlan, target: { readonly epsilon: number; readonly delta: number }): AccountantCalibration | Promise<AccountantCalibration>;
 }

@@ -1,21 +1,31 @@
 /**
- * dpacct as a library: every part of the command line is a typed function here.
+ * dpacct as a library: the accountants and their registry, the plan and result types, the spec functions
+ * and the formatters (the command line itself is not part of it). README "Library" has a typed example that
+ * the tests compile (test/library-example.test.ts).
  *
  *   import { pldEpsilon, parseSpec, planFromSpec, accountPlan } from 'dpacct';
  *   const f = pldEpsilon([{ mechanism: { kind: 'gaussian', noiseMultiplier: 1.1 }, poissonRate: 256 / 60000, steps: 14063 }], 1e-5);
  *   // f.upper: certified upper bound on epsilon; f.lower: certified lower bound; f.kind: 'upper' | 'exact'
+ *   const r = await accountPlan(planFromSpec(parseSpec(text, 'spec.json')));   // through the registry
  *
  * Library functions never print, never exit and never read argv; bad input throws InputError (or
  * InputErrors), figures that cannot be certified throw AccountingError.
  */
 
-// vocabulary and errors
+// vocabulary, plan, results and errors
+export { mechanismSchema } from './mechanism.js';
 export type { Mechanism, Stage, Adjacency } from './mechanism.js';
-export type { BoundKind, Figure, AccountingResult } from './result.js';
+export { engineStages, gaussianBatchStage } from './plan.js';
+export type { GaussianBatchSetting } from './plan.js';
+export type { BoundKind, Figure, AccountingResult, AccountantCalibration } from './result.js';
 export { InputError, InputErrors, AccountingError } from './errors.js';
 export { VERSION, OUTPUT_SCHEMA_VERSION, SPEC_SCHEMA_VERSION } from './version.js';
 
-// accountants
+// the accountant contract and registry (each accountant loaded on first use)
+export { accountantFor, loadAccountant, allAccountants, ACCOUNTANT_NAMES } from '../accountants/index.js';
+export type { Accountant, AccountOptions } from '../accountants/index.js';
+
+// accountants as functions
 export { pldEpsilon, pldDelta, pldAccountant, DEFAULT_DISCRETIZATION } from '../accountants/pld.js';
 export type { PldOptions, PldFigure, DirectionFigure, PldAccountant } from '../accountants/pld.js';
 export { rdpEpsilon, rdpDelta, rdpOfStages, DEFAULT_RDP_ORDERS, epsilonFromRdp, deltaFromRdp } from '../accountants/rdp.js';
@@ -41,6 +51,8 @@ export type {
   DirectionEstimate,
 } from '../accountants/ballsAndBins/index.js';
 export { calibrateDecreasing, calibrateIncreasing } from './calibrate.js';
+export { solveMonotone, solveMonotoneAsync } from './numeric/rootFinder.js';
+export type { MonotoneSearch, SearchResult } from './numeric/rootFinder.js';
 export type { CalibrationOptions, Calibration } from './calibrate.js';
 
 // specs: schema, validation, plans, accounting of a plan, budget checks, calibration
@@ -62,10 +74,12 @@ export {
 } from './spec/evaluate.js';
 export type { BudgetCheck, StageCost, PlanAccountant, MonteCarloRun } from './spec/evaluate.js';
 export { calibrate, calibratePlan, certifiedEpsilon } from './spec/calibration.js';
+export { compareSamplerRows, samplerPlan } from './spec/compare.js';
+export type { ComparisonSetting } from './spec/compare.js';
 export type { CalibrationProblem } from './spec/calibration.js';
 export { domains, parseNumberText } from './domains.js';
 
-// output and the command line
+// output (formatters: a result in, text out)
 export { resultJson, budgetJson, calibrationJson, comparisonJson, deltaCurveJson, stringify } from './output/json.js';
 export { resultTable, budgetTable, calibrationTable, comparisonTable, deltaCurveTable } from './output/table.js';
 export { formatFigure, formatNumber } from './output/numbers.js';
@@ -78,5 +92,3 @@ export type {
   CalibrationParameter,
   DeltaCurveReport,
 } from './result.js';
-export { runCli } from './cli/program.js';
-export type { CliIo, CliResult } from './cli/io.js';

@@ -65,7 +65,7 @@ export interface BudgetReport {
 export type CalibrationParameter = 'sigma' | 'steps' | 'epochs' | 'sampling-rate' | 'batch-size';
 
 /** What an accountant's own noise calibration gives (accountants/contract.ts `calibrateNoise`). */
-export interface NoiseCalibration {
+export interface AccountantCalibration {
   /** the noise multiplier, in the plan's units (a Gaussian sensitivity s scales it by s) */
   readonly value: number;
   /** sufficient: this sigma or more meets the target (upper bound or exact); necessary: any smaller sigma fails it (lower bound) */
