@@ -355,3 +355,11 @@ export interface ScalingEvalResult {
   readonly guarantee: 'sufficient' | 'necessary';
   readonly notes: readonly string[];
 }
+
+/** `dpacct scaling optimize --report`: the optimum at one budget beside the best loss at every budget. */
+export interface ScalingReport {
+  readonly optimize: ScalingOptimizeResult;
+  readonly saturate: ScalingSaturateResult;
+  readonly generatedAt: string;
+  readonly version: string;
+}

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { COMMANDS } from './commands.js';
 import { InputError, InputErrors } from '../errors.js';
 import { stringify } from '../output/json.js';
+import { formatNumber } from '../output/numbers.js';
 import {
   scalingEvalJson,
   scalingEvalTable,
@@ -131,26 +132,46 @@ Examples:
   const LOSS_MODEL_HELP = 'loss model: a .csv table (model size, steps, noise-batch ratio, loss) or a .json parametric law (default: the bundled bert-table2 law)';
 
   const optimize = group.command('optimize').summary('best model size, batch size and steps for a compute budget, and the near-optimal band');
-  addOptions(optimize, [...SEARCH, 'flops'], HELP).option('--loss-model <file>', LOSS_MODEL_HELP).addHelpText(
+  addOptions(optimize, [...SEARCH, 'flops'], HELP)
+    .option('--loss-model <file>', LOSS_MODEL_HELP)
+    .option('--report <file>', 'also write a report (HTML, or Markdown for a .md file): loss against compute for the best configurations, the saturating compute marked')
+    .addHelpText(
     'after',
     `
 Searches --model-sizes x --batch-sizes configurations (T = C / (6 M B S)); sigma is interpolated on a grid of
 calibrations for the search, and the best configurations are recalibrated exactly. --seq-len defaults to 512.
 
 Example:
-  dpacct scaling optimize --epsilon 4 --delta 1e-8 --units 1e7 --flops 3.8e20`,
-  );
+  dpacct scaling optimize --epsilon 4 --delta 1e-8 --units 1e7 --flops 3.8e20
+  dpacct scaling optimize --epsilon 4 --delta 1e-8 --units 1e7 --flops 3.8e20 --report scaling.html`,
+    );
   optimize.action(async (raw: Record<string, unknown>) => {
     const flags = readOptions(raw, [...SEARCH, 'flops']);
     require(flags, ['targetEpsilon', 'delta', 'units', 'flops'], EXPECTED);
     checkSearchSampler(flags.sampler);
     const s = await scaling();
     const model = await lossModel(ctx, raw.lossModel as string | undefined);
-    const r = await s.optimize(
-      { epsilon: flags.targetEpsilon!, delta: flags.delta!, units: flags.units!, seqLen: flags.seqLen ?? DEFAULT_SEQ_LEN, flops: flags.flops!, model, sampler: flags.sampler, accountant: flags.accountant, discretization: flags.discretization },
-      { tolerance: flags.tolerance, modelCount: flags.modelCount, batchCount: flags.batchCount, onProgress: progressReporter(ctx.io, flags.quiet, 'calibrating') },
-    );
-    ctx.finish({ stdout: flags.json ? stringify(scalingOptimizeJson(r)) : scalingOptimizeTable(r, ctx.style(false)), exitCode: 0 });
+    const question = { epsilon: flags.targetEpsilon!, delta: flags.delta!, units: flags.units!, seqLen: flags.seqLen ?? DEFAULT_SEQ_LEN, flops: flags.flops!, model, sampler: flags.sampler, accountant: flags.accountant, discretization: flags.discretization };
+    const search = { tolerance: flags.tolerance, modelCount: flags.modelCount, batchCount: flags.batchCount, onProgress: progressReporter(ctx.io, flags.quiet, 'calibrating') };
+    const reportFile = raw.report as string | undefined;
+    if (reportFile === undefined) {
+      const r = await s.optimize(question, search);
+      ctx.finish({ stdout: flags.json ? stringify(scalingOptimizeJson(r)) : scalingOptimizeTable(r, ctx.style(false)), exitCode: 0 });
+      return;
+    }
+    if (!ctx.io.writeFile) throw new InputErrors(['--report: cannot write files here']);
+    const { scalingReport } = await import('../report/scaling.js');
+    const report = await scalingReport(question, search);
+    const { scalingReportHtml, scalingReportMarkdown } = await import('../output/scalingReport.js');
+    const text = /\.(md|markdown)$/i.test(reportFile) ? scalingReportMarkdown(report) : scalingReportHtml(report);
+    try {
+      await ctx.io.writeFile(reportFile, text);
+    } catch (e) {
+      throw new InputErrors([`--report: cannot write ${JSON.stringify(reportFile)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+    }
+    const r = report.optimize;
+    const stdout = flags.json ? stringify({ ...scalingOptimizeJson(r), report: reportFile, saturatingFlops: report.saturate.saturatingFlops }) : scalingOptimizeTable(r, ctx.style(false)) + `\nreport written to ${reportFile} (saturating compute about ${formatNumber(report.saturate.saturatingFlops, 3)} FLOPs)\n`;
+    ctx.finish({ stdout, exitCode: 0 });
   });
 
   const saturate = group.command('saturate').summary('smallest compute beyond which the best loss improves by less than the tolerance');

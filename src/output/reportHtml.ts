@@ -50,13 +50,13 @@ function kindBadge(f: ReportFigure): string {
   return `<span class="kind ${f.kind}">${esc(KIND_NAME[f.kind])}</span>`;
 }
 
-function table(head: readonly string[], rows: readonly (readonly string[])[], numeric: readonly number[] = []): string {
+export function table(head: readonly string[], rows: readonly (readonly string[])[], numeric: readonly number[] = []): string {
   const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.includes(i) ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`).join('\n');
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-function list(items: readonly string[], cls = ''): string {
+export function list(items: readonly string[], cls = ''): string {
   if (items.length === 0) return '';
   return `<ul${cls ? ` class="${cls}"` : ''}>${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`;
 }
@@ -176,19 +176,24 @@ export function reportHtml(report: PrivacyReport): string {
   );
   body.push(`<pre><code>${esc(report.spec.text)}</code></pre>`);
 
+  return htmlPage(`Privacy report: ${report.title}`, body.filter(Boolean).join('\n'), report.version);
+}
+
+/** A self-contained page: inline style, no script, a CSP that forbids loading anything. `body` is HTML. */
+export function htmlPage(title: string, body: string, version: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="dpacct ${esc(report.version)}">
-<title>Privacy report: ${esc(report.title)}</title>
+<meta name="generator" content="dpacct ${esc(version)}">
+<title>${esc(title)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <main>
-${body.filter(Boolean).join('\n')}
+${body}
 </main>
 </body>
 </html>

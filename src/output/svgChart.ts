@@ -13,6 +13,10 @@ export interface ChartSeries {
   readonly points: readonly (readonly [number, number])[];
   /** drawn dashed (lower bounds: the true curve may lie above) */
   readonly dashed?: boolean;
+  /** markers only, no line (points that are not a curve) */
+  readonly markersOnly?: boolean;
+  /** marker radius (default 2.5) */
+  readonly radius?: number;
 }
 
 export interface Chart {
@@ -21,6 +25,8 @@ export interface Chart {
   readonly yLabel: string;
   readonly xLog?: boolean;
   readonly yLog?: boolean;
+  /** a linear y axis starts at 0 unless false */
+  readonly yFromZero?: boolean;
   readonly series: readonly ChartSeries[];
   readonly width?: number;
   readonly height?: number;
@@ -78,7 +84,7 @@ export function lineChart(chart: Chart): string {
   const [y0, y1] = extent(all.map((p) => p[1]));
   const range = { x: [m.left, width - m.right] as [number, number], y: [height - m.bottom, m.top] as [number, number] };
   const x = xLog ? scaleLog().domain([x0, x1]).range(range.x).nice() : scaleLinear().domain([x0, x1]).range(range.x).nice();
-  const y = yLog ? scaleLog().domain([y0, y1]).range(range.y).nice() : scaleLinear().domain([Math.min(0, y0), y1]).range(range.y).nice();
+  const y = yLog ? scaleLog().domain([y0, y1]).range(range.y).nice() : scaleLinear().domain([chart.yFromZero === false ? y0 : Math.min(0, y0), y1]).range(range.y).nice();
 
   const parts: string[] = [open, `<title>${escapeXml(chart.title)}</title>`, title];
   // grid and ticks
@@ -106,12 +112,13 @@ export function lineChart(chart: Chart): string {
     const d = path(s.points) ?? '';
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     parts.push(`<g class="series" data-series="${escapeXml(s.name)}">`);
-    parts.push(`<path class="line" d="${d}" stroke="${colour}"${dash}/>`);
-    for (const p of s.points) parts.push(`<circle cx="${x(p[0]).toFixed(1)}" cy="${y(p[1]).toFixed(1)}" r="2.5" fill="${colour}"/>`);
+    if (!s.markersOnly) parts.push(`<path class="line" d="${d}" stroke="${colour}"${dash}/>`);
+    for (const p of s.points) parts.push(`<circle cx="${x(p[0]).toFixed(1)}" cy="${y(p[1]).toFixed(1)}" r="${s.radius ?? 2.5}" fill="${colour}"/>`);
     parts.push('</g>');
     const ly = m.top + 8 + i * 20;
     const lx = width - legendWidth;
-    parts.push(`<line x1="${lx}" x2="${lx + 22}" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="2.5"${dash}/>`);
+    if (s.markersOnly) parts.push(`<circle cx="${lx + 11}" cy="${ly}" r="${s.radius ?? 2.5}" fill="${colour}"/>`);
+    else parts.push(`<line x1="${lx}" x2="${lx + 22}" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="2.5"${dash}/>`);
     parts.push(`<text class="legend" x="${lx + 28}" y="${ly}" dominant-baseline="middle">${escapeXml(s.name)}</text>`);
   });
   parts.push('</svg>');
