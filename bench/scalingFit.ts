@@ -63,6 +63,8 @@ function nonNegativeLeastSquares(X: number[][], y: number[]): number[] {
 }
 
 const rows = (JSON.parse(fs.readFileSync('test/fixtures/scaling.json', 'utf8')) as { rows: Row[] }).rows;
+// dp_accounting's sigma for the same rows, where computed (test/fixtures/scaling-oracle.json)
+const oracle = (JSON.parse(fs.readFileSync('test/fixtures/scaling-oracle.json', 'utf8')) as { table2Sigma: { row: number; sigmaLow: number; sigmaHigh: number }[] }).table2Sigma;
 const X: number[][] = [];
 const y: number[] = [];
 const points = [];
@@ -80,7 +82,7 @@ for (const r of rows) {
 process.stderr.write('\n');
 const [E, A, B, C] = nonNegativeLeastSquares(X, y);
 console.log(JSON.stringify({ E, A, B, C, ...EXPONENTS }));
-console.log('units eps M T B sigma(poisson) sigma(unamplified) nbr loss fitted relErr');
+console.log('units eps M T B sigma(poisson) vs-dp_accounting sigma(unamplified) nbr loss fitted relErr');
 let worst = 0;
 let sumSq = 0;
 points.forEach(({ r, p, poisson, unamplified }, i) => {
@@ -88,6 +90,8 @@ points.forEach(({ r, p, poisson, unamplified }, i) => {
   const rel = fitted / r.loss - 1;
   worst = Math.max(worst, Math.abs(rel));
   sumSq += rel * rel;
-  console.log([r.units, r.epsilon, r.model_params, r.steps, r.batch_size, poisson.toPrecision(5), unamplified.toPrecision(5), p.noiseBatchRatio.toPrecision(3), r.loss, fitted.toFixed(3), (100 * rel).toFixed(1) + '%'].join(' '));
+  const ref = oracle.find((o) => o.row === i);
+  const versus = ref ? `${((100 * poisson) / ((ref.sigmaLow + ref.sigmaHigh) / 2) - 100).toFixed(3)}%` : '-';
+  console.log([r.units, r.epsilon, r.model_params, r.steps, r.batch_size, poisson.toPrecision(5), versus, unamplified.toPrecision(5), p.noiseBatchRatio.toPrecision(3), r.loss, fitted.toFixed(3), (100 * rel).toFixed(1) + '%'].join(' '));
 });
 console.log(`worst relative error ${(100 * worst).toFixed(1)}%, rms ${(100 * Math.sqrt(sumSq / points.length)).toFixed(1)}%`);

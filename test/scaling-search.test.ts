@@ -96,6 +96,7 @@ describe('CLI errors name the flag and the range (exit 2)', () => {
     [['scaling', 'optimize', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--flops', '10'], /--flops: expected a compute budget in \[/],
     [['scaling', 'optimize', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--flops', '1e20', '--sampler', 'shuffle'], /--sampler: expected poisson or deterministic/],
     [['scaling', 'eval', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--model-size', '1e8', '--batch-size', '100'], /--steps: give --steps or --flops/],
+    [['scaling', 'optimize', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--flops', '1e20', '--model-sizes', '5000'], /--model-sizes: expected a positive integer <= 1000, got 5000/],
     [['scaling', 'eval', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--model-size', '1e8', '--batch-size', '100', '--steps', '10', '--loss-model', '/nonexistent.json'], /--loss-model: expected a readable/],
   ])('%j', async (argv, message) => {
     const r = await cli(argv as string[]);

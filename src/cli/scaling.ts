@@ -75,6 +75,15 @@ function checkBatch(flags: { batchSize?: number; units?: number }): void {
     throw new InputError('--batch-size', `at most --units (${flags.units})`, flags.batchSize);
 }
 
+/** a bound on the search's cost: at most this many model sizes and batch sizes (a million configurations) */
+const MAX_SEARCH_AXIS = 1000;
+
+function checkSearch(flags: { sampler?: string; modelCount?: number; batchCount?: number }): void {
+  for (const key of ['modelCount', 'batchCount'] as const)
+    if ((flags[key] ?? 0) > MAX_SEARCH_AXIS) throw new InputError(flagName(key), `a positive integer <= ${MAX_SEARCH_AXIS}`, flags[key]);
+  checkSearchSampler(flags.sampler);
+}
+
 function checkSearchSampler(sampler: string | undefined): void {
   if (sampler !== undefined && sampler !== 'poisson' && sampler !== 'deterministic')
     throw new InputError('--sampler', 'poisson or deterministic (the searches calibrate thousands of configurations)', sampler);
@@ -85,8 +94,8 @@ export function registerScaling(program: Command, ctx: CommandContext): void {
     .command('scaling')
     .summary(COMMANDS['scaling'].summary)
     .description(
-      'DP scaling laws after McKenna et al., "Scaling Laws for Differentially Private Language Models" (arXiv 2501.18914).\n' +
-        'The noise multiplier sigma is calibrated (Poisson sampling, PLD accountant by default); the noise-batch ratio\n' +
+      'DP scaling laws after McKenna et al., "Scaling Laws for Differentially Private Language Models" (arXiv 2501.18914). ' +
+        'The noise multiplier sigma is calibrated (Poisson sampling, PLD accountant by default); the noise-batch ratio ' +
         'sigma / B and a loss model L(model size, steps, sigma / B) rank configurations for a compute budget C = 6 M B S T.',
     );
 
@@ -148,7 +157,7 @@ Example:
   optimize.action(async (raw: Record<string, unknown>) => {
     const flags = readOptions(raw, [...SEARCH, 'flops']);
     require(flags, ['targetEpsilon', 'delta', 'units', 'flops'], EXPECTED);
-    checkSearchSampler(flags.sampler);
+    checkSearch(flags);
     const s = await scaling();
     const model = await lossModel(ctx, raw.lossModel as string | undefined);
     const question = { epsilon: flags.targetEpsilon!, delta: flags.delta!, units: flags.units!, seqLen: flags.seqLen ?? DEFAULT_SEQ_LEN, flops: flags.flops!, model, sampler: flags.sampler, accountant: flags.accountant, discretization: flags.discretization };
@@ -184,7 +193,7 @@ Example:
   saturate.action(async (raw: Record<string, unknown>) => {
     const flags = readOptions(raw, SEARCH);
     require(flags, ['targetEpsilon', 'delta', 'units'], EXPECTED);
-    checkSearchSampler(flags.sampler);
+    checkSearch(flags);
     const s = await scaling();
     const model = await lossModel(ctx, raw.lossModel as string | undefined);
     const r = await s.saturate(
