@@ -2,23 +2,30 @@
  * Regression tests for edge cases found in review (each was a wrong or missing figure before):
  * wide coarse cells overflowing to NaN, the Gaussian sensitivity field, randomized response at a huge
  * epsilon, leftover steps rounded one by one, runaway grids, and underflowing closed forms.
+ * The three heavy compositions are computed in a plain-node child process (test/helpers/plainNode.ts).
  */
-import { pldAccountant, pldDelta, pldEpsilon } from '../accountants/pld.js';
+import { pldDelta, pldEpsilon } from '../accountants/pld.js';
 import { rdpEpsilon } from '../accountants/rdp.js';
 import type { Stage } from '../src/mechanism.js';
 import { AccountingError } from '../src/errors.js';
+import { PlainNodeBatch } from './helpers/plainNode.js';
+import type { PldAnswer, PldJob } from './figures/pld.js';
 
 const dpsgd = (q: number, sigma: number, steps: number): Stage[] => [
   { mechanism: { kind: 'gaussian', noiseMultiplier: sigma }, poissonRate: q, steps },
 ];
 
+const heavy = new PlainNodeBatch<PldJob, PldAnswer>('pld');
+beforeAll(() => heavy.compute());
+
+heavy.add('millions wide', { stages: dpsgd(0.1, 0.001, 100), epsilonAt: [1e-5], deltaAt: [100] });
 test('a composed loss millions wide keeps its tail (coarse cells used to overflow to NaN)', () => {
   // dp_accounting (PLD at interval 0.1) gives 1.25e7; RDP is a looser upper bound
   const stages = dpsgd(0.1, 0.001, 100);
-  const upper = pldEpsilon(stages, 1e-5).upper;
+  const upper = heavy.get('millions wide').epsilon[0].upper;
   expect(upper).toBeGreaterThan(1.2e7);
   expect(upper).toBeLessThanOrEqual(rdpEpsilon(stages, 1e-5).epsilon);
-  expect(pldDelta(stages, 100).upper).toBeGreaterThan(0.99);
+  expect(heavy.get('millions wide').delta[0].upper).toBeGreaterThan(0.99);
 });
 
 test('Gaussian sensitivity s (in clip norms) acts as noise multiplier sigma / s, in PLD and RDP', () => {
@@ -48,18 +55,20 @@ test('epsilon grows with steps when the block size is close to the number of ste
   expect(eps[1]).toBeLessThan(rdpEpsilon(dpsgd(1e-5, 5, 1_000_000), 1e-8).epsilon);
 });
 
+heavy.add('sigma 1e-10', { stages: dpsgd(0.01, 1e-10, 100), epsilonAt: [1e-5] });
 test('absurdly small noise gets a finite certified figure on a coarse grid instead of hanging', () => {
   // sigma = 1e-10: each participation leaks ~1/(2 sigma^2) = 5e19; about 7 of 100 steps at q = 0.01
   // must be counted at delta = 1e-5
-  const f = pldEpsilon(dpsgd(0.01, 1e-10, 100), 1e-5);
+  const f = heavy.get('sigma 1e-10').epsilon[0];
   expect(Number.isFinite(f.upper)).toBe(true);
   expect(f.upper).toBeGreaterThan(1e20);
   expect(f.lower).toBeLessThanOrEqual(f.upper);
 });
 
+heavy.add('interval 1e-12', { stages: dpsgd(0.01, 1, 100), options: { discretization: 1e-12 }, epsilonAt: [1e-5] });
 test('a discretization finer than memory allows still answers: the grids coarsen to fit', () => {
   // dp_accounting (interval 1e-4, dpsgd_poisson.json): 0.71803671 for q = 0.01, sigma = 1, 100 steps
-  const f = pldEpsilon(dpsgd(0.01, 1, 100), 1e-5, { discretization: 1e-12 });
+  const f = heavy.get('interval 1e-12').epsilon[0];
   expect(f.upper).toBeLessThanOrEqual(0.71803671 * 1.005);
   expect(f.upper).toBeGreaterThanOrEqual(0.707947); // PRV's certified lower bound
 });
