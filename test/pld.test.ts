@@ -21,7 +21,6 @@ import { PlainNodeBatch } from './helpers/plainNode.js';
 import type { PldAnswer, PldJob } from './figures/pld.js';
 
 const composed = new PlainNodeBatch<PldJob, PldAnswer>('pld');
-beforeAll(() => composed.compute());
 
 const dpsgd = (q: number, sigma: number, steps: number): Stage[] => [
   { mechanism: { kind: 'gaussian', noiseMultiplier: sigma }, poissonRate: q, steps },

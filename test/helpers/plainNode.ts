@@ -3,9 +3,10 @@
  *
  * Jest runs every module in a VM context where global lookups are slow; number-crunching code (PLD grids,
  * FFTs, root finding) takes 2-3 times longer there than in node. A test file collects its heavy jobs in a
- * `PlainNodeBatch` while its tests are being declared, computes them all in ONE child process
+ * `PlainNodeBatch` while its tests are being declared; the batch computes them all in ONE child process
  * (`node --import tsx test/figures/<worker>.ts`, the same TypeScript sources, no build step) in a
- * `beforeAll`, and then asserts each answer in jest with its usual tolerances. Nothing is cached between runs.
+ * `beforeAll` it registers itself, and the tests assert each answer in jest with their usual tolerances.
+ * Nothing is cached between runs.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -36,7 +37,16 @@ export class PlainNodeBatch<Job, Answer> {
   private readonly jobs: Record<string, Job> = {};
   private answers: Record<string, Answer> | undefined;
 
-  constructor(private readonly worker: string) {}
+  /**
+   * Registers the beforeAll that computes the batch. Its timeout is that of the whole batch, not of one test:
+   * on a machine shared with other work a batch of a minute of CPU can take several minutes of wall time.
+   */
+  constructor(
+    private readonly worker: string,
+    timeoutMs = 15 * 60_000,
+  ) {
+    beforeAll(() => this.compute(), timeoutMs);
+  }
 
   /** queue a job under a unique key (while tests are declared) */
   add(key: string, job: Job): void {
@@ -48,8 +58,7 @@ export class PlainNodeBatch<Job, Answer> {
     return key in this.jobs;
   }
 
-  /** compute every queued job in one child process; call from beforeAll */
-  async compute(): Promise<void> {
+  private async compute(): Promise<void> {
     this.answers = await run<Record<string, Answer>>(this.worker, this.jobs);
   }
 
