@@ -24,6 +24,7 @@ import type { Figure } from '../src/result.js';
 import type { Accountant } from './contract.js';
 import { samplerLossModel, symmetricStage } from './samplerLosses.js';
 import { truncationWeights } from './truncatedPoisson.js';
+import { rdpDelta, rdpEpsilon } from './rdp.js';
 
 export interface PldOptions {
   /** grid interval for single-step PLDs, default 1e-4 */
@@ -230,7 +231,7 @@ export interface PldAccountant {
  * same expected batch and the overflow probability beside theirs (in notes and details).
  */
 export function pldAccountant(stages: readonly Stage[], options: PldOptions = {}): PldAccountant {
-  const own = composedAccountant(stages, options);
+  const own = withRdpCrossCheck(stages, options, composedAccountant(stages, options));
   const truncated = stages.filter((s) => s.truncation !== undefined);
   if (truncated.length === 0) return own;
   let poisson: PldAccountant | undefined;
@@ -257,6 +258,35 @@ export function pldAccountant(stages: readonly Stage[], options: PldOptions = {}
   return {
     epsilon: (delta) => annotate(own.epsilon(delta), plain().epsilon(delta), 'epsilon'),
     delta: (epsilon) => annotate(own.delta(epsilon), plain().delta(epsilon), 'delta'),
+  };
+}
+
+/**
+ * Fixed-size stages get the RDP accountant's figure beside theirs (Wang, Balle, Kasiviswanathan 2019 under
+ * replace-one): an independent certified bound that the PLD figure should not exceed.
+ */
+function withRdpCrossCheck(stages: readonly Stage[], options: PldOptions, inner: PldAccountant): PldAccountant {
+  if (!stages.some((s) => s.fixedSize !== undefined)) return inner;
+  const rdpOptions = { adjacency: options.adjacency ?? 'add-remove' };
+  const add = (f: PldFigure, rdp: () => number, quantity: string): PldFigure => {
+    let figure: number;
+    try {
+      figure = rdp();
+    } catch (e) {
+      // another stage the RDP accountant cannot take: no cross-check, the PLD figure stands alone
+      if (e instanceof AccountingError || e instanceof InputError) return f;
+      throw e;
+    }
+    return withNote(f, figure, quantity);
+  };
+  const withNote = (f: PldFigure, rdp: number, quantity: string): PldFigure => ({
+    ...f,
+    details: { ...f.details, rdpCrossCheck: rdp },
+    notes: [...(f.notes ?? []), `RDP cross-check (fixed-size batches: Wang, Balle, Kasiviswanathan 2019): ${quantity} <= ${rdp.toPrecision(5)}`],
+  });
+  return {
+    epsilon: (delta) => add(inner.epsilon(delta), () => rdpEpsilon(stages, delta, rdpOptions).epsilon, 'epsilon'),
+    delta: (epsilon) => add(inner.delta(epsilon), () => rdpDelta(stages, epsilon, rdpOptions).delta, 'delta'),
   };
 }
 

@@ -24,6 +24,7 @@ import type { Accountant } from './contract.js';
 import { DEFAULT_RDP_ORDERS } from './rdp/orders.js';
 import { gaussianRenyi, laplaceRenyi, pureDpRenyi, randomizedResponseRenyi } from './rdp/divergence.js';
 import { sampledGaussianRenyi } from './rdp/sampledGaussian.js';
+import { sampledWithoutReplacementGaussianRenyi } from './rdp/sampledWithoutReplacement.js';
 import { discreteGaussianRenyi, exponentialMechanismRenyi, permuteAndFlipRenyi, zcdpRenyi } from './rdp/events.js';
 import { deltaFromRdp, epsilonFromRdp, validateOrders } from './rdp/conversion.js';
 
@@ -107,10 +108,9 @@ export function rdpDelta(stages: readonly Stage[], epsilon: number, options: Rdp
 /** The per-step RDP of a (validated) stage as a function of the order, or a refusal. */
 function perStepRenyi(stage: Stage, adjacency: Adjacency, field: string): (order: number) => number {
   const m = stage.mechanism;
-  if (stage.truncation !== undefined || stage.fixedSize !== undefined)
-    throw new AccountingError(
-      `${field}: the RDP accountant has no analysis of the ${stage.truncation ? 'truncated-poisson' : 'fixed-size'} sampler; ${PLD_HINT}`,
-    );
+  if (stage.truncation !== undefined)
+    throw new AccountingError(`${field}: the RDP accountant has no analysis of the truncated-poisson sampler; ${PLD_HINT}`);
+  if (stage.fixedSize !== undefined) return fixedSizeRenyi(stage, adjacency, field);
   const q = stage.poissonRate ?? 1;
   // q = 1 samples everyone: the stage is the unsampled mechanism, under every adjacency.
   const sampled = q < 1;
@@ -180,6 +180,27 @@ function perStepRenyi(stage: Stage, adjacency: Adjacency, field: string): (order
     case 'mixture-of-gaussians':
       throw new AccountingError(`${field}: the RDP accountant has no analysis of the ${m.kind} mechanism; ${PLD_HINT}`);
   }
+}
+
+/**
+ * Fixed-size batches (fraction gamma = b/n) of a Gaussian: under replace-one the bound of Wang, Balle,
+ * Kasiviswanathan 2019 with the replace-one sensitivity (twice the clip norm); under zero-out the unit's slot
+ * is in the batch with probability gamma and its gradient is zeroed, the Poisson pair at rate gamma.
+ */
+function fixedSizeRenyi(stage: Stage, adjacency: Adjacency, field: string): (order: number) => number {
+  const m = stage.mechanism;
+  if (m.kind !== 'gaussian') throw refuseSampled(field, m.kind);
+  const gamma = stage.fixedSize!.batchSize / stage.fixedSize!.datasetSize;
+  const sensitivity = m.sensitivity ?? 1;
+  if (adjacency === 'replace-one') {
+    const noiseMultiplier = m.noiseMultiplier / (2 * sensitivity);
+    return (order) => sampledWithoutReplacementGaussianRenyi({ samplingRate: gamma, noiseMultiplier, order });
+  }
+  if (adjacency === 'zero-out') {
+    const noiseMultiplier = m.noiseMultiplier / sensitivity;
+    return (order) => sampledGaussianRenyi({ samplingRate: gamma, noiseMultiplier, order });
+  }
+  throw new AccountingError(`${field}: the fixed-size sampler is accounted under replace-one or zero-out adjacency only`);
 }
 
 function refuseSampled(field: string, what: string): AccountingError {
