@@ -79,8 +79,35 @@ export type { ComparisonSetting } from './spec/compare.js';
 export type { CalibrationProblem } from './spec/calibration.js';
 export { domains, parseNumberText } from './domains.js';
 
+// DP scaling laws (McKenna et al., arXiv 2501.18914): the noise of a configuration, compute-budget searches, loss models
+export {
+  noiseReport,
+  unitsReport,
+  calibrateNoise as scalingCalibrateNoise,
+  unitsForBudget,
+  optimize as scalingOptimize,
+  saturate as scalingSaturate,
+  evaluate as scalingEvaluate,
+  parametricModel,
+  parseParametricLaw,
+  tableModel,
+  outsideDomain,
+  BERT_TABLE2_LAW,
+} from '../accountants/scaling/index.js';
+export type { LossModel, LossDomain, LossPoint, ParametricLaw, BudgetQuestion, SearchOptions, NoiseQuestion, UnitsQuestion } from '../accountants/scaling/index.js';
+export type {
+  ScalingNoiseResult,
+  ScalingUnitsResult,
+  ScalingConfiguration,
+  ScalingBand,
+  ScalingOptimizeResult,
+  ScalingSaturateResult,
+  ScalingEvalResult,
+} from './result.js';
+
 // output (formatters: a result in, text out)
 export { resultJson, budgetJson, calibrationJson, comparisonJson, deltaCurveJson, stringify } from './output/json.js';
+export { scalingNoiseJson, scalingOptimizeJson, scalingSaturateJson, scalingEvalJson, scalingUnitsJson } from './output/scaling.js';
 export { resultTable, budgetTable, calibrationTable, comparisonTable, deltaCurveTable } from './output/table.js';
 export { formatFigure, formatNumber } from './output/numbers.js';
 export { makeStyle, colourWanted } from './output/style.js';
