@@ -11,6 +11,7 @@
 import erfcx from '@stdlib/math-base-special-erfcx';
 import { normalCdf, normalLogCdf } from '../src/numeric/normal.js';
 import { AccountingError, InputError } from '../src/errors.js';
+import { bisect } from '../src/numeric/rootFinder.js';
 import { gaussianBatchStage, gaussianSensitivity } from '../src/plan.js';
 import type { Figure } from '../src/result.js';
 import type { Accountant } from './contract.js';
@@ -86,14 +87,8 @@ export function analyticGaussianEpsilon(o: { readonly noiseMultiplier: number; r
     if (!Number.isFinite(hi)) return { value: Infinity, lower: lo, upper: Infinity, evaluations };
   }
   evaluations++;
-  for (let i = 0; i < 400 && hi - lo > 2 * Number.EPSILON * hi; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (mid <= lo || mid >= hi) break;
-    evaluations++;
-    if (meets(mid)) hi = mid;
-    else lo = mid;
-  }
-  return { value: hi, lower: lo, upper: hi, evaluations };
+  const b = bisect({ lo, hi, below: (epsilon) => !meets(epsilon), done: (l, h) => h - l <= 2 * Number.EPSILON * h, maxSteps: 400 });
+  return { value: b.hi, lower: b.lo, upper: b.hi, evaluations: evaluations + b.steps };
 }
 
 /**
@@ -112,23 +107,22 @@ export function analyticGaussianNoiseMultiplier(o: { readonly epsilon: number; r
     while (meets(lo)) {
       hi = lo;
       lo /= 2;
-      if (lo < 1e-300) throw new RangeError('analyticGaussianNoiseMultiplier: no bracket found');
+      if (lo < 1e-300) throw new AccountingError(`no noise multiplier meets delta = ${o.delta} at epsilon = ${o.epsilon}: every one down to ${lo} does (bracket tried: [${lo}, 1])`);
     }
   } else {
     while (!meets(hi)) {
       lo = hi;
       hi *= 2;
-      if (hi > 1e300) throw new RangeError('analyticGaussianNoiseMultiplier: no bracket found');
+      if (hi > 1e300) throw new AccountingError(`no noise multiplier up to ${hi} meets delta = ${o.delta} at epsilon = ${o.epsilon} (bracket tried: [1, ${hi}])`);
     }
   }
-  for (let i = 0; i < 400 && hi - lo > 2 * Number.EPSILON * hi; i++) {
-    const mid = Math.sqrt(lo * hi);
-    const m = mid <= lo || mid >= hi ? 0.5 * (lo + hi) : mid;
-    if (m <= lo || m >= hi) break;
-    if (meets(m)) hi = m;
-    else lo = m;
-  }
-  return { value: hi, lower: lo, upper: hi };
+  // bisection in log s: the geometric midpoint, or the arithmetic one where the geometric rounds onto an end
+  const geometric = (l: number, h: number) => {
+    const mid = Math.sqrt(l * h);
+    return mid <= l || mid >= h ? 0.5 * (l + h) : mid;
+  };
+  const b = bisect({ lo, hi, below: (s) => !meets(s), done: (l, h) => h - l <= 2 * Number.EPSILON * h, maxSteps: 400, midpoint: geometric });
+  return { value: b.hi, lower: b.lo, upper: b.hi };
 }
 
 /** Noise of the single Gaussian equivalent to E epochs of deterministic batches. */

@@ -29,6 +29,7 @@ import { ballsAndBinsLowerBounds } from './lowerBound.js';
 import { defaultRanks, validateRanks } from './orderStatistics.js';
 import { runJobs } from './pool.js';
 import { streamKeyOf } from '../../src/numeric/rng.js';
+import { bisect } from '../../src/numeric/rootFinder.js';
 
 export type { DirectionEstimate } from './estimate.js';
 export type BallsAndBinsMethod = 'importance' | 'order-statistics' | 'auto';
@@ -504,12 +505,7 @@ function linearGrid(a: number, b: number, count: number): number[] {
 /** Smallest eps in [lo, hi] with f(eps) <= target for a nonincreasing f (hi when none is smaller). */
 function bisectDecreasing(f: (e: number) => number, target: number, lo: number, hi: number): number {
   if (f(lo) <= target) return lo;
-  for (let i = 0; i < 200 && hi - lo > 1e-12 * (1 + hi); i++) {
-    const mid = 0.5 * (lo + hi);
-    if (f(mid) <= target) hi = mid;
-    else lo = mid;
-  }
-  return hi;
+  return bisect({ lo, hi, below: (e) => !(f(e) <= target), done: (l, h) => h - l <= 1e-12 * (1 + h), maxSteps: 200 }).hi;
 }
 
 interface GridPass {

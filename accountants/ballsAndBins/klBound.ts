@@ -17,6 +17,7 @@
  *
  * Terms in [0, s] (importance sampling with region mass s) are divided by s first and the bounds multiplied back.
  */
+import { bisect } from '../../src/numeric/rootFinder.js';
 
 /** KL(q || p) between Bernoulli(q) and Bernoulli(p); log1p forms keep it accurate when p is close to q. */
 export function bernoulliKl(q: number, p: number): number {
@@ -51,16 +52,9 @@ export function klUpperConfidenceBound(o: {
   const target = -Math.log(o.failureProbability) / o.samples;
   if (q >= 1) return 1;
   if (q === 0) return -Math.expm1(-target);
-  let lo = q;
-  let hi = 1;
-  for (let i = 0; i < 200; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (mid <= lo || mid >= hi) break;
-    if (bernoulliKl(q, mid) > target) hi = mid;
-    else lo = mid;
-    if (hi - lo <= 1e-15 * hi) break;
-  }
-  return hi;
+  // the width is checked after each step (from the second on), as the bound is a step past the first bracket
+  const b = bisect({ lo: q, hi: 1, below: (u) => !(bernoulliKl(q, u) > target), done: (l, h, steps) => steps > 0 && h - l <= 1e-15 * h, maxSteps: 200 });
+  return b.hi;
 }
 
 /** Lower confidence bound (mirror of the upper one): P(true mean < bound) <= beta. */
@@ -74,16 +68,8 @@ export function klLowerConfidenceBound(o: {
   const target = -Math.log(o.failureProbability) / o.samples;
   if (q <= 0) return 0;
   if (q === 1) return Math.exp(-target);
-  let lo = 0;
-  let hi = q;
-  for (let i = 0; i < 200; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (mid <= lo || mid >= hi) break;
-    if (bernoulliKl(q, mid) > target) lo = mid;
-    else hi = mid;
-    if (hi - lo <= 1e-15 * hi) break;
-  }
-  return lo;
+  const b = bisect({ lo: 0, hi: q, below: (u) => bernoulliKl(q, u) > target, done: (l, h, steps) => steps > 0 && h - l <= 1e-15 * h, maxSteps: 200 });
+  return b.lo;
 }
 
 /**

@@ -156,3 +156,31 @@ function* search(o: MonotoneSearch, increasing: boolean): Generator<number, Sear
     );
   return { value: good, figure: fgood, evaluations };
 }
+
+/**
+ * Plain bisection of a bracket [lo, hi] of a monotone predicate: `below(x)` is true when the root lies above x
+ * (x becomes the new lo), false when it lies at or below x (x becomes the new hi). Steps while `done(lo, hi,
+ * steps)` is false, at most `maxSteps` times, and stops early when the midpoint is no longer strictly inside
+ * the bracket (float64 has nothing left between the ends). Returns the final bracket, so each caller keeps
+ * the end that is on its safe side; `steps` counts the evaluations of `below`.
+ */
+export function bisect(o: {
+  readonly lo: number;
+  readonly hi: number;
+  readonly below: (x: number) => boolean;
+  readonly done: (lo: number, hi: number, steps: number) => boolean;
+  readonly maxSteps: number;
+  /** the point tried inside (lo, hi); default the arithmetic midpoint */
+  readonly midpoint?: (lo: number, hi: number) => number;
+}): { readonly lo: number; readonly hi: number; readonly steps: number } {
+  let { lo, hi } = o;
+  let steps = 0;
+  while (steps < o.maxSteps && !o.done(lo, hi, steps)) {
+    const mid = o.midpoint ? o.midpoint(lo, hi) : 0.5 * (lo + hi);
+    if (!(mid > lo && mid < hi)) break;
+    steps++;
+    if (o.below(mid)) lo = mid;
+    else hi = mid;
+  }
+  return { lo, hi, steps };
+}

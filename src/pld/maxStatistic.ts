@@ -18,6 +18,7 @@
  */
 import { normalLogCdf, normalLogSf, normalSf } from '../numeric/normal.js';
 import { logAddExp } from '../numeric/logsumexp.js';
+import { bisect } from '../numeric/rootFinder.js';
 import { AccountingError, InputError } from '../errors.js';
 import { roundDownToGrid, type GridPmf } from './grid.js';
 import { composeParts } from './compose.js';
@@ -177,12 +178,8 @@ function solveIncreasing(f: (c: number) => number, target: number, pair: MaxStat
     hi += width;
     width *= 2;
   }
-  for (let i = 0; i < 200 && hi - lo > 1e-12 * max(1, abs(hi)); i++) {
-    const mid = 0.5 * (lo + hi);
-    if (f(mid) < target) lo = mid;
-    else hi = mid;
-  }
-  return 0.5 * (lo + hi);
+  const b = bisect({ lo, hi, below: (c) => f(c) < target, done: (l, h) => h - l <= 1e-12 * max(1, abs(h)), maxSteps: 200 });
+  return 0.5 * (b.lo + b.hi);
 }
 
 const GRID_POINTS = 2000;
@@ -904,9 +901,9 @@ function lossSpread(atoms: { readonly losses: Float64Array; readonly masses: Flo
 function authorsPlacement(o: MaxStatisticPair & { readonly epochs: number }, interval: number) {
   const logTau = -40 - log(o.epochs) - LN2;
   const s = o.noiseMultiplier;
-  const x = bisect((z) => logPhi(z) - logTau / o.steps, -50, 50);
+  const x = rootOfIncreasing((z) => logPhi(z) - logTau / o.steps, -50, 50);
   const upperTail = -expm1(log1p(-exp(logTau)) / o.steps);
-  const y = bisect((z) => log(upperTail) - normalLogSf(z), -50, 50);
+  const y = rootOfIncreasing((z) => log(upperTail) - normalLogSf(z), -50, 50);
   const low = s * x;
   const high = o.meanUpper + s * y;
   const gap = interval * s * s;
@@ -914,13 +911,9 @@ function authorsPlacement(o: MaxStatisticPair & { readonly epochs: number }, int
 }
 
 /** root of an increasing function on [lo, hi] by bisection */
-function bisect(f: (x: number) => number, lo: number, hi: number): number {
-  for (let i = 0; i < 200 && hi - lo > 1e-15 * max(1, abs(hi)); i++) {
-    const mid = 0.5 * (lo + hi);
-    if (f(mid) < 0) lo = mid;
-    else hi = mid;
-  }
-  return 0.5 * (lo + hi);
+function rootOfIncreasing(f: (x: number) => number, lo: number, hi: number): number {
+  const b = bisect({ lo, hi, below: (x) => f(x) < 0, done: (l, h) => h - l <= 1e-15 * max(1, abs(h)), maxSteps: 200 });
+  return 0.5 * (b.lo + b.hi);
 }
 
 /** Mass the composition may book outside its window, per side (subtracted from the lower bound). */
