@@ -151,6 +151,8 @@ interface ExactRanking {
   /** the best few recalibrated exactly, best exact loss first */
   readonly candidates: ScalingConfiguration[];
   readonly guarantee: 'sufficient' | 'necessary';
+  /** the accountant of the exact calibrations */
+  readonly accountant: string;
   readonly notes: string[];
 }
 
@@ -176,6 +178,7 @@ async function rankExactly(q: BudgetQuestion, s: Space, g: NoiseGrid, flops: num
   if (ranked.length === 0) return undefined;
   const candidates: ScalingConfiguration[] = [];
   let guarantee: 'sufficient' | 'necessary' = 'sufficient';
+  let accountant = '';
   // the first ranking's best (already calibrated) competes too
   const seen = new Set<string>();
   for (const r of [...ranked.slice(0, Math.max(1, count)), lead]) {
@@ -183,6 +186,7 @@ async function rankExactly(q: BudgetQuestion, s: Space, g: NoiseGrid, flops: num
     if (seen.has(key)) continue;
     seen.add(key);
     const exact = await exactly(r);
+    accountant = exact.result.accountant.name;
     if (exact.guarantee === 'necessary') guarantee = 'necessary';
     candidates.push(configuration(q, { ...r, noiseMultiplier: exact.noiseMultiplier }, 'exact'));
   }
@@ -194,7 +198,7 @@ async function rankExactly(q: BudgetQuestion, s: Space, g: NoiseGrid, flops: num
       `scaled by ${scale.toFixed(4)} (exact / interpolated sigma at the first ranking's best); the best ${candidates.length} were recalibrated exactly ` +
       `(the scaled sigma of the best was ${Math.abs(100 * gap).toFixed(2)}% ${gap <= 0 ? 'above' : 'below'} its exact value). Losses of the band use the scaled sigma.`,
   ];
-  return { ranked, outside, candidates, guarantee, notes };
+  return { ranked, outside, candidates, guarantee, accountant, notes };
 }
 
 export async function optimize(q: BudgetQuestion & { readonly flops: number }, o: SearchOptions = {}): Promise<ScalingOptimizeResult> {
@@ -228,7 +232,7 @@ export async function optimize(q: BudgetQuestion & { readonly flops: number }, o
     flops: q.flops,
     seqLen: q.seqLen,
     sampler: q.sampler ?? 'poisson',
-    accountant: q.accountant ?? 'pld',
+    accountant: exact.accountant,
     lossModel: q.model.name,
     best,
     nonPrivateModelSize,
@@ -292,7 +296,7 @@ export async function saturate(q: BudgetQuestion, o: SearchOptions = {}): Promis
     curve: curve.map((c) => ({ flops: c.flops, ...(c.best ? { loss: c.best.loss } : {}) })),
     lossModel: q.model.name,
     sampler: q.sampler ?? 'poisson',
-    accountant: q.accountant ?? 'pld',
+    accountant: exact.accountant,
     notes: [
       ...exact.notes,
       `Compute budgets from ${range.min.toPrecision(3)} to ${range.max.toPrecision(3)} FLOPs were searched (4 per decade, then bisection); the best loss over all of them is ${floor.toPrecision(4)} (interpolated sigma, unscaled).`,
@@ -311,7 +315,7 @@ export async function evaluate(q: BudgetQuestion & { readonly modelSize: number;
     units: q.units,
     seqLen: q.seqLen,
     sampler: q.sampler ?? 'poisson',
-    accountant: q.accountant ?? 'pld',
+    accountant: exact.result.accountant.name,
     lossModel: q.model.name,
     configuration: c,
     guarantee: exact.guarantee,
