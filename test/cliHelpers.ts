@@ -6,12 +6,13 @@ import type { CliIo, CliResult } from '../src/cli/io.js';
 export function fakeIo(
   o: { stdin?: string | (() => Promise<string>); env?: Record<string, string>; tty?: boolean; stderrTty?: boolean; progress?: (text: string) => void } = {},
 ): CliIo {
+  const stdin = o.stdin;
   return {
     env: o.env ?? {},
     stdoutIsTTY: o.tty ?? false,
     stderrIsTTY: o.stderrTty ?? o.tty ?? false,
     readFile: (p) => readFile(p, 'utf8'),
-    readStdin: typeof o.stdin === 'function' ? o.stdin : async () => o.stdin ?? '',
+    readStdin: typeof stdin === 'function' ? stdin : async () => stdin ?? '',
     ...(o.progress ? { progress: o.progress } : {}),
   };
 }

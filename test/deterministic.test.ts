@@ -32,7 +32,7 @@ const ablq = reference('ablq.json');
 
 describe('analytic Gaussian against mpmath (analytic_gaussian.json)', () => {
   // ln delta against the 20-digit string (three rows are below float64 range, e.g. 6.4e-546)
-  test.each(gaussian.delta_for_eps.map((r: any) => [r.sigma, r.eps, r.delta_exact_str]))(
+  test.each((gaussian.delta_for_eps as any[]).map((r: any): [number, number, string] => [r.sigma, r.eps, r.delta_exact_str]))(
     'delta(sigma=%p, eps=%p) to 1e-9 relative (as |ln got - ln want| < 1e-9)',
     (sigma, eps, want) => {
       const got = analyticGaussianLogDelta({ noiseMultiplier: sigma, epsilon: eps });
@@ -40,7 +40,7 @@ describe('analytic Gaussian against mpmath (analytic_gaussian.json)', () => {
     },
   );
 
-  test.each(gaussian.delta_for_eps.map((r: any) => [r.sigma, r.eps, r.delta_exact_mpmath]))(
+  test.each((gaussian.delta_for_eps as any[]).map((r: any): [number, number, number] => [r.sigma, r.eps, r.delta_exact_mpmath]))(
     'delta(sigma=%p, eps=%p) as a float64 to 1e-9 relative, honest 0 on underflow',
     (sigma, eps, want) => {
       const got = analyticGaussianDelta({ noiseMultiplier: sigma, epsilon: eps });
@@ -49,7 +49,7 @@ describe('analytic Gaussian against mpmath (analytic_gaussian.json)', () => {
     },
   );
 
-  test.each(gaussian.eps_for_delta.map((r: any) => [r.sigma, r.delta, r.eps_exact_mpmath]))(
+  test.each((gaussian.eps_for_delta as any[]).map((r: any): [number, number, number] => [r.sigma, r.delta, r.eps_exact_mpmath]))(
     'eps(sigma=%p, delta=%p) to 1e-9 relative, bracket holds the root',
     (sigma, delta, want) => {
       const r = analyticGaussianEpsilon({ noiseMultiplier: sigma, delta });
@@ -60,7 +60,7 @@ describe('analytic Gaussian against mpmath (analytic_gaussian.json)', () => {
   );
 
   test.each(
-    gaussian.composition_k_fold_equals_sigma_over_sqrt_k.map((r: any) => [r.sigma, r.k, r.delta, r.eps_exact_mpmath]),
+    (gaussian.composition_k_fold_equals_sigma_over_sqrt_k as any[]).map((r: any): [number, number, number, number] => [r.sigma, r.k, r.delta, r.eps_exact_mpmath]),
   )('k-fold composition = sigma/sqrt(k): sigma=%p k=%p delta=%p to 1e-9 relative', (sigma, k, delta, want) => {
     const r = deterministicEpsilon({ noiseMultiplier: sigma, epochs: k, delta });
     expect(r.kind).toBe('exact');
@@ -68,7 +68,7 @@ describe('analytic Gaussian against mpmath (analytic_gaussian.json)', () => {
   });
 
   // dp_accounting's get_sigma_gaussian bisects to its own tolerance, so 1e-6 relative here
-  test.each(gaussian.sigma_for_eps_delta.map((r: any) => [r.eps, r.delta, r.sigma_dp_accounting_get_sigma_gaussian]))(
+  test.each((gaussian.sigma_for_eps_delta as any[]).map((r: any): [number, number, number] => [r.eps, r.delta, r.sigma_dp_accounting_get_sigma_gaussian]))(
     'calibrated noise for eps=%p delta=%p matches dp_accounting to 1e-6 and meets the target',
     (eps, delta, want) => {
       const r = analyticGaussianNoiseMultiplier({ epsilon: eps, delta });
@@ -81,7 +81,7 @@ describe('analytic Gaussian against mpmath (analytic_gaussian.json)', () => {
 
 describe('deterministic batches against the ABLQ authors (ablq.json, 1e-6 relative + 6-digit printing)', () => {
   const s = ablq.delta_at_epsilon.setting;
-  test.each(ablq.delta_at_epsilon.rows.map((r: any) => [r.epsilon, r.deterministic]))(
+  test.each((ablq.delta_at_epsilon.rows as any[]).map((r: any): [number, number] => [r.epsilon, r.deterministic]))(
     'delta at eps=%p (sigma 0.35, one epoch)',
     (eps, want) => {
       const r = deterministicDelta({ noiseMultiplier: s.sigma, epochs: s.epochs, epsilon: eps });
@@ -89,7 +89,7 @@ describe('deterministic batches against the ABLQ authors (ablq.json, 1e-6 relati
     },
   );
 
-  test.each(ablq.epsilon_at_delta.rows.map((r: any) => [r.sigma, r.deterministic]))(
+  test.each((ablq.epsilon_at_delta.rows as any[]).map((r: any): [number, number] => [r.sigma, r.deterministic]))(
     'eps at delta 1e-6, sigma=%p',
     (sigma, want) => {
       const r = deterministicEpsilon({ noiseMultiplier: sigma, epochs: 1, delta: ablq.epsilon_at_delta.setting.delta });
@@ -97,7 +97,7 @@ describe('deterministic batches against the ABLQ authors (ablq.json, 1e-6 relati
     },
   );
 
-  test.each(ablq.multi_epoch_epsilon_at_delta.rows.map((r: any) => [r.sigma, r.epochs, r.deterministic]))(
+  test.each((ablq.multi_epoch_epsilon_at_delta.rows as any[]).map((r: any): [number, number, number] => [r.sigma, r.epochs, r.deterministic]))(
     'eps at delta 1e-6, sigma=%p over %p epochs',
     (sigma, epochs, want) => {
       const r = deterministicEpsilon({ noiseMultiplier: sigma, epochs, delta: 1e-6 });
@@ -105,7 +105,7 @@ describe('deterministic batches against the ABLQ authors (ablq.json, 1e-6 relati
     },
   );
 
-  test.each(ablq.sigma_for_epsilon.rows.map((r: any) => [r.epsilon, r.sigma_deterministic]))(
+  test.each((ablq.sigma_for_epsilon.rows as any[]).map((r: any): [number, number] => [r.epsilon, r.sigma_deterministic]))(
     'sufficient sigma for eps=%p at delta 1e-6',
     (eps, want) => {
       const r = deterministicNoiseMultiplier({ epochs: 1, epsilon: eps, delta: 1e-6 });

@@ -54,7 +54,7 @@ describe('CDF of the max statistic against mpmath', () => {
 describe('single epoch with the authors\' thresholds reproduces ablq.json / bnb.json (remove direction)', () => {
   const setting = ablq.delta_at_epsilon.setting;
   const base = { noiseMultiplier: setting.sigma, steps: setting.steps_per_epoch, thresholds: AUTHORS_THRESHOLD_GRID };
-  test.each(ablq.delta_at_epsilon.rows.map((r: any) => [r.epsilon, r.shuffle_lower, r.bnb_lower]))(
+  test.each((ablq.delta_at_epsilon.rows as any[]).map((r: any): [number, number, number] => [r.epsilon, r.shuffle_lower, r.bnb_lower]))(
     'delta at eps=%p: shuffle and balls-and-bins lower bounds within the 6 printed digits',
     (epsilon, shuffle, ballsAndBins) => {
       expect(withinPrinted6(maxStatisticDeltaLowerBound({ ...base, ...SHUFFLE, epsilon }).remove.value, shuffle)).toBe(true);
@@ -62,7 +62,7 @@ describe('single epoch with the authors\' thresholds reproduces ablq.json / bnb.
     },
   );
 
-  test.each(ablq.epsilon_at_delta.rows.map((r: any) => [r.steps_per_epoch, r.sigma, r.shuffle_lower, r.bnb_lower]))(
+  test.each((ablq.epsilon_at_delta.rows as any[]).map((r: any): [number, number, number, number] => [r.steps_per_epoch, r.sigma, r.shuffle_lower, r.bnb_lower]))(
     'eps at delta 1e-6, T=%p sigma=%p within the 6 printed decimals',
     (steps, sigma, shuffle, ballsAndBins) => {
       const o = { noiseMultiplier: sigma, steps, delta: 1e-6, thresholds: AUTHORS_THRESHOLD_GRID };
@@ -127,7 +127,7 @@ describe('continuous threshold search', () => {
 describe('several epochs (balls-and-bins pair, bnb.json multi_epoch_epsilon_at_delta, remove direction)', () => {
   const multi = bnb.multi_epoch_epsilon_at_delta;
   const T = multi.setting.steps_per_epoch;
-  test.each(multi.rows.map((r: any) => [r.sigma, r.epochs, r.bnb_lower]))(
+  test.each((multi.rows as any[]).map((r: any): [number, number, number] => [r.sigma, r.epochs, r.bnb_lower]))(
     'sigma=%p E=%p: the authors\' slicing at discretization 1e-3 reproduces the printed digits',
     (sigma, epochs, want) => {
       const o = { ...BNB, noiseMultiplier: sigma, steps: T, epochs, discretization: 1e-3, slicing: 'authors' as const };

@@ -7,7 +7,6 @@
 import { pldDelta, pldEpsilon } from '../accountants/pld.js';
 import { rdpEpsilon } from '../accountants/rdp.js';
 import type { Stage } from '../src/mechanism.js';
-import { AccountingError } from '../src/errors.js';
 import { PlainNodeBatch } from './helpers/plainNode.js';
 import type { PldAnswer, PldJob } from './figures/pld.js';
 

@@ -110,7 +110,7 @@ describe('compare', () => {
 
 describe('calibrate (ablq.json sigma_for_epsilon, delta 1e-6, T 1000, one epoch)', () => {
   const rows = ablq.sigma_for_epsilon.rows;
-  test.each(rows.map((r: any) => [r.epsilon, r.sigma_deterministic, r.sigma_shuffle_lower_necessary]))(
+  test.each((rows as any[]).map((r: any): [number, number, number] => [r.epsilon, r.sigma_deterministic, r.sigma_shuffle_lower_necessary]))(
     'eps=%p: deterministic sufficient to 1e-6, shuffle necessary to 4 significant digits and one-sided',
     (epsilon, deterministic, shuffle) => {
       const o = { stepsPerEpoch: 1000, epochs: 1, epsilon, delta: 1e-6 };

@@ -26,7 +26,7 @@ describe('one epoch', () => {
     expect(r.value).toBe(m.value);
   });
 
-  test.each(ablq.epsilon_at_delta.rows.map((r: any) => [r.steps_per_epoch, r.sigma, r.shuffle_lower]))(
+  test.each((ablq.epsilon_at_delta.rows as any[]).map((r: any): [number, number, number] => [r.steps_per_epoch, r.sigma, r.shuffle_lower]))(
     'ablq.json eps at 1e-6, T=%p sigma=%p: not below the reference, within 1e-4 relative above it',
     (steps, sigma, want) => {
       const r = shuffleEpsilonLowerBound({ noiseMultiplier: sigma, stepsPerEpoch: steps, epochs: 1, delta: 1e-6 });
@@ -46,7 +46,7 @@ describe('one epoch', () => {
 });
 
 describe('persistent shuffling = one epoch at sigma/sqrt(E) (ablq.json shuffle_lower_persistent)', () => {
-  test.each(multi.rows.map((r: any) => [r.sigma, r.epochs, r.shuffle_lower_persistent]))(
+  test.each((multi.rows as any[]).map((r: any): [number, number, number] => [r.sigma, r.epochs, r.shuffle_lower_persistent]))(
     'sigma=%p E=%p: authors\' thresholds within the printed digits, continuous search not below',
     (sigma, epochs, want) => {
       const o = { noiseMultiplier: sigma, stepsPerEpoch: T, epochs, delta: DELTA, mode: 'persistent' as const };
@@ -69,7 +69,7 @@ describe('persistent shuffling = one epoch at sigma/sqrt(E) (ablq.json shuffle_l
 
 describe('dynamic shuffling over epochs (ablq.json shuffle_lower_dynamic)', () => {
   const rows = multi.rows.filter((r: any) => r.epochs > 1);
-  test.each(rows.map((r: any) => [r.sigma, r.epochs, r.shuffle_lower_dynamic]))(
+  test.each((rows as any[]).map((r: any): [number, number, number] => [r.sigma, r.epochs, r.shuffle_lower_dynamic]))(
     'sigma=%p E=%p: the authors\' slicing at their discretization 1e-3 reproduces the printed digits',
     (sigma, epochs, want) => {
       const r = shuffleEpsilonLowerBound({
