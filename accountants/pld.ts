@@ -6,7 +6,7 @@
  * (shared/design/accounting.md section 1). Plain Gaussian stages are merged into one Gaussian
  * (k steps at sigma = one step at sigma/sqrt(k)); when nothing else is left the closed form is used.
  */
-import type { Adjacency, Stage } from '../src/mechanism.js';
+import { asEquivalentGaussian, type Adjacency, type Stage } from '../src/mechanism.js';
 import { AccountingError, InputError } from '../src/errors.js';
 import { validateStages } from '../src/stages.js';
 import {
@@ -230,7 +230,10 @@ export interface PldAccountant {
  * Compose once, query many times. Stages with truncated Poisson sampling get the plain Poisson figure at the
  * same expected batch and the overflow probability beside theirs (in notes and details).
  */
-export function pldAccountant(stages: readonly Stage[], options: PldOptions = {}): PldAccountant {
+export function pldAccountant(given: readonly Stage[], options: PldOptions = {}): PldAccountant {
+  validate(given);
+  // tree aggregation is a Gaussian of sensitivity sqrt(depth) per epoch (src/mechanism.ts)
+  const stages = given.map((s) => (s.mechanism.kind === 'tree-aggregation' ? { ...s, mechanism: asEquivalentGaussian(s.mechanism) } : s));
   const own = withRdpCrossCheck(stages, options, composedAccountant(stages, options));
   const truncated = stages.filter((s) => s.truncation !== undefined);
   if (truncated.length === 0) return own;

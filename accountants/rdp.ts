@@ -15,7 +15,7 @@
  * Gaussian and Laplace mechanisms. Randomized response and eps-DP steps are the same under every adjacency:
  * their pair is the outputs on two different values of one record (as in the PLD accountant).
  */
-import type { Adjacency, Mechanism, Stage } from '../src/mechanism.js';
+import { asEquivalentGaussian, type Adjacency, type Mechanism, type Stage } from '../src/mechanism.js';
 import { AccountingError, InputError } from '../src/errors.js';
 import { validateStages } from '../src/stages.js';
 import { composableProblem, engineStages } from '../src/plan.js';
@@ -107,7 +107,8 @@ export function rdpDelta(stages: readonly Stage[], epsilon: number, options: Rdp
 
 /** The per-step RDP of a (validated) stage as a function of the order, or a refusal. */
 function perStepRenyi(stage: Stage, adjacency: Adjacency, field: string): (order: number) => number {
-  const m = stage.mechanism;
+  // tree aggregation is a Gaussian of sensitivity sqrt(depth) per epoch (src/mechanism.ts)
+  const m = asEquivalentGaussian(stage.mechanism);
   if (stage.truncation !== undefined)
     throw new AccountingError(`${field}: the RDP accountant has no analysis of the truncated-poisson sampler; ${PLD_HINT}`);
   if (stage.fixedSize !== undefined) return fixedSizeRenyi(stage, adjacency, field);
@@ -176,6 +177,7 @@ function perStepRenyi(stage: Stage, adjacency: Adjacency, field: string): (order
       const epsilon = m.epsilon;
       return (order) => permuteAndFlipRenyi({ epsilon, order });
     }
+    case 'tree-aggregation':
     case 'discrete-laplace':
     case 'mixture-of-gaussians':
       throw new AccountingError(`${field}: the RDP accountant has no analysis of the ${m.kind} mechanism; ${PLD_HINT}`);

@@ -115,6 +115,18 @@ const zcdp = z
   .strict()
   .describe('any zCDP step (accounted by the rdp accountant)');
 
+const treeAggregation = z
+  .object({
+    kind: z.literal('tree-aggregation'),
+    noiseMultiplier: d.positive.schema.describe('noise standard deviation of each tree node divided by the clip norm'),
+    stepCounts: z
+      .union([d.positiveInteger.schema, z.array(d.positiveInteger.schema).min(1, { error: 'a non-empty list of positive integers' })])
+      .describe('steps of each tree (restart); each unit is in one leaf of one tree'),
+    sensitivity: d.positive.schema.optional().describe('L2 sensitivity in units of the clip norm; default 1'),
+  })
+  .strict()
+  .describe('single-epoch tree aggregation (DP-FTRL, Kairouz et al. 2021, appendix D): one step is one epoch of trees');
+
 /** One noisy release, sensitivity 1 unless said: the zod schema is the single source of the type. */
 export const mechanismSchema = z.discriminatedUnion('kind', [
   gaussian,
@@ -127,6 +139,7 @@ export const mechanismSchema = z.discriminatedUnion('kind', [
   exponential,
   permuteAndFlip,
   zcdp,
+  treeAggregation,
 ]);
 
 /**
@@ -177,4 +190,21 @@ export interface Stage {
   readonly fixedSize?: FixedSize;
   /** number of steps, a positive integer */
   readonly steps: number;
+}
+
+/**
+ * Single-epoch tree aggregation (Kairouz et al. 2021, "Practical and Private (Deep) Learning without Sampling or
+ * Shuffling", appendix D): a unit sits in one leaf of one tree and changes the ceil(log2(steps + 1)) nodes on its
+ * path, each with independent noise, so one epoch is a Gaussian mechanism with sensitivity sqrt(depth); the
+ * equivalent Gaussian has noise multiplier sigma / sqrt(depth) of the deepest tree. Other mechanisms unchanged.
+ */
+export function asEquivalentGaussian(m: Mechanism): Mechanism {
+  if (m.kind !== 'tree-aggregation') return m;
+  const counts = typeof m.stepCounts === 'number' ? [m.stepCounts] : m.stepCounts;
+  const depth = Math.ceil(Math.log2(Math.max(...counts) + 1));
+  return {
+    kind: 'gaussian',
+    noiseMultiplier: m.noiseMultiplier / Math.sqrt(depth),
+    ...(m.sensitivity !== undefined ? { sensitivity: m.sensitivity } : {}),
+  };
 }

@@ -105,6 +105,14 @@ function validateMechanism(m: Mechanism, field: string): void {
     case 'permute-and-flip':
       requireNonNegative(m.epsilon, `${field}.epsilon`);
       return;
+    case 'tree-aggregation': {
+      requirePositive(m.noiseMultiplier, `${field}.noiseMultiplier`);
+      if (m.sensitivity !== undefined) requirePositive(m.sensitivity, `${field}.sensitivity`);
+      const counts = typeof m.stepCounts === 'number' ? [m.stepCounts] : m.stepCounts;
+      if (!Array.isArray(counts) || counts.length === 0) throw new InputError(`${field}.stepCounts`, 'a positive integer or a non-empty list of them', m.stepCounts);
+      counts.forEach((c, i) => requireCount(c, typeof m.stepCounts === 'number' ? `${field}.stepCounts` : `${field}.stepCounts[${i}]`));
+      return;
+    }
     case 'zcdp':
       requireNonNegative(m.rho, `${field}.rho`);
       if (m.xi !== undefined) requireNonNegative(m.xi, `${field}.xi`);
@@ -112,7 +120,7 @@ function validateMechanism(m: Mechanism, field: string): void {
     default:
       throw new InputError(
         `${field}.kind`,
-        "one of 'gaussian', 'laplace', 'randomized-response', 'eps-delta', 'discrete-laplace', 'discrete-gaussian', 'mixture-of-gaussians', 'exponential', 'permute-and-flip', 'zcdp'",
+        "one of 'gaussian', 'laplace', 'randomized-response', 'eps-delta', 'discrete-laplace', 'discrete-gaussian', 'mixture-of-gaussians', 'exponential', 'permute-and-flip', 'zcdp', 'tree-aggregation'",
         (m as { kind?: unknown }).kind,
       );
   }

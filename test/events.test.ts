@@ -16,8 +16,8 @@ import { reference } from './helpers/reference.js';
 
 const fixture = reference('events.json');
 type Row = any;
-/** every kind but repeat-and-select and tree aggregation (not implemented) */
-const UNSUPPORTED = new Set(['repeat_and_select', 'tree_aggregation']);
+/** every kind but repeat-and-select (not implemented) */
+const UNSUPPORTED = new Set(['repeat_and_select']);
 const rows: Row[] = fixture.rows.filter((r: Row) => !UNSUPPORTED.has(r.kind));
 
 function stageOf(r: Row): Stage {
@@ -54,6 +54,8 @@ function stageOf(r: Row): Stage {
         fixedSize: { batchSize: e.sample_size, datasetSize: e.source_dataset_size },
         steps,
       };
+    case 'SingleEpochTreeAggregationDpEvent':
+      return { mechanism: { kind: 'tree-aggregation', noiseMultiplier: e.noise_multiplier, stepCounts: e.step_counts }, steps };
     case 'ZCDpEvent':
       return { mechanism: { kind: 'zcdp', rho: e.rho, xi: e.xi }, steps };
     case 'RandomizedResponseDpEvent':
@@ -62,7 +64,9 @@ function stageOf(r: Row): Stage {
   throw new Error(`no stage for ${e.type}`);
 }
 
-const adjacency = (r: Row): Adjacency => (r.neighboring_relation === 'replace_one' ? 'replace-one' : 'add-remove');
+/** dp_accounting's replace_special (one unit replaced by a special, empty one) is dpacct's zero-out */
+const adjacency = (r: Row): Adjacency =>
+  r.neighboring_relation === 'replace_one' ? 'replace-one' : r.neighboring_relation === 'replace_special' ? 'zero-out' : 'add-remove';
 const label = (r: Row) => `${r.kind} ${JSON.stringify(r.event).slice(0, 90)} x${r.count} delta=${r.delta}`;
 
 /**

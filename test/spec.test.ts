@@ -42,7 +42,7 @@ describe('spec validation', () => {
         'delta: expected a number in (0, 1), got 2',
         'stages[0].mechanism.noiseMultiplier: expected a number > 0, got -1',
         'stages[0].steps: expected a positive integer up to 1e12, got 1.5',
-        'stages[1].mechanism.kind: expected one of "gaussian", "laplace", "randomized-response", "eps-delta", "discrete-laplace", "discrete-gaussian", "mixture-of-gaussians", "exponential", "permute-and-flip", "zcdp", got "gauss"',
+        'stages[1].mechanism.kind: expected one of "gaussian", "laplace", "randomized-response", "eps-delta", "discrete-laplace", "discrete-gaussian", "mixture-of-gaussians", "exponential", "permute-and-flip", "zcdp", "tree-aggregation", got "gauss"',
         expect.stringMatching(/^stages\[2\]\.sampler\.rat: unknown key, did you mean "rate"\? \(allowed: kind, rate, batchSize, datasetSize\)$/),
       ]),
     );

@@ -53,6 +53,8 @@ export function describeMechanism(m: Mechanism): string {
       return `exponential mechanism eps ${formatInput(m.epsilon)}`;
     case 'permute-and-flip':
       return `permute-and-flip eps ${formatInput(m.epsilon)}`;
+    case 'tree-aggregation':
+      return `tree aggregation sigma ${formatInput(m.noiseMultiplier)} steps ${typeof m.stepCounts === 'number' ? m.stepCounts : `[${m.stepCounts.join(', ')}]`}`;
     case 'zcdp':
       return `${m.xi ? `(${formatInput(m.xi)}, ${formatInput(m.rho)})` : formatInput(m.rho)}-zCDP step`;
   }

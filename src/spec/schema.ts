@@ -159,6 +159,10 @@ export const specSchema = z
         problem(at('epochs'), 'epochs needs a sampler (or give steps instead)', stage.epochs);
       const s = stage.sampler;
       if (s === undefined) return;
+      if (m.kind === 'tree-aggregation') {
+        problem(at('sampler'), 'no sampler with tree aggregation (each unit is in one leaf of one tree per epoch)', s.kind);
+        return;
+      }
       if (s.kind === 'truncated-poisson' || s.kind === 'fixed-size') {
         if (s.batchSize !== undefined && s.batchSize > s.datasetSize)
           problem(at('sampler', 'batchSize'), `expected at most datasetSize (${s.datasetSize}), got ${s.batchSize}`);
