@@ -17,7 +17,7 @@ const LOADERS: ReadonlyMap<string, () => Promise<Accountant>> = new Map([
   ['persistent-shuffle', () => import('./shuffle.js').then((m) => m.persistentShuffleAccountant)],
   ['pld', () => import('./pld.js').then((m) => m.pldPlanAccountant)],
   ['rdp', () => import('./rdp.js').then((m) => m.rdpPlanAccountant)],
-  ['balls-and-bins', () => import('./ballsAndBins/accountant.js').then((m) => m.ballsAndBinsAccountant)],
+  ['balls-and-bins', () => import('./ballsAndBinsPld.js').then((m) => m.ballsAndBinsPldAccountant)],
 ]);
 
 /** The names of all registered accountants, in registry order. */

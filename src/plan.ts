@@ -15,6 +15,8 @@ export interface MonteCarloSettings {
   readonly costLimitSeconds?: number;
   /** stop sampling after this many seconds and report what was reached */
   readonly maxSeconds?: number;
+  /** a sample count was asked for: Monte Carlo runs beside the certified figure (balls-and-bins) */
+  readonly requested?: boolean;
 }
 
 export interface PlanStage {

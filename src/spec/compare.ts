@@ -33,7 +33,7 @@ export function samplerPlan(sampler: SamplerKind, o: ComparisonSetting, query: Q
     accountant: {
       name: 'pld',
       discretization: o.discretization ?? DEFAULT_DISCRETIZATION,
-      monteCarlo: { ...DEFAULT_MONTE_CARLO, ...o.monteCarlo },
+      monteCarlo: { ...DEFAULT_MONTE_CARLO, ...o.monteCarlo, requested: o.monteCarlo !== undefined },
     },
     notes: [],
   };

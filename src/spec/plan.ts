@@ -153,6 +153,7 @@ export function planFromSpec(spec: Spec): AccountingPlan {
         confidence: spec.accountant?.confidence ?? DEFAULT_MONTE_CARLO.confidence,
         ...(spec.accountant?.costLimitSeconds !== undefined ? { costLimitSeconds: spec.accountant.costLimitSeconds } : {}),
         ...(spec.accountant?.maxSeconds !== undefined ? { maxSeconds: spec.accountant.maxSeconds } : {}),
+        requested: spec.accountant?.samples !== undefined,
       },
     },
     notes,
