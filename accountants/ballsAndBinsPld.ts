@@ -48,7 +48,13 @@ function certifiedFigure(plan: AccountingPlan, query: Query, options: AccountOpt
     const e = analyticGaussianEpsilon({ noiseMultiplier: sigma, delta: query.delta });
     return { value: e.upper, kind: 'exact', lower: e.lower, upper: e.upper, details };
   }
-  const a = accountOf(plan, options);
+  let a: RandomAllocationAccount;
+  try {
+    a = accountOf(plan, options);
+  } catch (e) {
+    if (!(e instanceof AccountingError)) throw e;
+    return jointConvexityFigure(s, query, e.message);
+  }
   const words = `certified by the random-allocation PLD at grid interval ${a.interval.toPrecision(3)} (both directions, ${s.epochs} epoch${s.epochs === 1 ? '' : 's'})`;
   if (query.quantity === 'delta') {
     const eps = query.epsilon;
@@ -78,16 +84,32 @@ function certifiedFigure(plan: AccountingPlan, query: Query, options: AccountOpt
   };
 }
 
-/** The Monte Carlo figure as a detail and a note beside the certified one. */
+/**
+ * Fallback when the PLD cannot be built (tiny sigma, a composed window too large): deterministic batches'
+ * Gaussian at sigma / sqrt(E) dominates balls-and-bins (joint convexity; BNB), a certified but looser bound.
+ */
+function jointConvexityFigure(s: { noiseMultiplier: number; epochs: number }, query: Query, why: string): Figure {
+  const sigma = s.noiseMultiplier / Math.sqrt(s.epochs);
+  const details = { method: 'deterministic batches (joint convexity), a looser certified bound', effectiveSigma: sigma, why };
+  const notes = [`The random-allocation PLD is not available here (${why}); the figure is the looser certified bound of deterministic batches.`];
+  if (query.quantity === 'delta') {
+    const d = analyticGaussianDelta({ noiseMultiplier: sigma, epsilon: query.epsilon });
+    return { value: d, kind: 'upper', upper: d, details, notes };
+  }
+  const e = analyticGaussianEpsilon({ noiseMultiplier: sigma, delta: query.delta }).upper;
+  return { value: e, kind: 'upper', upper: e, details, notes };
+}
+
+/** The Monte Carlo figure as a detail and notes beside the certified one. */
 function withEstimate(certified: Figure, estimate: Figure): Figure {
-  const words = estimate.kind === 'estimate' ? `${Number(estimate.value.toPrecision(5))}` : `not resolved (${estimate.notes?.[0] ?? 'not enough samples'})`;
+  const resolved = estimate.kind === 'estimate';
+  const words = resolved ? `${Number(estimate.value.toPrecision(5))}` : 'not resolved';
+  // the Monte Carlo accountant's own fallback headline is not ours: drop the note that describes it
+  const own = (estimate.notes ?? []).filter((n) => !n.startsWith('The figure shown is'));
   return {
     ...certified,
     details: { ...certified.details, monteCarlo: { value: estimate.value, kind: estimate.kind, ...estimate.details } },
-    notes: [
-      ...(certified.notes ?? []),
-      `Monte Carlo estimate beside it (not a certified bound): ${words}. ${estimate.kind === 'estimate' ? (estimate.notes?.[0] ?? '') : ''}`.trim(),
-    ],
+    notes: [...(certified.notes ?? []), `Monte Carlo estimate beside it (not a certified bound): ${words}.`, ...own],
   };
 }
 
@@ -107,15 +129,14 @@ export const ballsAndBinsPldAccountant: Accountant = {
     settings: { adjacency: plan.adjacency, ...(plan.accountant.monteCarlo.requested ? { monteCarlo: plan.accountant.monteCarlo } : {}) },
   }),
   async account(plan, query, options = {}) {
-    const certified = certifiedFigure(plan, query, options);
-    if (!plan.accountant.monteCarlo.requested) return certified;
-    return withEstimate(certified, await (await monteCarlo()).account(plan, query, options));
+    if (!plan.accountant.monteCarlo.requested) return certifiedFigure(plan, query, options);
+    // Monte Carlo first: its cost check refuses an unaffordable run before any work
+    const estimate = await (await monteCarlo()).account(plan, query, options);
+    return withEstimate(certifiedFigure(plan, query, {}), estimate);
   },
   async accountMany(plan, queries: readonly Query[], options = {}) {
-    const certified = queries.map((q) => certifiedFigure(plan, q, options));
-    if (!plan.accountant.monteCarlo.requested) return certified;
-    const mc = await monteCarlo();
-    const estimates = await mc.accountMany!(plan, queries, options);
-    return certified.map((c, i) => withEstimate(c, estimates[i]));
+    if (!plan.accountant.monteCarlo.requested) return queries.map((q) => certifiedFigure(plan, q, options));
+    const estimates = await (await monteCarlo()).accountMany!(plan, queries, options);
+    return queries.map((q, i) => withEstimate(certifiedFigure(plan, q, {}), estimates[i]));
   },
 };

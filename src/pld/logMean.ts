@@ -62,8 +62,9 @@ export function logNormalFactor(s: number, h: number, rounding: Rounding, tail: 
   const mu = tilted ? (s * s) / 2 : -(s * s) / 2;
   let k = 1;
   while (normalSf(k) > tail && k < 40) k += 0.25;
-  const lo = floor((mu - k * s) / h);
-  const hi = max(lo + 1, ceil((mu + k * s) / h));
+  // cover the law and its tilt (N(-mu, s^2)): the tilted mass above the grid is booked at +infinity
+  const lo = floor((-abs(mu) - k * s) / h);
+  const hi = max(lo + 1, ceil((abs(mu) + k * s) / h));
   const n = hi - lo + 1;
   // 3-point Gauss-Legendre on panels of width c <= 0.005 standard deviations: the rule's error on a panel is
   // c^7 (3!)^4 / (7 (6!)^3) |He_6(x) phi(x)|, below 1e-18 of the mass in all; float error a few ulps per term
@@ -487,9 +488,13 @@ export function trim(law: LogGridLaw, rounding: Rounding, tail: number): LogGrid
   let hi = m.length - 1;
   let high = 0;
   let highMean = 0;
+  // 'spread' also keeps the upper tail's mean in X small: it is the mass of the tilted law (the remove PLD),
+  // which for small sigma sits where the plain mass is tiny
   while (hi > lo + 1 && high + m[hi] < tail) {
+    const mean = m[hi] * exp((law.offset + hi) * h);
+    if (rounding === 'spread' && highMean + mean >= tail) break;
     high += m[hi];
-    highMean += m[hi] * exp((law.offset + hi) * h);
+    highMean += mean;
     hi--;
   }
   const masses = m.slice(lo, hi + 1);

@@ -12,6 +12,7 @@
  * every value rounded up (upper bounds) or down (lower bounds); delta(eps) is nondecreasing in each epoch's
  * loss, so the rounded laws bound delta of the composition from above and below.
  */
+import { AccountingError } from '../errors.js';
 import { composeParts } from './compose.js';
 import type { GridPmf } from './grid.js';
 import { TAIL_BUDGET } from './pipeline.js';
@@ -38,6 +39,11 @@ export interface DirectionBounds {
   lowerEpsilon(delta: number): number;
   readonly details: Readonly<Record<string, unknown>>;
 }
+
+/** Largest number of grid points of the one-factor law, and the coarsest interval used. */
+const MAX_POINTS = 400_000;
+const MAX_INTERVAL = 0.05;
+const MAX_SPAN = 600;
 
 /** Tail mass per side cut from each intermediate law (booked at +/- infinity, see logMean.ts). */
 const LAW_TAIL = 1e-22;
@@ -84,8 +90,15 @@ export interface RandomAllocationPlds {
 export function randomAllocationEpochPlds(o: RandomAllocationSetting): RandomAllocationPlds {
   const sigma = o.noiseMultiplier;
   const T = o.stepsPerEpoch;
-  const h = o.interval ?? defaultLogMeanInterval(T, o.epochs);
   const s = 1 / sigma;
+  // the one-factor law and its tilt span about s^2 + 20 s: keep that within MAX_POINTS (a coarser grid is
+  // still certified)
+  const h = max(o.interval ?? defaultLogMeanInterval(T, o.epochs), (s * s + 20 * s) / MAX_POINTS);
+  // e^z on the grid must stay far from overflow (logMean.ts tilts by e^(j h) over the whole span)
+  if (!(s * s + 20 * s <= MAX_SPAN))
+    throw new AccountingError(`sigma = ${sigma} is too small for the random-allocation PLD (its loss spans more than ${MAX_SPAN})`);
+  if (!(h <= MAX_INTERVAL))
+    throw new AccountingError(`sigma = ${sigma} is too small for the random-allocation PLD (its grid would need an interval above ${MAX_INTERVAL})`);
   const total = logMeanLevels(T) + (T > 1 ? logMeanLevels(T - 1) + 1 : 0);
   let done = 0;
   const tick = () => o.onProgress?.(++done, total);
