@@ -15,7 +15,7 @@
  * Gaussian and Laplace mechanisms. Randomized response and eps-DP steps are the same under every adjacency:
  * their pair is the outputs on two different values of one record (as in the PLD accountant).
  */
-import { asEquivalentGaussian, type Adjacency, type Mechanism, type Stage } from '../src/mechanism.js';
+import { asEquivalentGaussian, type Adjacency, type Stage } from '../src/mechanism.js';
 import { AccountingError, InputError } from '../src/errors.js';
 import { validateStages } from '../src/stages.js';
 import { composableProblem, engineStages } from '../src/plan.js';

@@ -5,7 +5,7 @@
  * and tails by summing point masses outward from k with the exact ratio P(k+1)/P(k) = (n-k)/(k+1) p/q until
  * the terms are negligible.
  */
-const { abs, exp, log, log1p, sqrt, PI } = Math;
+const { abs, exp, log, log1p, PI } = Math;
 
 /** ln k! for small k, exact up to rounding */
 const LOG_FACTORIALS: number[] = [0];
