@@ -45,7 +45,12 @@ export class AccountingError extends Error {
 
 export function formatGot(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return 'NaN';
+    // JSON like 1e400 parses to Infinity: say what the user wrote is out of range, not "Infinity"
+    if (!Number.isFinite(value)) return `${value < 0 ? '-' : ''}a number beyond float64's range (about 1.8e308)`;
+    return String(value);
+  }
   try {
     const s = JSON.stringify(value);
     return s === undefined ? String(value) : s.length > 60 ? s.slice(0, 57) + '...' : s;

@@ -54,7 +54,7 @@ describe('bad flags: one line naming the flag and the range, exit 2, no stack', 
   test('unknown flag, unknown command, a flag without its value', async () => {
     expect(await cli([...base, '--sigm', '1'])).toEqual({ stdout: '', stderr: "error: unknown option '--sigm' (Did you mean --sigma?)\n", exitCode: 2 });
     expect(await cli(['epsilonn'])).toMatchObject({ stdout: '', exitCode: 2, stderr: expect.stringMatching(/^error: unknown command 'epsilonn'/) });
-    expect(await cli([...base, '--sigma'])).toEqual({ stdout: '', stderr: "error: option '--sigma <number>' argument missing\n", exitCode: 2 });
+    expect(await cli([...base, '--sigma'])).toEqual({ stdout: '', stderr: "error: --sigma: missing its value\n", exitCode: 2 });
   });
 
   test('missing flags are all named at once', async () => {

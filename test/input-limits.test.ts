@@ -77,7 +77,7 @@ describe('Monte Carlo has a cost bound', () => {
     [['--epochs', '100000', '--samples', '1000']],
   ])('%j is refused at once with the estimate', async (flags) => {
     const line = oneError(await cli([...bnb, ...flags]));
-    expect(line).toMatch(/^error: samples: expected a Monte Carlo run within the cost limit of 600 s \(.* would take about .* on \d+ workers?: .* Gaussian draws\)/);
+    expect(line).toMatch(/^error: --samples: expected a Monte Carlo run within the cost limit of 600 s \(.* would take about .* on \d+ workers?: .* Gaussian draws\)/);
   });
 
   test('a spec with "samples": 1e13 (which hung a CI gate) is refused; costLimitSeconds raises the limit', async () => {

@@ -185,10 +185,10 @@ function checkCost(n: Normalized, query: 'epsilon' | 'delta'): void {
   const cost = costOf(n, query);
   if (cost.seconds <= n.costLimitSeconds) return;
   throw new InputError(
-    'samples',
+    'accountant.samples',
     `a Monte Carlo run within the cost limit of ${shortNumber(n.costLimitSeconds)} s ` +
       `(${shortNumber(n.samples)} samples per direction would take about ${shortDuration(cost.seconds)} on ${cost.workers} ` +
-      `worker${cost.workers === 1 ? '' : 's'}: ${shortNumber(cost.draws)} Gaussian draws); use fewer samples or raise the cost limit`,
+      `worker${cost.workers === 1 ? '' : 's'}: ${shortNumber(cost.draws)} Gaussian draws); use fewer samples or raise accountant.costLimitSeconds`,
     n.samples,
   );
 }

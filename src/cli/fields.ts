@@ -9,6 +9,8 @@ const FLAGS: readonly (readonly [RegExp, string])[] = [
   [/\baccountant\.samples\b/g, '--samples'],
   [/\baccountant\.seed\b/g, '--seed'],
   [/\baccountant\.confidence\b/g, '--confidence'],
+  [/\baccountant\.costLimitSeconds\b/g, '--cost-limit'],
+  [/\baccountant\.maxSeconds\b/g, '--max-seconds'],
 ];
 
 /** `text` with every accountant field path replaced by its flag. */

@@ -70,6 +70,14 @@ function oneLine(message: string): string {
     .join(' ');
 }
 
+/** commander's message in one line, without suggestions that mislead ("--epsilon ... Did you mean --version?"). */
+function commanderMessage(e: CommanderError, argv: readonly string[]): string {
+  let text = oneLine(e.message).replace(/\s*\(Did you mean (?:--version|-V|--help|-h)\?\)/, '');
+  if (e.code === 'commander.unknownOption' && commandOf(argv) === 'epsilon' && /'--epsilon'/.test(text))
+    text += ' (epsilon is what this command computes, at --delta; for delta at an epsilon use `dpacct delta --epsilon`)';
+  return text;
+}
+
 function errorOutcome(e: unknown, env: CliIo['env']): CliResult {
   if (e instanceof InputErrors) return { stdout: '', stderr: e.problems.map((p) => `error: ${p}\n`).join(''), exitCode: EXIT.badInput };
   if (e instanceof InputError) return { stdout: '', stderr: `error: ${e.message}\n`, exitCode: EXIT.badInput };
@@ -88,11 +96,52 @@ function errorOutcome(e: unknown, env: CliIo['env']): CliResult {
  * Runs dpacct with `argv` (without node and script). On commands driven by flags, the spec field paths
  * that library messages name (`accountant.samples`) become the flags (`--samples`).
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<CliResult> {
-  const result = await runProgram(argv, io);
+export async function runCli(given: readonly string[], io: CliIo): Promise<CliResult> {
+  // `dpacct help CMD` is `dpacct CMD --help` (help on stdout, exit 0); `dpacct help` is `dpacct --help`
+  const argv = given[0] === 'help' ? (given[1] !== undefined ? [given[1], '--help'] : ['--help']) : given;
+  let raw = await runProgram(argv, io);
+  if (raw.exitCode === EXIT.badInput) {
+    const missing = await missingValue(argv);
+    if (missing) raw = { stdout: '', stderr: `error: ${missing}\n`, exitCode: EXIT.badInput };
+  }
   const name = commandOf(argv);
-  if (name === undefined || COMMANDS[name].readsSpec) return result;
-  return { ...result, stdout: withFlagNames(result.stdout), stderr: withFlagNames(result.stderr) };
+  const result = name === undefined || COMMANDS[name].readsSpec ? raw : { ...raw, stdout: withFlagNames(raw.stdout), stderr: withFlagNames(raw.stderr) };
+  return argv.includes('--json') ? jsonErrors(result) : result;
+}
+
+
+/**
+ * `--sigma --sampling-rate 0.1`: commander would take `--sampling-rate` as sigma's value and then complain
+ * about "too many arguments"; name the flag whose value is missing instead.
+ */
+async function missingValue(argv: readonly string[]): Promise<string | undefined> {
+  // loaded only after an error: the option table brings the zod schema with it
+  const { OPTIONS } = await import('./options.js');
+  const valueFlags = new Set(Object.values(OPTIONS).flatMap((o) => (o.flags.includes('<') ? [/--[a-z0-9-]+/.exec(o.flags)![0]] : [])));
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') break;
+    if (!valueFlags.has(argv[i])) continue;
+    const next = argv[i + 1];
+    if (next === undefined) return `${argv[i]}: missing its value`;
+    if (next.startsWith('--')) return `${argv[i]}: missing its value (the next argument is ${next})`;
+    i++;
+  }
+  return undefined;
+}
+
+/**
+ * With --json, errors go to stderr as one JSON object a CI script can read:
+ * {"error": {"path", "message", "exitCode"}} (and "errors" with every problem when there are several).
+ */
+function jsonErrors(result: CliResult): CliResult {
+  if (result.exitCode === EXIT.ok || result.exitCode === 1 || !result.stderr.startsWith('error: ')) return result;
+  const lines = result.stderr.split('\n').filter((l) => l.startsWith('error: ')).map((l) => l.slice('error: '.length));
+  const errors = lines.map((line) => {
+    const m = /^((?:--[a-z0-9-]+|[A-Za-z_$][\w$]*(?:\[\d+\])?(?:\.[A-Za-z_$][\w$]*(?:\[\d+\])?)*|SPEC|stdin)):\s(.*)$/.exec(line);
+    return { ...(m ? { path: m[1], message: m[2] } : { path: null, message: line }), exitCode: result.exitCode };
+  });
+  const body = { error: errors[0], ...(errors.length > 1 ? { errors } : {}) };
+  return { ...result, stderr: JSON.stringify(body) + '\n' };
 }
 
 async function runProgram(argv: readonly string[], io: CliIo): Promise<CliResult> {
@@ -115,7 +164,7 @@ async function runProgram(argv: readonly string[], io: CliIo): Promise<CliResult
         return { stdout: out.stdout.join(''), stderr: out.stderr.join(''), exitCode: EXIT.ok };
       if (e.code === 'commander.help' || e.code === 'commander.executeSubCommandAsync')
         return { stdout: '', stderr: out.stdout.join('') + out.stderr.join(''), exitCode: EXIT.badInput };
-      return { stdout: '', stderr: `error: ${oneLine(e.message)}\n`, exitCode: EXIT.badInput };
+      return { stdout: '', stderr: `error: ${commanderMessage(e, argv)}\n`, exitCode: EXIT.badInput };
     }
     const failed = errorOutcome(e, io.env);
     return { ...failed, stdout: out.stdout.join('') + failed.stdout };

@@ -10,6 +10,7 @@ export function registerSchema(program: Command, ctx: CommandContext): void {
     .command('schema')
     .summary(COMMANDS['schema'].summary)
     .description('Prints the JSON Schema (draft 2020-12) of the spec read by `run` and `check`, generated from the validator itself.')
+    .option('--quiet', 'accepted for symmetry with the other commands (schema prints no progress)')
     .addHelpText('after', '\nExample:\n  dpacct schema > dpacct.schema.json   # then "$schema": "./dpacct.schema.json" in a spec')
     .action(() => {
       ctx.finish({ stdout: stringify(specJsonSchema()), exitCode: 0 });

@@ -130,5 +130,43 @@ export function trainingSpec(f: TrainingFlags, query: QueryFlags): Spec {
 }
 
 export function trainingPlan(f: TrainingFlags, query: QueryFlags): AccountingPlan {
-  return planFromSpec(validateSpec(trainingSpec(f, query)));
+  try {
+    return planFromSpec(validateSpec(trainingSpec(f, query)));
+  } catch (e) {
+    if (e instanceof InputErrors) throw new InputErrors(e.problems.map((p) => flagWords(p, f)));
+    if (e instanceof InputError) throw new InputErrors([flagWords(e.message, f)]);
+    throw e;
+  }
+}
+
+/** Spec paths of the one stage the flags describe, and the flags that set them. */
+const STAGE_FLAGS: readonly (readonly [string, string])[] = [
+  ['stages[0].mechanism.noiseMultiplier', '--sigma'],
+  ['stages[0].sampler.rate', '--sampling-rate'],
+  ['stages[0].sampler.batchSize', '--batch-size'],
+  ['stages[0].sampler.datasetSize', '--dataset-size'],
+  ['stages[0].sampler.stepsPerEpoch', '--steps-per-epoch'],
+  ['stages[0].sampler.maxBatchSize', '--max-batch-size'],
+  ['stages[0].sampler.kind', '--sampler'],
+  ['stages[0].epochs', '--epochs'],
+  ['stages[0].steps', '--steps'],
+  ['stages[0].sampler', '--sampler'],
+  ['adjacency', '--adjacency'],
+  ['delta', '--delta'],
+];
+
+/**
+ * A spec message about the stage the flags stand for, in the flags' words: the path becomes the flag
+ * (`stages[0].epochs` -> `--epochs`), and an adjacency the sampler cannot take names --adjacency.
+ */
+export function flagWords(message: string, f: TrainingFlags): string {
+  const replaceOne = /^stages\[0\]\.sampler: adjacency "replace-one" is not supported with the (\S+) sampler(.*)$/.exec(message);
+  if (replaceOne) return `--adjacency: "replace-one" is not supported with --sampler ${replaceOne[1]}${replaceOne[2]}`;
+  for (const [path, flag] of STAGE_FLAGS) {
+    if (!message.startsWith(`${path}:`) && !message.startsWith(`${path} `)) continue;
+    // steps that --epochs produced are the epochs' fault
+    const named = flag === '--steps' && f.steps === undefined && f.epochs !== undefined ? '--epochs' : flag;
+    return named + message.slice(path.length);
+  }
+  return message;
 }

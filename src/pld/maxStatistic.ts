@@ -456,6 +456,11 @@ export function planSlices(
     // wider slices: a coarser post-processing, still a valid lower-bound pair
     gap = (a - b) / max(1, floor((MAX_SLICES * (a - b)) / (high - low)));
     count = ceil((high - low) / gap);
+    // a range wider than MAX_SLICES mean gaps (large sigma): slices off the means' grid, still a valid pair
+    if (count > MAX_SLICES) {
+      gap = (high - low) / MAX_SLICES;
+      count = MAX_SLICES;
+    }
   }
   return { low, gap, count };
 }

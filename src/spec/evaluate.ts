@@ -22,7 +22,7 @@ export function describeInputs(plan: AccountingPlan, query: Query): Record<strin
       mechanism: s.mechanism,
       sampler: s.sampler,
       ...(s.poissonRate !== undefined ? { samplingRate: s.poissonRate } : {}),
-      ...(s.stepsPerEpoch !== undefined ? { stepsPerEpoch: s.stepsPerEpoch } : {}),
+      ...(s.stepsPerEpoch !== undefined && Number.isFinite(s.stepsPerEpoch) ? { stepsPerEpoch: s.stepsPerEpoch } : {}),
       ...(s.epochs !== undefined ? { epochs: s.epochs } : {}),
       steps: s.steps,
     })),

@@ -14,6 +14,9 @@ import type { AccountingPlan, PlanStage, Query } from '../plan.js';
 export type { AccountingPlan, PlanStage, Query, AccountantName, PrivacyUnit, MonteCarloSettings } from '../plan.js';
 import type { Spec, SpecStage } from './schema.js';
 import { formatPath } from './issues.js';
+import { MAX_STEPS } from '../stages.js';
+
+const MAX_STEPS_TEXT = '1e12';
 import { userLevelMechanism } from '../userLevel.js';
 
 export const DEFAULT_DISCRETIZATION = 1e-4;
@@ -23,7 +26,20 @@ export const DEFAULT_MONTE_CARLO = Object.freeze({ samples: 100_000, seed: 0, co
 /** ceil(x), but a value within float rounding of an integer counts as that integer. */
 export function ceilCount(x: number): number {
   const nearest = Math.round(x);
-  return Math.abs(x - nearest) <= 1e-9 * Math.max(1, Math.abs(x)) ? nearest : Math.ceil(x);
+  const count = Math.abs(x - nearest) <= 1e-9 * Math.max(1, Math.abs(x)) ? nearest : Math.ceil(x);
+  // any positive amount of training is at least one step (1e-300 epochs once became 0 steps)
+  return x > 0 ? Math.max(1, count) : count;
+}
+
+/** Steps derived from epochs beyond what the accountants take: the message names epochs, the user's input. */
+function tooManySteps(path: readonly (string | number)[], epochs: number, steps: number, problems: string[]): boolean {
+  if (steps <= MAX_STEPS) return false;
+  problems.push(`${formatPath([...path, 'epochs'])}: expected at most ${MAX_STEPS_TEXT} steps in all, got ${epochs} epochs = ${formatCount(steps)} steps`);
+  return true;
+}
+
+function formatCount(x: number): string {
+  return x < 1e15 ? String(x) : x.toPrecision(3).replace('e+', 'e');
 }
 
 function planStage(stage: SpecStage, index: number, adjacency: Adjacency, problems: string[], notes: string[]): PlanStage | undefined {
@@ -53,6 +69,7 @@ function planStage(stage: SpecStage, index: number, adjacency: Adjacency, proble
     if (steps === undefined) {
       const exact = (stage.epochs! * s.datasetSize) / s.batchSize;
       steps = ceilCount(exact);
+      if (tooManySteps(path, stage.epochs!, steps, problems)) return undefined;
       if (steps !== exact) notes.push(`${label}: ${stage.epochs} epochs = ${exact} steps, rounded up to ${steps}`);
     }
     return { label, mechanism, sampler: 'fixed-size', fixedSize: { batchSize: s.batchSize, datasetSize: s.datasetSize }, stepsPerEpoch: s.datasetSize / s.batchSize, steps };
@@ -63,6 +80,7 @@ function planStage(stage: SpecStage, index: number, adjacency: Adjacency, proble
     if (steps === undefined) {
       const exact = stage.epochs! / q;
       steps = ceilCount(exact);
+      if (tooManySteps(path, stage.epochs!, steps, problems)) return undefined;
       if (steps !== exact) notes.push(`${label}: ${stage.epochs} epochs = ${exact} steps, rounded up to ${steps}`);
     }
     return {
@@ -81,6 +99,7 @@ function planStage(stage: SpecStage, index: number, adjacency: Adjacency, proble
     if (steps === undefined) {
       const exact = s.rate !== undefined ? stage.epochs! / s.rate : (stage.epochs! * s.datasetSize!) / s.batchSize!;
       steps = ceilCount(exact);
+      if (tooManySteps(path, stage.epochs!, steps, problems)) return undefined;
       if (steps !== exact)
         notes.push(`${label}: ${stage.epochs} epochs = ${exact} steps, rounded up to ${steps}`);
     }

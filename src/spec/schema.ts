@@ -164,18 +164,18 @@ export const specSchema = z
         return;
       }
       if (s.kind === 'truncated-poisson' || s.kind === 'fixed-size') {
-        if (s.batchSize !== undefined && s.batchSize > s.datasetSize)
+        if (s.batchSize !== undefined && validSize(s.datasetSize) && s.batchSize > s.datasetSize)
           problem(at('sampler', 'batchSize'), `expected at most datasetSize (${s.datasetSize}), got ${s.batchSize}`);
         if (s.kind === 'truncated-poisson') {
           if ((s.rate === undefined) === (s.batchSize === undefined)) problem(at('sampler'), 'give rate or batchSize (one of the two)');
-          if (s.maxBatchSize > s.datasetSize)
+          if (validSize(s.datasetSize) && s.maxBatchSize > s.datasetSize)
             problem(at('sampler', 'maxBatchSize'), `expected at most datasetSize (${s.datasetSize}), got ${s.maxBatchSize}`);
         }
         if (m.kind !== 'gaussian') problem(at('sampler', 'kind'), `the ${s.kind} sampler is accounted for gaussian mechanisms only`, s.kind);
         return;
       }
       const hasSizes = s.batchSize !== undefined || s.datasetSize !== undefined;
-      if (s.batchSize !== undefined && s.datasetSize !== undefined && s.batchSize > s.datasetSize)
+      if (s.batchSize !== undefined && validSize(s.datasetSize) && s.batchSize > s.datasetSize)
         problem(at('sampler', 'batchSize'), `expected at most datasetSize (${s.datasetSize}), got ${s.batchSize}`);
       if (hasSizes && (s.batchSize === undefined || s.datasetSize === undefined))
         problem(at('sampler'), 'batchSize and datasetSize go together');
@@ -201,4 +201,9 @@ export type SpecMechanism = z.infer<typeof mechanismSchema>;
 /** The JSON Schema of the spec, generated from the zod schema above (never written by hand). */
 export function specJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(specSchema, { target: 'draft-2020-12' }) as Record<string, unknown>;
+}
+
+/** A dataset size that is itself valid (cross-field checks against an invalid one would repeat its problem). */
+function validSize(n: number | undefined): n is number {
+  return n !== undefined && Number.isSafeInteger(n) && n > 0;
 }

@@ -10,7 +10,18 @@ import { specSchema, type Spec } from './schema.js';
 export function validateSpec(value: unknown): Spec {
   const result = specSchema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
-  throw new InputErrors(describeIssues(result.error.issues, { schema: specSchema, data: value }));
+  throw new InputErrors(onePerPath(describeIssues(result.error.issues, { schema: specSchema, data: value })));
+}
+
+/** One problem, one line: the first message for each path (zod may report a value's range several times). */
+function onePerPath(lines: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return lines.filter((line) => {
+    const path = line.split(': ')[0];
+    if (seen.has(path)) return false;
+    seen.add(path);
+    return true;
+  });
 }
 
 /** Parses and checks spec text; `source` names it in messages (a file name or `stdin`). */
