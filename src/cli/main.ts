@@ -27,6 +27,15 @@ async function readSpecFile(path: string): Promise<string> {
   return readFile(path, 'utf8');
 }
 
+/** True while a progress bar is on stderr's last line (it has no newline until cleared). */
+let progressOpen = false;
+
+// Ctrl-C: end the progress line, say so, and exit 130 (128 + SIGINT) as shells expect
+process.once('SIGINT', () => {
+  process.stderr.write(`${progressOpen ? '\n' : ''}interrupted\n`);
+  process.exit(130);
+});
+
 const io: CliIo = {
   env: process.env,
   stdoutIsTTY: process.stdout.isTTY === true,
@@ -36,6 +45,8 @@ const io: CliIo = {
   writeFile: (path, text) => writeFile(path, text, 'utf8'),
   progress: (text) => {
     process.stderr.write(text);
+    // a bar is open until the reporter clears it ("\r" + erase line, nothing after)
+    progressOpen = !/^\r\u001b\[K$/.test(text);
   },
 };
 
