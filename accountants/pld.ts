@@ -380,7 +380,9 @@ export const pldPlanAccountant: Accountant = {
     composableProblem(plan, 'pld') ??
     (plan.stages.some((s) => s.mechanism.kind === 'zcdp')
       ? 'a zCDP step has no privacy loss distribution to compose; the rdp accountant accounts it'
-      : true),
+      : plan.repeatAndSelect !== undefined
+        ? 'repeat-and-select is accounted by the rdp accountant (Papernot and Steinke 2022)'
+        : true),
   describe: (plan) => ({ name: 'pld', settings: { discretization: plan.accountant.discretization, adjacency: plan.adjacency } }),
   account(plan, query) {
     let pld = composed.get(plan);

@@ -25,6 +25,7 @@ import { DEFAULT_RDP_ORDERS } from './rdp/orders.js';
 import { gaussianRenyi, laplaceRenyi, pureDpRenyi, randomizedResponseRenyi } from './rdp/divergence.js';
 import { sampledGaussianRenyi } from './rdp/sampledGaussian.js';
 import { sampledWithoutReplacementGaussianRenyi } from './rdp/sampledWithoutReplacement.js';
+import { repeatAndSelectRdp } from './rdp/repeatAndSelect.js';
 import { discreteGaussianRenyi, exponentialMechanismRenyi, permuteAndFlipRenyi, zcdpRenyi } from './rdp/events.js';
 import { deltaFromRdp, epsilonFromRdp, validateOrders } from './rdp/conversion.js';
 
@@ -223,6 +224,18 @@ export const rdpPlanAccountant: Accountant = {
   account(plan, query): Figure {
     const stages = engineStages(plan);
     const options = { adjacency: plan.adjacency };
+    if (plan.repeatAndSelect !== undefined) {
+      const { mean, shape } = plan.repeatAndSelect;
+      const curve = rdpOfStages(stages, options);
+      const rdp = repeatAndSelectRdp(curve, mean, shape);
+      const details = { repeatAndSelect: { mean, shape: shape === Infinity ? 'infinity' : shape } };
+      if (query.quantity === 'epsilon') {
+        const r = epsilonFromRdp({ orders: curve.orders, rdp, delta: query.delta });
+        return { value: r.epsilon, kind: 'upper', upper: r.epsilon, details: { order: r.order, ...details } };
+      }
+      const r = deltaFromRdp({ orders: curve.orders, rdp, epsilon: query.epsilon });
+      return { value: r.delta, kind: 'upper', upper: r.delta, details: { order: r.order, ...details } };
+    }
     if (query.quantity === 'epsilon') {
       const r = rdpEpsilon(stages, query.delta, options);
       return { value: r.epsilon, kind: 'upper', upper: r.epsilon, details: { order: r.order } };

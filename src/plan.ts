@@ -55,6 +55,8 @@ export interface AccountingPlan {
   readonly budget?: { readonly epsilon: number; readonly delta: number };
   readonly accountant: { readonly name: AccountantName; readonly discretization: number; readonly monteCarlo: MonteCarloSettings };
   readonly notes: readonly string[];
+  /** the whole composition is one run of a repeat-and-select (shape Infinity: Poisson number of runs) */
+  readonly repeatAndSelect?: { readonly mean: number; readonly shape: number };
 }
 
 /** The engine view of a stage: Poisson and unsampled stages map directly; deterministic batches are

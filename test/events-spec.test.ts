@@ -77,6 +77,23 @@ describe('specs with the new mechanisms', () => {
   });
 });
 
+describe('repeat-and-select (rdp, Papernot and Steinke 2022)', () => {
+  test('reproduces both dp_accounting rows; pld refuses naming the accountant', async () => {
+    const geometric = rows.find((r) => r.kind === 'repeat_and_select' && r.event.shape === 1.0);
+    const poisson = rows.find((r) => r.kind === 'repeat_and_select' && r.event.shape === 'Infinity');
+    const a = await accountPlan(
+      plan({ delta: geometric.delta, accountant: { name: 'rdp' }, repeatAndSelect: { mean: 10, shape: 1 }, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 3 }, steps: 1 }] }),
+    );
+    expect(Math.abs(a.value / geometric.rdp_eps - 1)).toBeLessThan(1e-6);
+    const inner = { mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'poisson', rate: 0.01 }, steps: 1000 };
+    const b = await accountPlan(plan({ delta: poisson.delta, accountant: { name: 'rdp' }, repeatAndSelect: { mean: 10, shape: 'infinity' }, stages: [inner] }));
+    expect(Math.abs(b.value / poisson.rdp_eps - 1)).toBeLessThan(1e-6);
+    const refused = await cli(['run', '-'], { stdin: JSON.stringify({ delta: 1e-5, repeatAndSelect: { mean: 10, shape: 1 }, stages: [inner] }) });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/^error: accountant.*rdp/);
+  });
+});
+
 describe('fixed-size batches', () => {
   const stage = { mechanism: { kind: 'gaussian', noiseMultiplier: 3 }, sampler: { kind: 'fixed-size', batchSize: 1000, datasetSize: 10000 }, steps: 10 };
 

@@ -16,7 +16,7 @@ import { reference } from './helpers/reference.js';
 
 const fixture = reference('events.json');
 type Row = any;
-/** every kind but repeat-and-select (not implemented) */
+/** every kind but repeat-and-select, which wraps a whole composition (test/events-spec.test.ts) */
 const UNSUPPORTED = new Set(['repeat_and_select']);
 const rows: Row[] = fixture.rows.filter((r: Row) => !UNSUPPORTED.has(r.kind));
 

@@ -163,6 +163,9 @@ export function planFromSpec(spec: Spec): AccountingPlan {
     query,
     ...(epsilons ? { epsilons: [...epsilons] } : {}),
     ...(spec.budget ? { budget: { epsilon: spec.budget.epsilon, delta: spec.budget.delta } } : {}),
+    ...(spec.repeatAndSelect
+      ? { repeatAndSelect: { mean: spec.repeatAndSelect.mean, shape: spec.repeatAndSelect.shape === 'infinity' ? Infinity : spec.repeatAndSelect.shape } }
+      : {}),
     accountant: {
       name: spec.accountant?.name ?? 'pld',
       discretization: spec.accountant?.discretization ?? DEFAULT_DISCRETIZATION,

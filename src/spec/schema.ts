@@ -117,6 +117,16 @@ export const specSchema = z
     name: z.string().optional(),
     description: z.string().optional(),
     privacyUnit: z.enum(PRIVACY_UNITS).optional().describe('what one neighbouring change protects; default example'),
+    repeatAndSelect: z
+      .object({
+        mean: z.number({ error: 'a number >= 1' }).gte(1, { error: 'a number >= 1' }).describe('mean number of runs'),
+        shape: z
+          .union([d.nonNegative.schema, z.literal('infinity')], { error: 'a number >= 0 or "infinity"' })
+          .describe('distribution of the number of runs: 1 geometric, 0 logarithmic, eta truncated negative binomial, "infinity" Poisson'),
+      })
+      .strict()
+      .optional()
+      .describe('the stages are one run, repeated a random number of times and only the best run released (rdp accountant; Papernot and Steinke 2022)'),
     examplesPerUser: d.positiveInteger.schema
       .optional()
       .describe('with privacyUnit "user": examples each user contributes (samplers then draw examples, not users)'),
