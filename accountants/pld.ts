@@ -60,7 +60,7 @@ type Direction = 'remove' | 'add';
 function plainGaussianRatio(stage: Stage, adjacency: Adjacency): number | null {
   const m = stage.mechanism;
   if (m.kind !== 'gaussian' || (stage.poissonRate !== undefined && stage.poissonRate < 1)) return null;
-  if (stage.truncation !== undefined || stage.fixedSize !== undefined) return null;
+  if (stage.truncation !== undefined || stage.fixedSize !== undefined || stage.randomAllocation !== undefined) return null;
   // sensitivity over noise std (both in clip norms); replace-one doubles the shift
   return ((adjacency === 'replace-one' ? 2 : 1) * (m.sensitivity ?? 1)) / m.noiseMultiplier;
 }
@@ -234,7 +234,7 @@ export function pldAccountant(given: readonly Stage[], options: PldOptions = {})
   validate(given);
   // tree aggregation is a Gaussian of sensitivity sqrt(depth) per epoch (src/mechanism.ts)
   const stages = given.map((s) => (s.mechanism.kind === 'tree-aggregation' ? { ...s, mechanism: asEquivalentGaussian(s.mechanism) } : s));
-  const own = withRdpCrossCheck(stages, options, composedAccountant(stages, options));
+  const own = withoutLowerForAllocation(stages, withRdpCrossCheck(stages, options, composedAccountant(stages, options)));
   const truncated = stages.filter((s) => s.truncation !== undefined);
   if (truncated.length === 0) return own;
   let poisson: PldAccountant | undefined;
@@ -291,6 +291,22 @@ function withRdpCrossCheck(stages: readonly Stage[], options: PldOptions, inner:
     epsilon: (delta) => add(inner.epsilon(delta), () => rdpEpsilon(stages, delta, rdpOptions).epsilon, 'epsilon'),
     delta: (epsilon) => add(inner.delta(epsilon), () => rdpDelta(stages, epsilon, rdpOptions).delta, 'delta'),
   };
+}
+
+/**
+ * Balls-and-bins stages enter the composition through their upper PLD (src/pld/randomAllocation.ts), so the
+ * pipeline's lower bound would bound that, not the truth: none is reported for such compositions.
+ */
+function withoutLowerForAllocation(stages: readonly Stage[], inner: PldAccountant): PldAccountant {
+  if (!stages.some((s) => s.randomAllocation !== undefined)) return inner;
+  const strip = (f: PldFigure): PldFigure => ({
+    ...f,
+    lower: 0,
+    remove: { ...f.remove, lower: 0 },
+    add: { ...f.add, lower: 0 },
+    notes: [...(f.notes ?? []), 'balls-and-bins stages compose through their certified upper PLD: no lower bound is given for the composition'],
+  });
+  return { epsilon: (delta) => strip(inner.epsilon(delta)), delta: (epsilon) => strip(inner.delta(epsilon)) };
 }
 
 function composedAccountant(stages: readonly Stage[], options: PldOptions): PldAccountant {

@@ -113,6 +113,8 @@ function perStepRenyi(stage: Stage, adjacency: Adjacency, field: string): (order
   if (stage.truncation !== undefined)
     throw new AccountingError(`${field}: the RDP accountant has no analysis of the truncated-poisson sampler; ${PLD_HINT}`);
   if (stage.fixedSize !== undefined) return fixedSizeRenyi(stage, adjacency, field);
+  if (stage.randomAllocation !== undefined)
+    throw new AccountingError(`${field}: the RDP accountant has no analysis of the balls-and-bins sampler; ${PLD_HINT}`);
   const q = stage.poissonRate ?? 1;
   // q = 1 samples everyone: the stage is the unsampled mechanism, under every adjacency.
   const sampled = q < 1;

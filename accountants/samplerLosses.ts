@@ -17,12 +17,13 @@ import {
   replaceOneSampledGaussianLoss,
 } from '../src/pld/eventLosses.js';
 import { truncationWeights } from './truncatedPoisson.js';
+import { randomAllocationLoss } from '../src/pld/randomAllocation.js';
 
 type Direction = 'remove' | 'add';
 
 /** Does the stage have the same PLD in both directions (so one composition serves both)? */
 export function symmetricStage(stage: Stage, adjacency: Adjacency): boolean {
-  if (stage.truncation !== undefined) return false;
+  if (stage.truncation !== undefined || stage.randomAllocation !== undefined) return false;
   if (stage.fixedSize !== undefined) return adjacency === 'replace-one';
   if ((stage.poissonRate ?? 1) < 1) return false;
   return stage.mechanism.kind !== 'mixture-of-gaussians';
@@ -35,6 +36,11 @@ function refuse(field: string, expected: string, got?: unknown): never {
 export function samplerLossModel(stage: Stage, adjacency: Adjacency, direction: Direction): LossModel | undefined {
   const m = stage.mechanism;
   const replace = adjacency === 'replace-one';
+  if (stage.randomAllocation !== undefined) {
+    if (m.kind !== 'gaussian') refuse('sampler', 'a gaussian mechanism with the balls-and-bins sampler', m.kind);
+    if (replace) refuse('adjacency', "'add-remove' or 'zero-out' with the balls-and-bins sampler", adjacency);
+    return randomAllocationLoss(m.noiseMultiplier / (m.sensitivity ?? 1), stage.randomAllocation.stepsPerEpoch, stage.steps, direction);
+  }
   const sampled = (stage.poissonRate ?? 1) < 1 || stage.truncation !== undefined || stage.fixedSize !== undefined;
   if (stage.truncation !== undefined || stage.fixedSize !== undefined) {
     if (m.kind !== 'gaussian') refuse('sampler', `a gaussian mechanism with the ${stage.truncation ? 'truncated-poisson' : 'fixed-size'} sampler`, m.kind);

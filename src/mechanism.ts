@@ -188,6 +188,11 @@ export interface Stage {
   readonly truncation?: Truncation;
   /** instead of poissonRate: batches of a fixed size drawn without replacement */
   readonly fixedSize?: FixedSize;
+  /**
+   * balls-and-bins (random allocation): each unit in one of `stepsPerEpoch` batches per epoch; `steps` then
+   * counts epochs (one dominating release per epoch, src/pld/randomAllocation.ts)
+   */
+  readonly randomAllocation?: { readonly stepsPerEpoch: number };
   /** number of steps, a positive integer */
   readonly steps: number;
 }

@@ -73,6 +73,7 @@ export function engineStage(stage: PlanStage): Stage | undefined {
     return { mechanism, poissonRate: stage.poissonRate, truncation: stage.truncation, steps: stage.steps };
   if (stage.sampler === 'fixed-size') return { mechanism, fixedSize: stage.fixedSize, steps: stage.steps };
   if (stage.sampler === 'deterministic') return { mechanism, steps: stage.epochs! };
+  if (stage.sampler === 'balls-and-bins') return { mechanism, randomAllocation: { stepsPerEpoch: stage.stepsPerEpoch! }, steps: stage.epochs! };
   return undefined;
 }
 
@@ -112,6 +113,10 @@ export function composableProblem(plan: AccountingPlan, name: AccountantName): s
       `${bad.label}: the ${bad.sampler} sampler has no certified upper bound to compose with other stages; ` +
       'account it on its own (one stage) to see its lower bound, or use poisson or deterministic'
     );
+  // balls-and-bins composes only in the PLD accountant, and on its own it has an accountant of its own
+  const allocation = plan.stages.find((s) => s.sampler === 'balls-and-bins');
+  if (allocation && name !== 'pld') return `${allocation.label}: the ${name} accountant has no analysis of the balls-and-bins sampler`;
+  if (allocation && plan.stages.length === 1) return 'a single balls-and-bins stage is accounted by the balls-and-bins accountant';
   return undefined;
 }
 

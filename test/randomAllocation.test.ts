@@ -94,3 +94,32 @@ describe('balls-and-bins above Poisson: few steps per epoch, many epochs, in the
     expect(ours.lower).toBeGreaterThan(poisson.upper);
   });
 });
+
+describe('a balls-and-bins stage composes with other stages in the PLD accountant', () => {
+  it('with a negligible second stage it gives the balls-and-bins upper bound (re-rounded: at or just above)', () => {
+    const alone = epsilonInterval(1, 100, 2, 1e-5, 2e-3).upper;
+    const gaussian = { kind: 'gaussian', noiseMultiplier: 1 } as const;
+    const composed = pldEpsilon(
+      [
+        { mechanism: gaussian, randomAllocation: { stepsPerEpoch: 100 }, steps: 2 },
+        { mechanism: { kind: 'gaussian', noiseMultiplier: 1e6 }, steps: 1 },
+      ],
+      1e-5,
+      { discretization: 1e-3 },
+    );
+    // the stage uses the default grid of the log-mean laws, finer than 2e-3: its upper bound is not larger
+    expect(composed.upper).toBeLessThanOrEqual(alone + 1e-3);
+    expect(composed.upper).toBeGreaterThan(alone - 0.01);
+    expect(composed.lower).toBe(0);
+    // and more stages cost more
+    const more = pldEpsilon(
+      [
+        { mechanism: gaussian, randomAllocation: { stepsPerEpoch: 100 }, steps: 2 },
+        { mechanism: gaussian, poissonRate: 0.01, steps: 100 },
+      ],
+      1e-5,
+      { discretization: 1e-3 },
+    );
+    expect(more.upper).toBeGreaterThan(composed.upper);
+  });
+});

@@ -15,6 +15,7 @@
 import { AccountingError } from '../errors.js';
 import { composeParts } from './compose.js';
 import type { GridPmf } from './grid.js';
+import type { DiscreteLossModel } from './lossModels.js';
 import { TAIL_BUDGET } from './pipeline.js';
 import { deltaForEpsilon, epsilonForDelta } from './query.js';
 import { combineLogMeans, logMeanLaw, logMeanLevels, logNormalFactor, type LogGridLaw, type Rounding } from './logMean.js';
@@ -168,5 +169,27 @@ export function randomAllocationAccount(o: RandomAllocationSetting): RandomAlloc
     remove: directionBounds(plds.removeUpper, plds.removeLower, plds.removeLowerSlack, o.epochs),
     // no lower bound of its own for the add direction: the remove lower bound already bounds the larger of the two
     add: directionBounds(plds.addUpper, null, 0, o.epochs),
+  };
+}
+
+/** The last epoch PLDs built (a composed plan asks for both directions of one stage in turn). */
+let lastBuilt: { key: string; plds: RandomAllocationPlds } | undefined;
+
+/**
+ * One epoch of a balls-and-bins stage as a single-step loss model for the PLD pipeline (src/pld/pipeline.ts),
+ * composed there with other stages: the upper PLD of the direction (a genuine PLD that dominates the true
+ * one, so the pipeline's connect-the-dots re-rounding keeps it dominating). It carries no lower bound: a
+ * lower bound computed from it would bound this upper PLD, not the true one.
+ */
+export function randomAllocationLoss(sigma: number, stepsPerEpoch: number, epochs: number, direction: 'remove' | 'add'): DiscreteLossModel {
+  const key = `${sigma} ${stepsPerEpoch} ${epochs}`;
+  if (lastBuilt?.key !== key) lastBuilt = { key, plds: randomAllocationEpochPlds({ noiseMultiplier: sigma, stepsPerEpoch, epochs }) };
+  const pmf = direction === 'remove' ? lastBuilt.plds.removeUpper : lastBuilt.plds.addUpper;
+  const losses = new Float64Array(pmf.masses.length);
+  for (let i = 0; i < losses.length; i++) losses[i] = (pmf.offset + i) * pmf.interval;
+  return {
+    type: 'discrete',
+    atoms: { losses, masses: pmf.masses, infinityMass: pmf.infinityMass },
+    label: `balls-and-bins epoch (T=${stepsPerEpoch}) Gaussian(sigma=${sigma}), ${direction}, upper`,
   };
 }
