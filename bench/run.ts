@@ -4,7 +4,7 @@
  */
 type Case = { name: string; run: () => unknown };
 
-const suites = ['./pld.js', './samplers.js', './ballsAndBins.js', './scaling.js', './randomAllocation.js', './events.js'];
+const suites = ['./pld.js', './samplers.js', './ballsAndBins.js', './scaling.js', './randomAllocation.js', './events.js', './report.js'];
 
 async function loadCases(): Promise<Case[]> {
   const all: Case[] = [];

@@ -78,6 +78,10 @@ export { compareSamplerRows, samplerPlan } from './spec/compare.js';
 export type { ComparisonSetting } from './spec/compare.js';
 export type { CalibrationProblem } from './spec/calibration.js';
 export { domains, parseNumberText } from './domains.js';
+export { buildReport, profileGrid, sha256 } from './report/build.js';
+export type { ReportRequest } from './report/build.js';
+export { readStoredReport, reportFigures, compareFigures, DamagedReportError } from './report/verify.js';
+export { epochPoints, samplerCurves } from './report/epochs.js';
 
 // DP scaling laws (McKenna et al., arXiv 2501.18914): the noise of a configuration, compute-budget searches, loss models
 export {
@@ -111,6 +115,9 @@ export { scalingNoiseJson, scalingOptimizeJson, scalingSaturateJson, scalingEval
 export { resultTable, budgetTable, calibrationTable, comparisonTable, deltaCurveTable } from './output/table.js';
 export { formatFigure, formatNumber } from './output/numbers.js';
 export { makeStyle, colourWanted } from './output/style.js';
+export { reportMarkdown } from './output/reportMarkdown.js';
+export { reportHtml } from './output/reportHtml.js';
+export { reportJson, reportJsonText } from './output/reportJson.js';
 export type {
   BudgetReport,
   CalibrationReport,
@@ -118,4 +125,7 @@ export type {
   ComparisonRow,
   CalibrationParameter,
   DeltaCurveReport,
+  PrivacyReport,
+  ReportFigure,
+  ReportSettings,
 } from './result.js';
