@@ -5,7 +5,7 @@
  * a 1e-2 PLD grid, three epoch points, four profile epsilons.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +20,10 @@ import { fakeIo } from './cliHelpers.js';
 import { reference } from './helpers/reference.js';
 
 const CHEAP = { overrides: { discretization: 1e-2 }, maxEpochPoints: 3, profileEpsilons: [0.5, 1, 2, 4] };
-const EXAMPLES = ['analytics', 'dpsgd-60k', 'finetune-two-stages'] as const;
+/** every example spec (the figure checks below name the ones they use) */
+const EXAMPLES = readdirSync('examples')
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.replace(/\.json$/, ''));
 const NOW = new Date('2026-12-01T12:00:00Z');
 
 const reports = new Map<string, PrivacyReport>();
