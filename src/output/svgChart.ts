@@ -70,7 +70,8 @@ function ticksOf(scale: { ticks(count?: number): number[] }, log: boolean, count
 export function lineChart(chart: Chart): string {
   const width = chart.width ?? 900;
   const height = chart.height ?? 400;
-  const legendWidth = 210;
+  // room for the longest legend entry (about 7.5 px per character at the chart's 13 px font)
+  const legendWidth = Math.max(140, Math.ceil(36 + 7.5 * Math.max(0, ...chart.series.map((s) => s.name.length))));
   const m = { top: 40, right: legendWidth + 16, bottom: 52, left: 72 };
   const xLog = chart.xLog === true;
   const yLog = chart.yLog === true;
