@@ -147,6 +147,8 @@ export interface ReportSettings {
   readonly profileEpsilons: readonly number[];
   /** at most this many points on the epsilon-per-epoch curves (evenly spread, the last always kept) */
   readonly maxEpochPoints: number;
+  /** the samplers compared (default: every sampler of the registry) */
+  readonly samplers?: readonly string[];
 }
 
 export interface ReportSamplerRow {

@@ -33,7 +33,7 @@ beforeAll(async () => {
   const report = await buildReport({
     specText: readFileSync(spec, 'utf8'),
     source: spec,
-    settings: { overrides: { discretization: 1e-2 }, maxEpochPoints: 6, profileEpsilons: [0.25, 0.5, 1, 2, 3, 4] },
+    settings: { overrides: { discretization: 1e-2 }, maxEpochPoints: 6, profileEpsilons: [0.25, 0.5, 1, 2, 3, 4], samplers: ['deterministic', 'shuffle', 'persistent-shuffle', 'poisson'] },
   });
   mkdirSync(ARTIFACTS, { recursive: true });
   file = path.join(ARTIFACTS, 'report-dpsgd-60k.html');

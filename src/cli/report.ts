@@ -4,6 +4,7 @@ import { COMMANDS } from './commands.js';
 import { InputError, InputErrors } from '../errors.js';
 import type { PrivacyReport } from '../result.js';
 import { domains, parseNumberText } from '../spec/numbers.js';
+import { SAMPLER_KINDS } from '../spec/schema.js';
 import { readSpecText, type CommandContext } from './context.js';
 import { addOptions, readOptions } from './options.js';
 import { progressReporter } from './progress.js';
@@ -46,6 +47,7 @@ export function registerReport(program: Command, ctx: CommandContext): void {
   cmd.addOption(new Option('--format <format>', 'md, html or json (default: from the -o file name, else md)'));
   cmd.addOption(new Option('-o, --output <file>', 'write the report to this file instead of stdout'));
   cmd.addOption(new Option('--epoch-points <n>', 'at most this many points on the per-epoch curves (default 20)'));
+  cmd.addOption(new Option('--samplers <list>', `compare only these comma-separated samplers (${SAMPLER_KINDS.join(', ')}; default all)`));
   addOptions(cmd, KEYS, {
     epsilons: 'the privacy profile delta(epsilon) at these comma-separated epsilons (default: around the headline epsilon)',
     samples: 'add the balls-and-bins Monte Carlo row with this many samples',
@@ -75,6 +77,11 @@ Examples:
         problems.push((e as Error).message);
       }
     }
+    let samplers: string[] | undefined;
+    if (raw.samplers !== undefined) {
+      samplers = String(raw.samplers).split(',').map((x) => x.trim());
+      for (const x of samplers) if (!(SAMPLER_KINDS as readonly string[]).includes(x)) problems.push(new InputError('--samplers', `a comma-separated list of ${SAMPLER_KINDS.join(', ')}`, x).message);
+    }
     if (output !== undefined && !ctx.io.writeFile) problems.push('-o: cannot write files here');
     if (problems.length) throw new InputErrors(problems);
 
@@ -92,7 +99,7 @@ Examples:
     const report = await buildReport({
       specText: text,
       source,
-      settings: { overrides, ...(flags.epsilons ? { profileEpsilons: [...flags.epsilons] } : {}), ...(maxEpochPoints !== undefined ? { maxEpochPoints } : {}) },
+      settings: { overrides, ...(flags.epsilons ? { profileEpsilons: [...flags.epsilons] } : {}), ...(maxEpochPoints !== undefined ? { maxEpochPoints } : {}), ...(samplers ? { samplers } : {}) },
       ...(onProgress ? { onProgress } : {}),
       ...(onSampling ? { onSampling } : {}),
     });

@@ -147,11 +147,10 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
   const profileEpsilons = request.settings?.profileEpsilons ?? (plan.epsilons && plan.epsilons.length > 1 ? [...plan.epsilons] : profileGrid(atDelta.value));
 
   const setting = samplerSetting(plan, spec);
-  const single = plan.stages.length === 1 ? plan.stages[0] : undefined;
-  const isBallsAndBins = single?.sampler === 'balls-and-bins';
-  const wantsMonteCarlo = isBallsAndBins || overrides.samples !== undefined || spec.accountant?.samples !== undefined;
+  const only = request.settings?.samplers;
+  const wantsMonteCarlo = overrides.samples !== undefined || spec.accountant?.samples !== undefined;
   const { axis, cuts: allCuts } = cuts(plan);
-  const chosenCuts = isBallsAndBins ? [] : thin(allCuts, maxEpochPoints);
+  const chosenCuts = thin(allCuts, maxEpochPoints);
   const samplerEpochs = 'reason' in setting ? [] : epochPoints(setting.epochs, maxEpochPoints);
   const total = chosenCuts.length + samplerEpochs.length + 2;
   let done = 0;
@@ -173,7 +172,7 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
   if ('reason' in setting) samplers = { applicable: false, reason: setting.reason };
   else {
     const samplerRun = { noiseMultiplier: setting.noiseMultiplier, stepsPerEpoch: setting.stepsPerEpoch, delta, discretization: plan.accountant.discretization, monteCarlo: plan.accountant.monteCarlo };
-    const curves = await samplerCurves(samplerRun, samplerEpochs, tick);
+    const curves = await samplerCurves(samplerRun, samplerEpochs, tick, only);
     const last = samplerEpochs.length - 1;
     const poissonSeries = curves.series.find((s) => s.sampler === 'poisson');
     const poisson = poissonSeries ? poissonSeries.figures[last].value : NaN;
@@ -184,22 +183,21 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
       ...curves.skipped,
       'All samplers at the same noise multiplier, batches per epoch T and epochs E; shuffling figures are lower bounds, so the true gap to Poisson is at least the ratio shown.',
     ];
-    const monteCarloAccountants = wantsMonteCarlo ? (await samplerAccountants(true)).filter((a) => a.compareAs.monteCarlo) : [];
+    const monteCarloAccountants = wantsMonteCarlo ? (await samplerAccountants(true)).filter((a) => a.compareAs.monteCarlo && (!only || only.includes(a.compareAs.sampler))) : [];
     for (const a of monteCarloAccountants) {
       const sampler = a.compareAs.sampler;
-      const own = isBallsAndBins && single!.sampler === sampler;
       const p = samplerPlan(samplerRun, sampler, setting.epochs);
       const ok = a.supports(p);
-      if (!own && ok !== true) {
-        notes.push(`${sampler}: ${ok}`);
+      if (ok !== true) {
+        notes.push(`${sampler} (Monte Carlo): ${ok}`);
         continue;
       }
-      const f = own ? atDelta : await a.account(p, p.query, run);
-      rows.push({ sampler, figure: reportFigure(f), ...ratio(f.value), notes: f.notes ?? [] });
+      const f = await a.account(p, p.query, run);
+      rows.push({ sampler: `${sampler} (Monte Carlo)`, figure: reportFigure(f), ...ratio(f.value), notes: f.notes ?? [] });
       monteCarloNotes.push(...(f.notes ?? []));
-      notes.push(`${sampler} is a Monte Carlo figure at the last epoch only (a Monte Carlo run per epoch would cost too much).`);
+      notes.push(`${sampler} (Monte Carlo) is computed at the last epoch only (a Monte Carlo run per epoch would cost too much).`);
     }
-    if (!wantsMonteCarlo) notes.push('balls-and-bins: a Monte Carlo estimate, not computed by default (minutes for long runs); give --samples N (and --seed S) to add it.');
+    if (only) notes.push(`Samplers compared: ${only.join(', ')} (as asked).`);
     samplers = { applicable: true, setting: { noiseMultiplier: setting.noiseMultiplier, stepsPerEpoch: setting.stepsPerEpoch, epochs: setting.epochs, delta }, rows, curves, notes };
   }
 
@@ -229,7 +227,7 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
     generatedAt: (request.now ?? new Date()).toISOString(),
     version: VERSION,
     spec: { source: request.source, sha256: sha256(request.specText), text: request.specText },
-    settings: { overrides, profileEpsilons, maxEpochPoints },
+    settings: { overrides, profileEpsilons, maxEpochPoints, ...(only ? { samplers: [...only] } : {}) },
     precision: { relative: REPORT_PRECISION },
     headline,
     delta,
@@ -238,9 +236,7 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
     assumptions,
     stages: (headline.inputs.stages as Record<string, unknown>[] | undefined) ?? [],
     samplers,
-    epochs: isBallsAndBins
-      ? { axis: 'none', reason: 'balls-and-bins is a Monte Carlo figure; one run per epoch would cost too much (the sampler curves show the other samplers per epoch)', points: [] }
-      : { axis, points: checkpoints },
+    epochs: { axis, points: checkpoints },
     profile: { points: curve.points.map((p, i) => ({ epsilon: curve.epsilons[i], figure: reportFigure(p) })), notes: curve.notes.filter((n) => !assumptions.includes(n)) },
     costliest: { label: costliest.label, figure: costliest.figure, stages: costs },
   };

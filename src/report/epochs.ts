@@ -53,9 +53,15 @@ export interface SamplerCurves {
   readonly skipped: readonly string[];
 }
 
-/** eps at `run.delta` after each of `epochs` epochs for every sampler of the registry (no Monte Carlo ones). */
-export async function samplerCurves(run: SamplerRun, epochs: readonly number[], onPoint?: (done: number, total: number) => void): Promise<SamplerCurves> {
-  const accountants = await samplerAccountants(false);
+/** eps at `run.delta` after each of `epochs` epochs for every sampler of the registry (no Monte Carlo ones), or those in `only`. */
+export async function samplerCurves(
+  run: SamplerRun,
+  epochs: readonly number[],
+  onPoint?: (done: number, total: number) => void,
+  /** only these samplers (default: every sampler of the registry) */
+  only?: readonly string[],
+): Promise<SamplerCurves> {
+  const accountants = (await samplerAccountants(false)).filter((a) => !only || only.includes(a.compareAs.sampler));
   const series: { sampler: SamplerKind; figures: ReportFigure[]; note?: string }[] = [];
   const skipped: string[] = [];
   for (const a of accountants) {

@@ -40,6 +40,7 @@ const storedSchema = z.object({
       .strict(),
     profileEpsilons: z.array(finiteNumber.min(0)).min(1),
     maxEpochPoints: z.number().int().min(1),
+    samplers: z.array(z.string()).min(1).optional(),
   }),
   precision: z.object({ relative: finiteNumber.min(0).max(1) }),
   headline: z.object({ figure: z.object({ value: z.number().nullable(), kind: z.enum(['upper', 'lower', 'exact', 'estimate']) }).passthrough() }).passthrough(),
