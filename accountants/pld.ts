@@ -317,7 +317,7 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions): PldA
   const remove = buildDirection(stages, adjacency, interval, 'remove');
   // without subsampling every mechanism here but the mixture of Gaussians has the same PLD in both directions
   // (symmetric noise; randomized response and the (eps, delta) pair are symmetric by construction)
-  const symmetric = stages.every((s) => symmetricStage(s, adjacency));
+  const symmetric = stages.every((s) => symmetricStage(s));
   const add = symmetric ? remove : buildDirection(stages, adjacency, interval, 'add');
   const exact = remove.details.closedForm !== undefined;
   const details = { discretization: interval, adjacency, remove: remove.details, add: add.details };

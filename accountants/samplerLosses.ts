@@ -14,7 +14,6 @@ import {
   mixedPairLoss,
   mixtureOfGaussiansLoss,
   permuteAndFlipLoss,
-  replaceOneSampledGaussianLoss,
 } from '../src/pld/eventLosses.js';
 import { truncationWeights } from './truncatedPoisson.js';
 import { randomAllocationLoss } from '../src/pld/randomAllocation.js';
@@ -22,9 +21,8 @@ import { randomAllocationLoss } from '../src/pld/randomAllocation.js';
 type Direction = 'remove' | 'add';
 
 /** Does the stage have the same PLD in both directions (so one composition serves both)? */
-export function symmetricStage(stage: Stage, adjacency: Adjacency): boolean {
-  if (stage.truncation !== undefined || stage.randomAllocation !== undefined) return false;
-  if (stage.fixedSize !== undefined) return adjacency === 'replace-one';
+export function symmetricStage(stage: Stage): boolean {
+  if (stage.truncation !== undefined || stage.randomAllocation !== undefined || stage.fixedSize !== undefined) return false;
   if ((stage.poissonRate ?? 1) < 1) return false;
   return stage.mechanism.kind !== 'mixture-of-gaussians';
 }
@@ -57,8 +55,12 @@ export function samplerLossModel(stage: Stage, adjacency: Adjacency, direction: 
     }
     const f = stage.fixedSize!;
     const gamma = f.batchSize / f.datasetSize;
-    if (adjacency === 'replace-one') return replaceOneSampledGaussianLoss(sigma, gamma);
-    // zero-out: the unit's slot is in the batch with probability gamma and its gradient becomes 0: the Poisson pair
+    // Zhu, Dong, Wang 2022, Theorem 11: sampling a fraction gamma without replacement under substitution is
+    // dominated by (gamma P + (1 - gamma) Q, Q) (and the reverse), (P, Q) the base mechanism's substitution pair.
+    // The batch's other members move both outputs alike only when they are the same units, so no pair centred
+    // between the two values is valid: replace-one is N(2) against N(0) (the unit's clipped gradient against
+    // another's, 2 clip norms apart), zero-out N(1) against N(0) (the Poisson pair at rate gamma).
+    if (adjacency === 'replace-one') return gaussianLoss(sigma / 2, gamma, direction);
     if (adjacency === 'zero-out') return gaussianLoss(sigma, gamma, direction);
     return refuse(
       'adjacency',

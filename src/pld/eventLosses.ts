@@ -9,7 +9,6 @@
  * the other way round. Losses are ln(P/Q) with the outcome drawn from P.
  */
 import { normalCdf, normalPdf, normalSf } from '../numeric/normal.js';
-import { logAddExp } from '../numeric/logsumexp.js';
 import { laplaceLoss, epsDeltaLoss, type ContinuousLossModel, type DiscreteLossModel, type TailMass } from './lossModels.js';
 
 // bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
@@ -279,49 +278,3 @@ function increasingSolver(f: (x: number) => number, df: (x: number) => number, s
     return x;
   };
 }
-
-/**
- * Sampling without replacement of a fixed batch (fraction gamma = b/n of the units) under replace-one
- * adjacency, Gaussian noise sigma in sensitivity units: the replaced unit sits in the batch with probability
- * gamma and then moves the sum by at most 2, so the pair P = (1-gamma) N(0) + gamma N(1), Q = (1-gamma) N(0)
- * + gamma N(-1) (centred between the two values) dominates it (Balle, Barthe, Gaboardi 2018, coupling of
- * substitution; Zhu, Dong, Wang 2022, Theorem 11). The loss is odd and increasing in x, so both directions
- * have the same law.
- */
-export function replaceOneSampledGaussianLoss(sigma: number, gamma: number): ContinuousLossModel {
-  const s2 = sigma * sigma;
-  const l1 = Math.log1p(-gamma);
-  const lg = log(gamma);
-  const half = (y: number) => (gamma === 1 ? y : logAddExp(l1, lg + y));
-  const loss = (x: number) => half((2 * x - 1) / (2 * s2)) - half((-2 * x - 1) / (2 * s2));
-  // derivative: sum of the two softmax weights of the shifted components, over sigma^2
-  const slope = (x: number) => {
-    const a = (2 * x - 1) / (2 * s2);
-    const b = (-2 * x - 1) / (2 * s2);
-    const wa = gamma === 1 ? 1 : 1 / (1 + exp(l1 - lg - a));
-    const wb = gamma === 1 ? 1 : 1 / (1 + exp(l1 - lg - b));
-    return (wa + wb) / s2;
-  };
-  const crossing = increasingSolver(loss, slope, max(1, sigma));
-  const p = (x: number, side: (z: number) => number) => (1 - gamma) * side(x / sigma) + gamma * side((x - 1) / sigma);
-  const q = (x: number, side: (z: number) => number) => (1 - gamma) * side(x / sigma) + gamma * side((x + 1) / sigma);
-  const tails: ContinuousLossModel['tails'] = (eps, withBelow) => {
-    const x = crossing(eps);
-    const above = { p: p(x, normalSf), q: q(x, normalSf) };
-    return withBelow ? { above, below: { p: p(x, normalCdf), q: q(x, normalCdf) } } : { above };
-  };
-  const density = (x: number) => ((1 - gamma) * normalPdf(x / sigma) + gamma * normalPdf((x - 1) / sigma)) / sigma;
-  let moments: { mean: number; variance: number } | undefined;
-  return {
-    type: 'continuous',
-    label: `fixed-size(gamma=${gamma}, replace-one) Gaussian(sigma=${sigma})`,
-    tails,
-    above: (eps) => tails(eps, false).above,
-    below: (eps) => tails(eps, true).below!,
-    lossInf: -Infinity,
-    lossSup: Infinity,
-    infinityMass: 0,
-    moments: () => (moments ??= quadratureMoments(loss, density, -40 * sigma - 1, 40 * sigma + 1)),
-  };
-}
-

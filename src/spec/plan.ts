@@ -51,7 +51,7 @@ function planStage(stage: SpecStage, index: number, adjacency: Adjacency, proble
   if (s === undefined) return { label, mechanism, sampler: 'none', steps: stage.steps! };
   if (s.kind === 'fixed-size' && adjacency === 'add-remove') {
     problems.push(
-      `adjacency: the fixed-size sampler is accounted under "replace-one" (substitution pair) or "zero-out" (the Poisson pair ` +
+      `adjacency: the fixed-size sampler is accounted under "replace-one" (the Poisson-type pair at shift 2) or "zero-out" (the Poisson pair ` +
         'at rate batchSize / datasetSize); under add-remove a fixed batch size is drawn from datasets of different sizes, no tight ' +
         'dominating pair is known and the Poisson figure is not a valid substitute (Lebeda et al. 2024), so it is refused',
     );
