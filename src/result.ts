@@ -87,6 +87,8 @@ export interface CalibrationReport {
   readonly result: AccountingResult;
   readonly evaluations: number;
   readonly notes: readonly string[];
+  /** the search stopped at the end of the parameter's allowed range: the value is that end, not a crossing */
+  readonly atSearchLimit?: 'min' | 'max';
 }
 
 export interface ComparisonRow {

@@ -103,3 +103,18 @@ describe('help, schema and JSON errors', () => {
     expect(JSON.parse(spec.stderr).error.path).toBe('stages');
   });
 });
+
+describe('calibrate says where the figure is, and does not claim a search limit is the largest value', () => {
+  test('"at sigma = 0.x: epsilon <= 8 (certified upper bound)", not "there: ... (upper)"', async () => {
+    const r = await cli(['calibrate', '--epsilon', '8', '--delta', '1e-5', '--sampling-rate', '0.01', '--steps', '1000', '--accountant', 'rdp', '--quiet']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^at sigma = [0-9.]+: epsilon <= [0-9.]+ \(certified upper bound\)$/m);
+    expect(r.stdout).not.toMatch(/^there:/m);
+  });
+
+  test('steps at the search limit (1e9): "the search limit", not "the largest"', async () => {
+    const r = await cli(['calibrate', '--target', 'steps', '--epsilon', '1e4', '--sigma', '5', '--sampling-rate', '0.01', '--delta', '1e-5', '--accountant', 'rdp', '--quiet']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^steps = 1000000000 {2}\(the search limit; it still keeps epsilon <= 10000/);
+  });
+});

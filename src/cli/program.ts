@@ -137,7 +137,7 @@ function jsonErrors(result: CliResult): CliResult {
   if (result.exitCode === EXIT.ok || result.exitCode === 1 || !result.stderr.startsWith('error: ')) return result;
   const lines = result.stderr.split('\n').filter((l) => l.startsWith('error: ')).map((l) => l.slice('error: '.length));
   const errors = lines.map((line) => {
-    const m = /^((?:--[a-z0-9-]+|[A-Za-z_$][\w$]*(?:\[\d+\])?(?:\.[A-Za-z_$][\w$]*(?:\[\d+\])?)*|SPEC|stdin)):\s(.*)$/.exec(line);
+    const m = /^((?:--[a-z0-9-]+(?: and --[a-z0-9-]+)*|[A-Za-z_$][\w$]*(?:\[\d+\])?(?:\.[A-Za-z_$][\w$]*(?:\[\d+\])?)*|SPEC|stdin)):\s(.*)$/.exec(line);
     return { ...(m ? { path: m[1], message: m[2] } : { path: null, message: line }), exitCode: result.exitCode };
   });
   const body = { error: errors[0], ...(errors.length > 1 ? { errors } : {}) };

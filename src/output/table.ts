@@ -165,6 +165,26 @@ const PARAMETER_WORDS: Record<CalibrationReport['parameter'], string> = {
   'batch-size': 'batch size',
 };
 
+const CALIBRATED_SYMBOL: Record<CalibrationReport['parameter'], string> = {
+  sigma: 'sigma',
+  steps: 'steps',
+  epochs: 'epochs',
+  'sampling-rate': 'q',
+  'batch-size': 'batch size',
+};
+const SHORT_KIND_WORDS: Record<BoundKind, string> = {
+  upper: 'certified upper bound',
+  lower: 'certified lower bound',
+  exact: 'exact',
+  estimate: 'Monte Carlo estimate',
+};
+
+/** The calibrated value as the headline shows it (rounded on its safe side). */
+function calibratedText(report: CalibrationReport): string {
+  if (report.parameter === 'sigma') return formatFigure(report.value, report.guarantee === 'sufficient' ? 'upper' : 'lower');
+  return report.parameter === 'sampling-rate' ? formatFigure(report.value, 'lower') : String(report.value);
+}
+
 export function calibrationTable(report: CalibrationReport, style: Style): string {
   const r = report.result;
   const sufficient = report.guarantee === 'sufficient';
@@ -175,9 +195,13 @@ export function calibrationTable(report: CalibrationReport, style: Style): strin
     // a sufficient sigma is shown rounded up (still sufficient), a necessary one rounded down (still necessary)
     const value = style.chalk.bold(formatFigure(report.value, sufficient ? 'upper' : 'lower'));
     headline = sufficient ? `${name} = ${value}  (enough for ${target})` : `${name} >= ${value}  (needed for ${target})`;
+    if (report.atSearchLimit === 'min') headline = `${name} = ${value}  (the smallest searched; it already meets ${target}, and less may too)`;
   } else {
     const value = style.chalk.bold(report.parameter === 'sampling-rate' ? formatFigure(report.value, 'lower') : String(report.value));
-    headline = `${name} = ${value}  (the largest that keeps ${target})`;
+    headline =
+      report.atSearchLimit === 'max'
+        ? `${name} = ${value}  (the search limit; it still keeps ${target}, and more may too)`
+        : `${name} = ${value}  (the largest that keeps ${target})`;
   }
   const why = sufficient
     ? 'sufficient: the certified upper bound on epsilon at this value meets the target'
@@ -185,7 +209,7 @@ export function calibrationTable(report: CalibrationReport, style: Style): strin
   const lines = [
     headline,
     why,
-    `there: epsilon ${RELATION[r.kind]} ${formatFigure(r.value, r.kind)} (${r.kind})`,
+    `at ${CALIBRATED_SYMBOL[report.parameter]} = ${calibratedText(report)}: epsilon ${RELATION[r.kind]} ${formatFigure(r.value, r.kind)} (${SHORT_KIND_WORDS[r.kind]})`,
     accountantLine(r),
     '',
     ...stageTable(r.inputs, style),

@@ -112,7 +112,8 @@ export async function calibratePlan(p: CalibrationProblem): Promise<CalibrationR
   // one-sided: never report a value whose certified figure misses the target
   if (!(certifiedEpsilon(result) <= target))
     throw new AccountingError(`calibration ended at ${p.parameter} = ${value} whose epsilon ${certifiedEpsilon(result)} exceeds the target ${target}`);
-  return { parameter: p.parameter, value, guarantee: 'sufficient', target: p.target, result, evaluations, notes };
+  const atSearchLimit = decreasing && found.value <= p.min ? 'min' : !decreasing && found.value >= p.max ? 'max' : undefined;
+  return { parameter: p.parameter, value, guarantee: 'sufficient', target: p.target, result, evaluations, notes, ...(atSearchLimit ? { atSearchLimit } : {}) };
 }
 
 /** The accountant that calibrates the noise of this plan itself, if any (first in registry order). */
