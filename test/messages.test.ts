@@ -118,3 +118,9 @@ describe('calibrate says where the figure is, and does not claim a search limit 
     expect(r.stdout).toMatch(/^steps = 1000000000 {2}\(the search limit; it still keeps epsilon <= 10000/);
   });
 });
+
+test('--sampler and --adjacency help list their allowed values', async () => {
+  const help = (await cli(['epsilon', '--help'])).stdout.replace(/\s+/g, ' ');
+  expect(help).toMatch(/--sampler <kind> .*one of poisson, deterministic, shuffle, persistent-shuffle, balls-and-bins/);
+  expect(help).toMatch(/--adjacency <kind> .*one of add-remove, zero-out, replace-one/);
+});

@@ -96,7 +96,10 @@ export function flagName(key: OptionKey): string {
 export function addOptions(command: Command, keys: readonly OptionKey[], help: Partial<Record<OptionKey, string>> = {}): Command {
   for (const key of keys) {
     const o = OPTIONS[key];
-    const option = new Option(o.flags, help[key] ?? o.help);
+    const text = help[key] ?? o.help;
+    // a choice lists its allowed values in the help (unless the text already names them all)
+    const values = o.type === 'choice' && !(o.choices as readonly string[]).every((c) => text.includes(c)) ? `; one of ${o.choices.join(', ')}` : '';
+    const option = new Option(o.flags, text + values);
     if (o.type === 'choice') option.argParser((v: string) => v); // validated in readOptions with our wording
     command.addOption(option);
   }
