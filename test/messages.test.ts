@@ -124,3 +124,11 @@ test('--sampler and --adjacency help list their allowed values', async () => {
   expect(help).toMatch(/--sampler <kind> .*one of poisson, deterministic, shuffle, persistent-shuffle, balls-and-bins/);
   expect(help).toMatch(/--adjacency <kind> .*one of add-remove, zero-out, replace-one/);
 });
+
+test('check labels an exact (closed-form) figure as exact, as run does', async () => {
+  const spec = JSON.stringify({ budget: { epsilon: 20, delta: 1e-5 }, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'deterministic', stepsPerEpoch: 10 }, epochs: 10 }] });
+  const check = await cli(['check', '-'], { stdin: spec });
+  expect(check.exitCode).toBe(0);
+  expect(check.stdout).toMatch(/^within budget: epsilon <= 17\.857 \(exact, closed form; rounded up\)/);
+  expect((await cli(['run', '-', '--delta', '1e-5'], { stdin: spec })).stdout).toMatch(/^epsilon = 17\.857 exact/);
+});

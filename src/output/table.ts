@@ -134,7 +134,9 @@ export function budgetTable(report: BudgetReport, style: Style): string {
   const compared = report.basis === 'lower' ? r.lower ?? r.value : r.upper ?? r.value;
   const shown = compared === Infinity ? 'infinite' : formatFigure(compared, report.basis);
   const relation = report.basis === 'lower' ? '>=' : '<=';
-  const what = report.basis === 'lower' ? 'certified lower bound; no upper bound is known for this sampler' : 'certified upper bound';
+  // an exact (closed-form) figure keeps its label, as `run` prints it; rounded up, it is still an upper bound
+  const what =
+    report.basis === 'lower' ? 'certified lower bound; no upper bound is known for this sampler' : r.kind === 'exact' ? 'exact, closed form; rounded up' : 'certified upper bound';
   const budget = `${formatInput(report.budget.epsilon)} at delta = ${formatInput(report.budget.delta)}`;
   const lines: string[] = [];
   if (report.withinBudget) {
