@@ -132,3 +132,9 @@ test('check labels an exact (closed-form) figure as exact, as run does', async (
   expect(check.stdout).toMatch(/^within budget: epsilon <= 17\.857 \(exact, closed form; rounded up\)/);
   expect((await cli(['run', '-', '--delta', '1e-5'], { stdin: spec })).stdout).toMatch(/^epsilon = 17\.857 exact/);
 });
+
+test('an input of 0.9999999999999999 is not printed as 1', async () => {
+  const r = await cli(['epsilon', '--sigma', '1', '--sampling-rate', '1', '--steps', '3', '--delta', '0.9999999999999999']);
+  expect(r.exitCode).toBe(0);
+  expect(r.stdout).toMatch(/at delta = 0\.9999999999999999,/);
+});

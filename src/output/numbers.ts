@@ -86,5 +86,8 @@ export function formatFigure(value: number, kind: BoundKind, digits = SIGNIFICAN
 /** An input value as the user gave it (no rounding direction; enough digits to recognise it). */
 export function formatInput(x: number): string {
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
-  return formatNumber(x, 6);
+  let text = formatNumber(x, 6);
+  // a value that rounds onto a whole number (0.9999999999999999 -> "1", a delta of 1 is not allowed): all its digits
+  for (let digits = 7; Number.isInteger(Number(text)) && Number(text) !== x && digits <= 17; digits++) text = formatNumber(x, digits);
+  return text;
 }
