@@ -135,7 +135,8 @@ function directionAccount(c: ComposedPld): DirectionAccount {
     rounding: c.rounding,
     upperDelta: (eps) => deltaForEpsilon(c.pmf, eps),
     lowerDelta(eps) {
-      let best = 0;
+      // the optimistic twin, and the Azuma-Hoeffding bound on the pessimistic one; both are valid
+      let best = Math.max(0, deltaForEpsilon(c.optimistic.pmf, eps) - c.optimistic.slack);
       const reference = deltaForEpsilon(c.pmf, eps);
       for (const f of ETA_FRACTIONS) {
         const eta = Math.max(f * reference, 1e-300);
@@ -145,7 +146,8 @@ function directionAccount(c: ComposedPld): DirectionAccount {
     },
     upperEpsilon: (delta) => epsilonForDelta(c.pmf, delta),
     lowerEpsilon(delta) {
-      let best = 0;
+      const optimistic = epsilonForDelta(c.optimistic.pmf, delta + c.optimistic.slack);
+      let best = Number.isFinite(optimistic) ? optimistic : 0;
       for (const f of ETA_FRACTIONS) {
         const eta = f * delta;
         const eps = epsilonForDelta(c.pmf, delta + eta + c.slack);
@@ -158,6 +160,7 @@ function directionAccount(c: ComposedPld): DirectionAccount {
       grids: c.grids,
       infinityMass: c.pmf.infinityMass,
       floatRounding: c.rounding,
+      optimisticSlack: c.optimistic.slack,
       gridPoints: c.pmf.masses.length,
     },
   };

@@ -164,3 +164,20 @@ export function tailWindow(parts: readonly Part[], tail: number): TailWindow {
     below < supportLow * h ? 0 : min(1, exp(logMgfTotal(-down.lambda) + down.lambda * below));
   return { low: lowIndex * h, high: highIndex * h, massAbove, massBelow };
 }
+
+/**
+ * Certified bound on the composed mass at losses <= c: min over lambda > 0 of
+ * exp(sum count ln M(-lambda) + lambda c), searched like tailWindow's and also tried at lambda = 1 (where it
+ * is e^c times the composed Q-mass, the bound that is tight for genuine pairs).
+ */
+export function massAtOrBelow(parts: readonly Part[], c: number): number {
+  const logMgfTotal = (lambda: number) => parts.reduce((s, p) => s + p.count * logMgf(p.pmf, lambda), 0);
+  const bound = (lambda: number) => {
+    const v = logMgfTotal(-lambda) + lambda * c;
+    return Number.isNaN(v) ? Infinity : v;
+  };
+  const sd = spread(parts);
+  const scale = sd > 0 ? sd : parts[0].pmf.interval;
+  const best = minimiseOverLambda(bound, 1e-3 / scale, 1e4 / scale);
+  return min(1, exp(min(best.value, bound(1))));
+}

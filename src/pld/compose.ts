@@ -15,7 +15,7 @@
  * Below the window, any PLD has mu(S <= c) <= e^c (its Q-mass is at most 1).
  */
 import { coarsen, type GridPmf } from './grid.js';
-import { tailWindow, type Part } from './chernoff.js';
+import { massAtOrBelow, tailWindow, type Part } from './chernoff.js';
 import { epsilonForDelta } from './query.js';
 import { inverseHalfToReal, multiplyByPowerHalf, nextPowerOfTwo, realHalfSpectrum } from './fft.js';
 import { AccountingError } from '../errors.js';
@@ -35,6 +35,20 @@ export interface Composition {
   readonly size: number;
   /** float64 rounding booked at +infinity (twice the negative mass the inverse transform produced) */
   readonly rounding: number;
+  /** the window kept: grid indices lowIndex .. lowIndex + points - 1 (an optimistic twin reuses it) */
+  readonly window: CompositionWindow;
+}
+
+export interface CompositionWindow {
+  readonly lowIndex: number;
+  readonly points: number;
+}
+
+/** An optimistic composition (optimistic.ts): delta(eps) of `pmf` minus `slack` bounds the truth from below. */
+export interface OptimisticComposition {
+  readonly pmf: GridPmf;
+  /** P-mass that may have moved to a higher loss (folded up from below the window, float64 noise) */
+  readonly slack: number;
 }
 
 /** Largest FFT size (points) dpacct will use: 2^22 float64 complex values take 64 MiB per array. */
@@ -77,7 +91,8 @@ export function composeParts(
   const infinityMass = -expm1(logFinite);
 
   if (active.length === 1 && active[0].count === 1) {
-    return { pmf: active[0].pmf, surplus: 0, size: active[0].pmf.masses.length, rounding: 0 };
+    const pmf = active[0].pmf;
+    return { pmf, surplus: 0, size: pmf.masses.length, rounding: 0, window: { lowIndex: pmf.offset, points: pmf.masses.length } };
   }
 
   const window = tailWindow(active, options.tail);
@@ -117,6 +132,47 @@ export function composeParts(
         `use a coarser accountant.discretization`,
     );
   }
+  const { masses, rounding } = convolveInWindow(active, lowIndex, points, size);
+  return {
+    pmf: { interval: h, offset: lowIndex, masses, infinityMass: min(1, infinityMass + massAbove + rounding) },
+    surplus: 2 * massAbove + massBelow + 2 * rounding,
+    size,
+    rounding,
+    window: { lowIndex, points },
+  };
+}
+
+/**
+ * The composition of optimistic parts in a given window (the pessimistic twin's). Mass above the window
+ * folds onto lower losses, which only lowers delta; mass folded up from below the window and float64
+ * noise are returned as slack.
+ */
+export function composeOptimistic(parts: readonly Part[], window: CompositionWindow): OptimisticComposition {
+  const active = parts.filter((p) => p.count > 0);
+  if (active.length === 0) throw new RangeError('nothing to compose');
+  const h = active[0].pmf.interval;
+  let logFinite = 0;
+  for (const p of active) logFinite += p.count * log1p(-min(1, p.pmf.infinityMass));
+  const infinityMass = -expm1(logFinite);
+  if (active.length === 1 && active[0].count === 1) return { pmf: active[0].pmf, slack: 0 };
+  const { lowIndex, points } = window;
+  const size = nextPowerOfTwo(points);
+  const { masses, rounding } = convolveInWindow(active, lowIndex, points, size);
+  const massBelow = massAtOrBelow(active, (lowIndex - 1) * h);
+  return { pmf: { interval: h, offset: lowIndex, masses, infinityMass }, slack: massBelow + rounding };
+}
+
+/**
+ * Circular convolution (FFT of size `size`) of the parts, read out at grid indices lowIndex .. + points - 1;
+ * negative float64 noise is dropped and twice its mass returned as `rounding` (the positive half of the
+ * noise is assumed as large).
+ */
+function convolveInWindow(
+  active: readonly Part[],
+  lowIndex: number,
+  points: number,
+  size: number,
+): { masses: Float64Array; rounding: number } {
   // position p of the buffer holds absolute grid indices congruent to base + p (mod size)
   let base = 0;
   let product: Float64Array | null = null;
@@ -130,15 +186,11 @@ export function composeParts(
     } else multiplyByPowerHalf(product, spectrum, size, count);
   }
   const folded = inverseHalfToReal(product!, size);
-  // float64 rounding leaves noise of either sign where the mass is ~0 (and errs where it is not); the
-  // negative half is visible, the positive half is assumed as large, and both are booked against the user
   let negative = 0;
   for (let i = 0; i < size; i++) if (folded[i] < 0) negative -= folded[i];
-  const rounding = 2 * negative;
   if (!Number.isFinite(negative)) throw new AccountingError('the FFT composition produced a non-finite mass');
   const masses = new Float64Array(points);
   const shift = (((lowIndex - base) % size) + size) % size;
-  // negatives (rounding noise, booked above) are dropped
   const firstRun = min(points, size - shift);
   for (let r = 0; r < firstRun; r++) {
     const v = folded[shift + r];
@@ -148,10 +200,5 @@ export function composeParts(
     const v = folded[shift + r - size];
     masses[r] = v > 0 ? v : 0;
   }
-  return {
-    pmf: { interval: h, offset: lowIndex, masses, infinityMass: min(1, infinityMass + massAbove + rounding) },
-    surplus: 2 * massAbove + massBelow + 2 * rounding,
-    size,
-    rounding,
-  };
+  return { masses, rounding: 2 * negative };
 }

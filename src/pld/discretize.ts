@@ -9,10 +9,17 @@
  */
 import { connectDotsToGrid, lowerShare, type GridPmf } from './grid.js';
 import { AccountingError } from '../errors.js';
+import { mergeCellsToPoints, optimisticAtomsToGrid } from './optimistic.js';
 import type { ContinuousLossModel, LossModel, TailMass } from './lossModels.js';
 
 // bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
-const { ceil, floor, log, max, round } = Math;
+const { ceil, expm1, floor, log, max, min, round } = Math;
+
+/**
+ * Relative shading of a cell's excess and deficit (optimistic.ts): the merged loss of a cell comes from
+ * ln(p / q) of tail differences, good to far better than this fraction of a cell for the grids used.
+ */
+const CELL_SAFETY = 1e-6;
 
 /** Largest single-step grid (points) and grid index dpacct will handle before refusing. */
 const MAX_STEP_POINTS = 1 << 27;
@@ -24,6 +31,8 @@ export interface DiscretizedStep {
   readonly outOfRange: number;
   /** mass added at +infinity that is not genuinely infinite loss */
   readonly booked: number;
+  /** optimistic counterpart (optimistic.ts): delta(eps) from it, composed, is a lower bound */
+  readonly optimistic: GridPmf;
 }
 
 /** Where the grid may turn coarse: above the loss whose P-tail is `tail`, cells of `interval`. */
@@ -40,7 +49,12 @@ export interface CoarseTail {
  */
 export function discretizeStep(model: LossModel, h: number, tail: number, coarse?: CoarseTail): DiscretizedStep {
   if (model.type === 'discrete') {
-    return { pmf: connectDotsToGrid({ ...model.atoms, interval: h }), outOfRange: 0, booked: 0 };
+    return {
+      pmf: connectDotsToGrid({ ...model.atoms, interval: h }),
+      outOfRange: 0,
+      booked: 0,
+      optimistic: optimisticAtomsToGrid({ ...model.atoms, interval: h }),
+    };
   }
   return discretizeContinuous(model, h, tail, coarse);
 }
@@ -64,6 +78,13 @@ function discretizeContinuous(model: ContinuousLossModel, h: number, tail: numbe
   }
   if (hiIndex - loIndex + 1 > MAX_STEP_POINTS) throw tooWide(model, h);
   const masses = new Float64Array(hiIndex - loIndex + 1);
+  // optimistic cells: lower point (relative index), P-mass, excess over the lower point, deficit below the upper
+  const cellCount = switchIndex - loIndex + ceil((hiIndex - switchIndex) / factor);
+  const cellStart = new Float64Array(cellCount + 1);
+  const cellMassP = new Float64Array(cellCount);
+  const cellExcess = new Float64Array(cellCount);
+  const cellDeficit = new Float64Array(cellCount);
+  let cell = 0;
   // below-tails only where the above-tails are large (and their differences would cancel)
   let wantBelow = true;
   const tailsAt = (edge: number) => {
@@ -88,16 +109,30 @@ function discretizeContinuous(model: ContinuousLossModel, h: number, tail: numbe
       const toLower = q > 0 ? p * lowerShare(cellInterval - (edge + log(q) - log(p)), cellInterval) : 0;
       masses[index - loIndex] += toLower;
       masses[index + width - loIndex] += p - toLower;
+      // the cell's merged loss sits u above its lower point (u = w when Q-mass underflows: all excess)
+      const u = q > 0 ? min(cellInterval, max(0, log(p) - log(q) - (edge - cellInterval))) : cellInterval;
+      cellMassP[cell] = p;
+      cellExcess[cell] = p * -expm1(-u) * (1 - CELL_SAFETY);
+      cellDeficit[cell] = p * expm1(cellInterval - u) * (1 + CELL_SAFETY);
     }
+    cellStart[cell] = index - loIndex;
+    cell++;
     prev = next;
     index += width;
   }
+  cellStart[cell] = hiIndex - loIndex;
+  const points = mergeCellsToPoints(cellMassP.subarray(0, cell), cellExcess.subarray(0, cell), cellDeficit.subarray(0, cell));
+  const optimisticMasses = new Float64Array(masses.length);
+  for (let k = 0; k <= cell; k++) optimisticMasses[cellStart[k]] += points[k];
   const top = model.above(hiIndex * h).p;
   const coarseMass = switchIndex < hiIndex ? model.above(switchIndex * h).p : top;
+  // optimistic: mass below the grid is dropped, mass above it rounded down to its top point
+  optimisticMasses[hiIndex - loIndex] += top;
   return {
     pmf: { interval: h, offset: loIndex, masses, infinityMass: model.infinityMass + top },
     outOfRange: coarseMass + model.below(loIndex * h).p,
     booked: top,
+    optimistic: { interval: h, offset: loIndex, masses: optimisticMasses, infinityMass: model.infinityMass },
   };
 }
 

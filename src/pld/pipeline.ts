@@ -17,7 +17,8 @@
  *   delta_true(eps) >= delta_grid(eps + B + t) - exp(-2 t^2 / V) - (surplus mass) - (out-of-range mass).
  */
 import { coarsen, type GridPmf } from './grid.js';
-import { composeParts, MAX_FFT_SIZE } from './compose.js';
+import { composeOptimistic, composeParts, MAX_FFT_SIZE } from './compose.js';
+import { coarsenOptimistic } from './optimistic.js';
 import { tailWindow, type Part } from './chernoff.js';
 import { discretizeStep, lossRangeWidth } from './discretize.js';
 import { atomMoments, type LossModel } from './lossModels.js';
@@ -54,6 +55,11 @@ export interface ComposedPld {
   readonly slack: number;
   /** float64 rounding of the FFTs booked at +infinity (a delta below a few times this cannot be resolved) */
   readonly rounding: number;
+  /**
+   * optimistic twin (optimistic.ts), composed the same way: delta(eps) of `pmf` minus `slack` is a certified
+   * lower bound on the true delta(eps)
+   */
+  readonly optimistic: { readonly pmf: GridPmf; readonly slack: number };
   /** what was done, for reports */
   readonly grids: readonly { label: string; interval: number; blockSteps: number; blocks: number }[];
   readonly finalInterval: number;
@@ -123,7 +129,9 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
   let roundingSquares = 0;
   let slack = 0;
   let rounding = 0;
+  let optimisticSlack = 0;
   const parts: Part[] = [];
+  const optimisticParts: Part[] = [];
   const grids: ComposedPld['grids'][number][] = [];
   plans.forEach((plan, index) => {
     const { stage } = plan;
@@ -134,6 +142,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     const factor = round(finalInterval / plan.fineInterval);
     if (factor === 1) {
       parts.push({ pmf: step.pmf, count: stage.steps });
+      optimisticParts.push({ pmf: step.optimistic, count: stage.steps });
       grids.push({ label: stage.model.label, interval: plan.fineInterval, blockSteps: 1, blocks: stage.steps });
       return;
     }
@@ -144,18 +153,25 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     const blockPld = composeParts([{ pmf: step.pmf, count: block }], { tail: TAIL_BUDGET, maxSize });
     parts.push({ pmf: coarsen(blockPld.pmf, factor), count: blocks });
     slack += blocks * blockPld.surplus;
+    const blockOptimistic = composeOptimistic([{ pmf: step.optimistic, count: block }], blockPld.window);
+    optimisticParts.push({ pmf: coarsenOptimistic(blockOptimistic.pmf, factor), count: blocks });
+    optimisticSlack += blocks * blockOptimistic.slack;
     rounding += blocks * blockPld.rounding;
     let roundings = blocks;
     if (rest > 0 && rest * block <= stage.steps / 100) {
       // a few steps left over: rounded onto the common grid one by one, which inflates the composed
       // variance by about (rest * block / steps) * GRID_SPREAD_RATIO^2 / 6 relative: negligible here
       parts.push({ pmf: coarsen(step.pmf, factor), count: rest });
+      optimisticParts.push({ pmf: coarsenOptimistic(step.optimistic, factor), count: rest });
       roundings += rest;
     } else if (rest > 0) {
       // many left over: they form a smaller block of their own, composed on the fine grid
       const restPld = composeParts([{ pmf: step.pmf, count: rest }], { tail: TAIL_BUDGET, maxSize });
       parts.push({ pmf: coarsen(restPld.pmf, factor), count: 1 });
       slack += restPld.surplus;
+      const restOptimistic = composeOptimistic([{ pmf: step.optimistic, count: rest }], restPld.window);
+      optimisticParts.push({ pmf: coarsenOptimistic(restOptimistic.pmf, factor), count: 1 });
+      optimisticSlack += restOptimistic.slack;
       rounding += restPld.rounding;
       roundings += 1;
     }
@@ -166,8 +182,10 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
   const composed = composeParts(parts, { tail: TAIL_BUDGET, maxSize });
   slack += composed.surplus;
   rounding += composed.rounding;
+  const optimistic = composeOptimistic(optimisticParts, composed.window);
   return {
     pmf: composed.pmf,
+    optimistic: { pmf: optimistic.pmf, slack: optimisticSlack + optimistic.slack },
     roundingBias: roundingBias_,
     roundingSquares,
     slack,

@@ -1,0 +1,155 @@
+/**
+ * Optimistic grid PMFs: certified LOWER bounds on delta(eps) whose error shrinks like h^2, as fast as
+ * connect-the-dots' upper bounds (rounding every loss down to the grid costs h/2 per step instead).
+ *
+ * A grid PMF stands for the pair (P, Q) with Q-mass m e^(-l) at each atom. Call a pair optimistic for the
+ * true pair (P0, Q0) when it arises from it by (a) a Markov kernel applied to both (post-processing),
+ * (b) removing P-mass, (c) adding Q-mass. Each can only lower the hockey-stick divergence
+ * H_x = sup_S P(S) - x Q(S) for every x, and the class is closed under products and further steps of the
+ * same kinds, so delta(eps) of the composed optimistic PMF is at most the true composed delta(eps).
+ *
+ * Construction per rounding: merge the atoms of each grid cell [g_k, g_(k+1)) into one (a), at loss
+ * lambda_k inside the cell. Then, from the top, merge the upper part of cell k - 1 (loss below g_k: it
+ * needs A = M (e^(g_k - lambda) - 1) per unit share of "excess") with the lower part of cell k (loss
+ * above g_k: it offers B = M (1 - e^(g_k - lambda))) so that the group's merged loss is g_k or above (a);
+ * what stays above is rounded down to g_k (c). Only neighbouring cells mix, so the hockey-stick curve
+ * changes only near each grid point and by O(h^2) for smooth losses. Cells whose upper part finds no
+ * partner (the top cell) are rounded down whole.
+ */
+import type { GridPmf, LossAtoms } from './grid.js';
+
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { exp, expm1, floor, max, min } = Math;
+
+/**
+ * The merge above. Cell k lies between grid points k and k + 1 (k = 0 .. n - 1) and holds P-mass mass[k],
+ * excess[k] = B over point k and deficit[k] = A below point k + 1 (totals over the cell). Each cell sends a
+ * share up_k of its mass to point k + 1 and the rest to point k, subject to
+ *   up_(k-1) A_(k-1) <= (1 - up_k) B_k          (the group at point k is not below it);
+ * the excess left over is rounded down, and it totals sum B - sum up_k (A_k + B_k). Making every
+ * constraint tight is the ideal; the recurrence that does so is stable from the top where the density
+ * falls (A > B) and from the bottom where it rises, so cells below a junction point j are filled greedily
+ * from the bottom, cells above it greedily from the top, and the j that rounds down least is kept (for a
+ * unimodal loss it sits near the mode). Returns the P-mass at each of the n + 1 points.
+ */
+export function mergeCellsToPoints(mass: Float64Array, excess: Float64Array, deficit: Float64Array): Float64Array {
+  const n = mass.length;
+  const out = new Float64Array(n + 1);
+  if (n === 0) return out;
+  const share = (pay: number, need: number, cap: number) => (need > 0 ? min(cap, max(0, pay / need)) : cap);
+  // from the bottom: left[k] = share of cell k still free to go up after cell k - 1's claim on its excess
+  const left = new Float64Array(n);
+  const fromBottom = new Float64Array(n);
+  let claimed = 0;
+  for (let k = 0; k < n; k++) {
+    const b = excess[k];
+    left[k] = b > 0 ? max(0, 1 - claimed / b) : claimed > 0 ? 0 : 1;
+    fromBottom[k] = k + 1 < n ? share(excess[k + 1], deficit[k], left[k]) : 0;
+    claimed = fromBottom[k] * deficit[k];
+  }
+  // from the top: available[k] = excess of cell k's lower part
+  const fromTop = new Float64Array(n);
+  const available = new Float64Array(n + 1);
+  for (let k = n - 1; k >= 0; k--) {
+    available[k] = (1 - fromTop[k]) * excess[k];
+    if (k > 0) fromTop[k - 1] = share(available[k], deficit[k - 1], 1);
+  }
+  // value of a junction at point j: bottom shares below cell j - 1, top shares from cell j up
+  const weight = (k: number) => deficit[k] + excess[k];
+  let suffix = 0;
+  for (let k = 0; k < n; k++) suffix += fromTop[k] * weight(k);
+  let prefix = 0;
+  let best = suffix; // j = 0: all from the top
+  let bestJ = 0;
+  for (let j = 1; j <= n; j++) {
+    suffix -= fromTop[j - 1] * weight(j - 1);
+    const junction = share(available[j], deficit[j - 1], left[j - 1]);
+    const value = prefix + junction * weight(j - 1) + suffix;
+    if (value > best) {
+      best = value;
+      bestJ = j;
+    }
+    prefix += fromBottom[j - 1] * weight(j - 1);
+  }
+  for (let k = 0; k < n; k++) {
+    const up =
+      k < bestJ - 1 ? fromBottom[k] : k === bestJ - 1 ? share(available[bestJ], deficit[k], left[k]) : fromTop[k];
+    out[k] += (1 - up) * mass[k];
+    out[k + 1] += up * mass[k];
+  }
+  return out;
+}
+
+/**
+ * Float64 error in the excess and deficit of a cell must never flip a group below its grid point, so both
+ * are shaded by this relative margin in the safe direction (excess down, deficit up).
+ */
+const SAFETY = 1e-9;
+
+/** Optimistic placement of atoms at arbitrary losses onto the grid of interval h. */
+export function optimisticAtomsToGrid(a: LossAtoms & { readonly interval: number }): GridPmf {
+  const h = a.interval;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < a.losses.length; i++) {
+    if (!(a.masses[i] > 0)) continue;
+    lo = min(lo, a.losses[i]);
+    hi = max(hi, a.losses[i]);
+  }
+  if (lo === Infinity) return { interval: h, offset: 0, masses: new Float64Array(1), infinityMass: a.infinityMass };
+  const offset = floor(lo / h);
+  const cells = floor(hi / h) - offset + 1;
+  const mass = new Float64Array(cells);
+  const excess = new Float64Array(cells);
+  const deficit = new Float64Array(cells);
+  for (let i = 0; i < a.losses.length; i++) {
+    const m = a.masses[i];
+    if (!(m > 0)) continue;
+    const l = a.losses[i];
+    let k = floor(l / h);
+    if (k * h > l) k -= 1;
+    const u = min(h, max(0, l - k * h));
+    mass[k - offset] += m;
+    excess[k - offset] += m * -expm1(-u) * (1 - SAFETY);
+    deficit[k - offset] += m * expm1(h - u) * (1 + SAFETY);
+  }
+  return { interval: h, offset, masses: mergeCellsToPoints(mass, excess, deficit), infinityMass: a.infinityMass };
+}
+
+/** Optimistic placement of a grid PMF onto a grid `factor` times coarser. */
+export function coarsenOptimistic(pmf: GridPmf, factor: number): GridPmf {
+  if (!Number.isInteger(factor) || factor < 1) throw new RangeError('coarsening factor must be a positive integer');
+  if (factor === 1) return pmf;
+  const h = pmf.interval;
+  const H = h * factor;
+  const first = floor(pmf.offset / factor);
+  const last = floor((pmf.offset + pmf.masses.length - 1) / factor);
+  const cells = last - first + 1;
+  const mass = new Float64Array(cells);
+  const excess = new Float64Array(cells);
+  const deficit = new Float64Array(cells);
+  const up = new Float64Array(factor);
+  const down = new Float64Array(factor);
+  for (let j = 0; j < factor; j++) {
+    down[j] = -expm1(-j * h) * (1 - SAFETY);
+    up[j] = expm1(H - j * h) * (1 + SAFETY);
+  }
+  for (let i = 0; i < pmf.masses.length; i++) {
+    const m = pmf.masses[i];
+    if (m === 0) continue;
+    const g = pmf.offset + i;
+    const k = floor(g / factor);
+    const j = g - k * factor;
+    mass[k - first] += m;
+    excess[k - first] += m * down[j];
+    deficit[k - first] += m * up[j];
+  }
+  return { interval: H, offset: first, masses: mergeCellsToPoints(mass, excess, deficit), infinityMass: pmf.infinityMass };
+}
+
+/** Q-mass of a grid PMF's finite part, sum m e^(-l) (above 1 when Q-mass was added). */
+export function qMass(pmf: GridPmf): number {
+  let s = 0;
+  for (let i = 0; i < pmf.masses.length; i++) if (pmf.masses[i] > 0) s += pmf.masses[i] * exp(-(pmf.offset + i) * pmf.interval);
+  return s;
+}
