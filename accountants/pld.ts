@@ -27,8 +27,10 @@ import { truncationWeights } from './truncatedPoisson.js';
 import { rdpDelta, rdpEpsilon } from './rdp.js';
 
 export interface PldOptions {
-  /** grid interval for single-step PLDs, default 1e-4 */
+  /** a fixed grid interval (the common grid of the composition); without it the grid follows `precision` */
   readonly discretization?: number;
+  /** target relative width (upper - lower) / upper of the answer, default DEFAULT_PRECISION */
+  readonly precision?: number;
   /** default 'add-remove' */
   readonly adjacency?: Adjacency;
 }
@@ -53,6 +55,47 @@ export interface PldFigure {
 }
 
 export const DEFAULT_DISCRETIZATION = 1e-4;
+
+/**
+ * Default target (upper - lower) / upper. 1e-3 keeps the speed targets for q = 0.01-type runs; runs with a
+ * tiny sampling rate and 10^6 steps reach about 1e-2 within the time bound and say so.
+ */
+export const DEFAULT_PRECISION = 1e-3;
+
+/**
+ * Automatic grids: level r has the common interval PILOT_INTERVAL / 2^r and fine grids at most
+ * PILOT_SPREAD_RATIO / 2^r of a step's loss standard deviation (level 3 is the fixed default 1e-4, 1/16).
+ * Both bounds' errors fall like h^2, about 4x per level. Levels are computed in order from the cheap pilot
+ * and the answer is the intersection of all intervals computed, so asking for a smaller R never loosens it.
+ */
+const PILOT_INTERVAL = 8e-4;
+const PILOT_SPREAD_RATIO = 1 / 2;
+const MAX_LEVEL = 9;
+/**
+ * Refinement stops when the work of all levels (ComposedPld.work, both directions), with the next level
+ * predicted at REFINE_COST_FACTOR x the last, would pass the budget for the precision asked:
+ * WORK_BUDGET_AT_DEFAULT at the default R (about 1 s for 10^6 DP-SGD steps on an idle 2-core machine), growing
+ * like 1 / sqrt(R) below it (the width falls like h^2, about 4x per level at 2x the work). Work, not time,
+ * so that the same input gives the same grid and the same figures on every machine; and the budget never
+ * shrinks as R does, so a smaller R never stops earlier.
+ */
+const WORK_BUDGET_AT_DEFAULT = 1e8;
+const REFINE_COST_FACTOR = 2.5;
+
+function workBudget(precision: number): number {
+  return WORK_BUDGET_AT_DEFAULT * Math.max(1, Math.sqrt(DEFAULT_PRECISION / precision));
+}
+/** A level that narrows the width by less than this factor ends the refinement. */
+const STAGNATION = 0.7;
+
+interface Resolution {
+  readonly interval: number;
+  readonly spreadRatio?: number;
+}
+
+function levelResolution(level: number): Resolution {
+  return { interval: PILOT_INTERVAL / 2 ** level, spreadRatio: PILOT_SPREAD_RATIO / 2 ** level };
+}
 
 type Direction = 'remove' | 'add';
 
@@ -119,6 +162,8 @@ const ROUNDING_MARGIN = 1;
 interface DirectionAccount {
   /** float64 rounding booked in the figures (0 for closed forms) */
   rounding: number;
+  /** ComposedPld.work (0 for closed forms) */
+  work: number;
   upperDelta(eps: number): number;
   lowerDelta(eps: number): number;
   upperEpsilon(delta: number): number;
@@ -133,6 +178,7 @@ function directionAccount(c: ComposedPld): DirectionAccount {
   const shift = (eta: number) => c.roundingBias + Math.sqrt((c.roundingSquares * Math.log(1 / eta)) / 2);
   return {
     rounding: c.rounding,
+    work: c.work,
     upperDelta: (eps) => deltaForEpsilon(c.pmf, eps),
     lowerDelta(eps) {
       // the optimistic twin, and the Azuma-Hoeffding bound on the pessimistic one; both are valid
@@ -162,6 +208,7 @@ function directionAccount(c: ComposedPld): DirectionAccount {
       floatRounding: c.rounding,
       optimisticSlack: c.optimistic.slack,
       gridPoints: c.pmf.masses.length,
+      work: c.work,
     },
   };
 }
@@ -170,6 +217,7 @@ function directionAccount(c: ComposedPld): DirectionAccount {
 function exactGaussianAccount(sigmaEff: number): DirectionAccount {
   return {
     rounding: 0,
+    work: 0,
     // the Gaussian's delta is positive at every eps: where it underflows float64, the smallest double bounds it
     upperDelta: (epsilon) => analyticGaussianDelta({ noiseMultiplier: sigmaEff, epsilon }) || Number.MIN_VALUE,
     lowerDelta: (epsilon) => analyticGaussianDelta({ noiseMultiplier: sigmaEff, epsilon }),
@@ -199,6 +247,7 @@ export function mergedGaussianNoise(roots: readonly number[]): number {
 function noNoiseAccount(): DirectionAccount {
   return {
     rounding: 0,
+    work: 0,
     upperDelta: () => 1,
     // the truth is within float64 rounding of these (sensitivity / noise >= 1.8e308)
     lowerDelta: () => 1 - Number.EPSILON,
@@ -208,7 +257,7 @@ function noNoiseAccount(): DirectionAccount {
   };
 }
 
-function buildDirection(stages: readonly Stage[], adjacency: Adjacency, interval: number, direction: Direction): DirectionAccount {
+function buildDirection(stages: readonly Stage[], adjacency: Adjacency, resolution: Resolution, direction: Direction): DirectionAccount {
   // merge plain Gaussians: their losses add up to one Gaussian with 1/sigma^2 = sum steps * ratio^2
   const gaussianRoots: number[] = [];
   const others: StageModel[] = [];
@@ -221,7 +270,7 @@ function buildDirection(stages: readonly Stage[], adjacency: Adjacency, interval
   if (others.length === 0) return exactGaussianAccount(sigmaEff);
   if (sigmaEff === 0) return noNoiseAccount();
   if (gaussianRoots.length > 0) others.push({ model: gaussianLoss(sigmaEff, 1, direction), steps: 1 });
-  return directionAccount(composeStages(others, { interval }));
+  return directionAccount(composeStages(others, resolution));
 }
 
 export interface PldAccountant {
@@ -312,51 +361,134 @@ function withoutLowerForAllocation(stages: readonly Stage[], inner: PldAccountan
   return { epsilon: (delta) => strip(inner.epsilon(delta)), delta: (epsilon) => strip(inner.delta(epsilon)) };
 }
 
-function composedAccountant(stages: readonly Stage[], options: PldOptions): PldAccountant {
+interface Level {
+  readonly remove: DirectionAccount;
+  readonly add: DirectionAccount;
+  readonly interval: number;
+  readonly work: number;
+}
+
+/** A figure per direction at one level; the intersection over levels is what is reported. */
+type Pair = { remove: DirectionFigure; add: DirectionFigure };
+
+function intersect(a: DirectionFigure, b: DirectionFigure): DirectionFigure {
+  const upper = Math.min(a.upper, b.upper);
+  return { upper, lower: Math.min(upper, Math.max(a.lower, b.lower)) };
+}
+
+/** Relative width of an answer, (upper - lower) / upper (0 when both are 0). */
+export function relativeWidth(f: { upper: number; lower: number }): number {
+  return f.upper > 0 ? (f.upper - f.lower) / f.upper : 0;
+}
+
+/** Compose once per grid level, query many times. */
+function composedAccountant(stages: readonly Stage[], options: PldOptions = {}): PldAccountant {
   validate(stages);
-  const interval = options.discretization ?? DEFAULT_DISCRETIZATION;
-  if (!(interval > 0 && interval <= 0.1)) throw new InputError('discretization', 'a number in (0, 0.1]', interval);
+  const fixed = options.discretization !== undefined;
+  if (fixed && !(options.discretization! > 0 && options.discretization! <= 0.1))
+    throw new InputError('discretization', 'a number in (0, 0.1]', options.discretization);
+  const precision = options.precision ?? DEFAULT_PRECISION;
+  if (!(precision >= MIN_PRECISION && precision < 1))
+    throw new InputError('precision', `a number in [${MIN_PRECISION}, 1)`, options.precision);
   const adjacency = options.adjacency ?? 'add-remove';
-  const remove = buildDirection(stages, adjacency, interval, 'remove');
   // without subsampling every mechanism here but the mixture of Gaussians has the same PLD in both directions
   // (symmetric noise; randomized response and the (eps, delta) pair are symmetric by construction)
   const symmetric = stages.every((s) => symmetricStage(s));
-  const add = symmetric ? remove : buildDirection(stages, adjacency, interval, 'add');
-  const exact = remove.details.closedForm !== undefined;
-  const details = { discretization: interval, adjacency, remove: remove.details, add: add.details };
-  const figure = (r: DirectionFigure, a: DirectionFigure): PldFigure => ({
-    upper: Math.max(r.upper, a.upper),
-    lower: Math.max(r.lower, a.lower),
-    kind: exact ? 'exact' : 'upper',
-    remove: r,
-    add: a,
-    details,
-  });
+  const levels: Level[] = [];
+  let spent = 0;
+  const level = (r: number): Level => {
+    if (levels[r] === undefined) {
+      const resolution = fixed ? { interval: options.discretization! } : levelResolution(r);
+      const remove = buildDirection(stages, adjacency, resolution, 'remove');
+      const add = symmetric ? remove : buildDirection(stages, adjacency, resolution, 'add');
+      const work = remove.work + (symmetric ? 0 : add.work);
+      spent += work;
+      levels[r] = { remove, add, interval: resolution.interval, work };
+    }
+    return levels[r];
+  };
+  const exact = level(0).remove.details.closedForm !== undefined;
+  const canRefine = (r: number) =>
+    !fixed && !exact && r < MAX_LEVEL && spent + REFINE_COST_FACTOR * levels[r].work <= workBudget(precision);
+
+  /** Refine level by level until the relative width of the answer is at most `precision`. */
+  const answer = (at: (l: Level, r: number) => Pair | string): PldFigure => {
+    let best: Pair | undefined;
+    let used = level(0);
+    let r = 0;
+    let previousWidth = Infinity;
+    for (;;) {
+      const figures = at(used, r);
+      // a level that cannot answer (float64 rounding above delta) ends the refinement; the first one throws
+      if (typeof figures === 'string') {
+        if (best === undefined) throw new AccountingError(figures);
+        break;
+      }
+      best = best === undefined ? figures : { remove: intersect(best.remove, figures.remove), add: intersect(best.add, figures.add) };
+      const combined = { upper: Math.max(best.remove.upper, best.add.upper), lower: Math.max(best.remove.lower, best.add.lower) };
+      const width = relativeWidth(combined);
+      // stop at the target, at the bound on the work, or when the last level gained too little (the grid
+      // no longer limits the width: a fine grid pinned by memory, a hard edge of the loss)
+      if (width <= precision || !canRefine(r) || width > STAGNATION * previousWidth) break;
+      previousWidth = width;
+      try {
+        used = level(r + 1);
+      } catch (e) {
+        // a finer grid that does not fit the memory bound: answer with what was reached
+        if (e instanceof AccountingError) break;
+        throw e;
+      }
+      r++;
+    }
+    const upper = Math.max(best!.remove.upper, best!.add.upper);
+    const lower = Math.max(best!.remove.lower, best!.add.lower);
+    const width = relativeWidth({ upper, lower });
+    return {
+      upper,
+      lower,
+      kind: exact ? 'exact' : 'upper',
+      remove: best!.remove,
+      add: best!.add,
+      details: {
+        discretization: used.interval,
+        ...(fixed || exact ? {} : { precision, precisionReached: width <= precision, gridLevel: r }),
+        relativeWidth: width,
+        adjacency,
+        remove: used.remove.details,
+        add: used.add.details,
+      },
+    };
+  };
   return {
     epsilon(delta) {
       validate(stages, delta);
-      const rounding = Math.max(remove.rounding, add.rounding);
-      if (delta < ROUNDING_MARGIN * rounding)
-        throw new AccountingError(
-          `delta = ${delta} is below what float64 FFTs resolve for this composition (rounding ~${rounding.toPrecision(2)}); ` +
-            `ask for delta >= ${(ROUNDING_MARGIN * rounding).toPrecision(2)}`,
-        );
-      return figure(
-        { upper: remove.upperEpsilon(delta), lower: remove.lowerEpsilon(delta) },
-        { upper: add.upperEpsilon(delta), lower: add.lowerEpsilon(delta) },
-      );
+      return answer((l) => {
+        const rounding = Math.max(l.remove.rounding, l.add.rounding);
+        if (delta < ROUNDING_MARGIN * rounding)
+          return (
+            `delta = ${delta} is below what float64 FFTs resolve for this composition (rounding ~${rounding.toPrecision(2)}); ` +
+            `ask for delta >= ${(ROUNDING_MARGIN * rounding).toPrecision(2)}`
+          );
+        return {
+          remove: { upper: l.remove.upperEpsilon(delta), lower: l.remove.lowerEpsilon(delta) },
+          add: { upper: l.add.upperEpsilon(delta), lower: l.add.lowerEpsilon(delta) },
+        };
+      });
     },
     delta(epsilon) {
       validate(stages, undefined, epsilon);
-      const f = figure(
-        { upper: remove.upperDelta(epsilon), lower: remove.lowerDelta(epsilon) },
-        { upper: add.upperDelta(epsilon), lower: add.lowerDelta(epsilon) },
-      );
+      const f = answer((l) => ({
+        remove: { upper: l.remove.upperDelta(epsilon), lower: l.remove.lowerDelta(epsilon) },
+        add: { upper: l.add.upperDelta(epsilon), lower: l.add.lowerDelta(epsilon) },
+      }));
       // a closed-form delta below float64's range is only bounded by the smallest double, not exact
       return f.kind === 'exact' && f.upper === Number.MIN_VALUE ? { ...f, kind: 'upper', lower: 0 } : f;
     },
   };
 }
+
+/** Smallest precision target accepted (finer answers cost more than any grid dpacct builds). */
+export const MIN_PRECISION = 1e-6;
 
 export function pldEpsilon(stages: readonly Stage[], delta: number, options?: PldOptions): PldFigure {
   validate(stages, delta);
@@ -376,14 +508,38 @@ const composed = new WeakMap<AccountingPlan, PldAccountant>();
 
 /** A PldFigure as the contract's Figure: the upper bound is the headline, a positive lower bound beside it. */
 export function pldFigure(figure: PldFigure): Figure {
+  const d = figure.details;
+  const notes = [
+    ...(figure.notes ?? []),
+    ...(d.precisionReached === false
+      ? [
+          `PLD precision target ${d.precision} not reached: (upper - lower) / upper = ${Number(d.relativeWidth).toPrecision(2)} ` +
+            `at grid interval ${d.discretization} (the work bound, or a finer grid no longer narrowed the interval)`,
+        ]
+      : []),
+  ];
   return {
     value: figure.upper,
     kind: figure.kind,
     upper: figure.upper,
     ...(figure.lower > 0 ? { lower: figure.lower } : {}),
     details: { remove: figure.remove, add: figure.add, ...figure.details },
-    ...(figure.notes ? { notes: figure.notes } : {}),
+    ...(notes.length ? { notes } : {}),
   };
+}
+
+/** The plan's PLD settings: a fixed grid when the spec gave one, otherwise the precision target. */
+export function pldOptions(plan: AccountingPlan): PldOptions {
+  return plan.accountant.fixedGrid
+    ? { discretization: plan.accountant.discretization, adjacency: plan.adjacency }
+    : { precision: plan.accountant.precision ?? DEFAULT_PRECISION, adjacency: plan.adjacency };
+}
+
+function pldSettings(plan: AccountingPlan): Record<string, unknown> {
+  const o = pldOptions(plan);
+  return o.discretization !== undefined
+    ? { discretization: o.discretization, adjacency: plan.adjacency }
+    : { precision: o.precision, adjacency: plan.adjacency };
 }
 
 /** PLD over every composable stage (none, Poisson, deterministic batches): a certified upper bound. */
@@ -402,11 +558,11 @@ export const pldPlanAccountant: Accountant = {
       : plan.repeatAndSelect !== undefined
         ? 'repeat-and-select is accounted by the rdp accountant (Papernot and Steinke 2022)'
         : true),
-  describe: (plan) => ({ name: 'pld', settings: { discretization: plan.accountant.discretization, adjacency: plan.adjacency } }),
+  describe: (plan) => ({ name: 'pld', settings: pldSettings(plan) }),
   account(plan, query) {
     let pld = composed.get(plan);
     if (pld === undefined) {
-      pld = pldAccountant(engineStages(plan), { discretization: plan.accountant.discretization, adjacency: plan.adjacency });
+      pld = pldAccountant(engineStages(plan), pldOptions(plan));
       composed.set(plan, pld);
     }
     return pldFigure(query.quantity === 'epsilon' ? pld.epsilon(query.delta) : pld.delta(query.epsilon));

@@ -34,6 +34,7 @@ export const domains = Object.freeze({
   noiseParameter: domain('a number in (0, 1]', (n, e) => n.gt(0, e).lte(1, e)),
   /** PLD grid interval */
   discretization: domain('a number in (0, 0.1]', (n, e) => n.gt(0, e).lte(0.1, e)),
+  precision: domain('a number in [1e-6, 1)', (n, e) => n.gte(1e-6, e).lt(1, e)),
   /** numbers of steps: the accountants refuse more than MAX_STEPS (src/stages.ts) */
   steps: domain(STEPS_RANGE, (n, e) => n.int(e).gt(0, e).lte(MAX_STEPS, e)),
   /** batch sizes, dataset sizes, sample counts */

@@ -53,7 +53,16 @@ export interface AccountingPlan {
   /** when the spec's `epsilon` is a list: every epsilon of the curve delta(epsilon), in order (`query` is the first) */
   readonly epsilons?: readonly number[];
   readonly budget?: { readonly epsilon: number; readonly delta: number };
-  readonly accountant: { readonly name: AccountantName; readonly discretization: number; readonly monteCarlo: MonteCarloSettings };
+  readonly accountant: {
+    readonly name: AccountantName;
+    /** grid interval for accountants with a fixed grid; the PLD accountant uses it only when `fixedGrid` */
+    readonly discretization: number;
+    /** the spec (or --discretization) fixed the PLD grid; otherwise the PLD grid follows `precision` */
+    readonly fixedGrid?: boolean;
+    /** PLD target relative width (upper - lower) / upper; undefined means the engine's default */
+    readonly precision?: number;
+    readonly monteCarlo: MonteCarloSettings;
+  };
   readonly notes: readonly string[];
   /** the whole composition is one run of a repeat-and-select (shape Infinity: Poisson number of runs) */
   readonly repeatAndSelect?: { readonly mean: number; readonly shape: number };

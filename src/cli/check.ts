@@ -10,7 +10,7 @@ import { EXIT } from './io.js';
 import { addOptions, readOptions } from './options.js';
 import { loadSpec, plan, withAccountant } from './spec-input.js';
 
-const KEYS = ['maxEpsilon', 'delta', 'accountant', 'discretization', 'samples', 'seed', 'confidence', 'costLimit', 'maxSeconds', 'quiet', 'json'] as const;
+const KEYS = ['maxEpsilon', 'delta', 'accountant', 'discretization', 'precision', 'samples', 'seed', 'confidence', 'costLimit', 'maxSeconds', 'quiet', 'json'] as const;
 
 export function registerCheck(program: Command, ctx: CommandContext): void {
   const cmd = program

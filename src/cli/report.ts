@@ -9,7 +9,7 @@ import { readSpecText, type CommandContext } from './context.js';
 import { addOptions, readOptions } from './options.js';
 import { progressReporter } from './progress.js';
 
-const KEYS = ['epsilons', 'accountant', 'discretization', 'samples', 'seed', 'confidence', 'quiet'] as const;
+const KEYS = ['epsilons', 'accountant', 'discretization', 'precision', 'samples', 'seed', 'confidence', 'quiet'] as const;
 export const REPORT_FORMATS = ['md', 'html', 'json'] as const;
 type ReportFormat = (typeof REPORT_FORMATS)[number];
 

@@ -23,6 +23,7 @@ export const TRAINING_OPTIONS = [
   'adjacency',
   'accountant',
   'discretization',
+  'precision',
   'samples',
   'seed',
   'confidence',
@@ -119,6 +120,7 @@ export function trainingSpec(f: TrainingFlags, query: QueryFlags): Spec {
     accountant: {
       name: f.accountant ?? 'pld',
       ...(f.discretization !== undefined ? { discretization: f.discretization } : {}),
+      ...(f.precision !== undefined ? { precision: f.precision } : {}),
       ...(f.samples !== undefined ? { samples: f.samples } : {}),
       ...(f.seed !== undefined ? { seed: f.seed } : {}),
       ...(f.confidence !== undefined ? { confidence: f.confidence } : {}),

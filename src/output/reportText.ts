@@ -94,6 +94,10 @@ export function settingLines(report: PrivacyReport): string[] {
     lines.push(
       `Discretization: PLD grid interval ${formatInput(report.accountant.settings.discretization)} (pessimistic connect-the-dots; truncated tail mass and float rounding are booked against the guarantee).`,
     );
+  if (pld && typeof report.accountant.settings.precision === 'number')
+    lines.push(
+      `Precision: PLD grid refined until (upper - lower) / upper <= ${formatInput(report.accountant.settings.precision)} or the work bound (pessimistic connect-the-dots for the upper bound, an optimistic twin for the lower; truncated tail mass and float rounding are booked against each).`,
+    );
   if (report.monteCarlo)
     lines.push(
       `Monte Carlo (balls-and-bins): ${report.monteCarlo.samples} samples per direction, seed ${report.monteCarlo.seed}, confidence ${report.monteCarlo.confidence} (one-sided).`,

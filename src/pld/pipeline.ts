@@ -63,12 +63,19 @@ export interface ComposedPld {
   /** what was done, for reports */
   readonly grids: readonly { label: string; interval: number; blockSteps: number; blocks: number }[];
   readonly finalInterval: number;
+  /**
+   * a machine-independent measure of the work done (20 per grid point discretized plus n log2 n per FFT
+   * of n points, both twins), so that automatic grid refinement stops at the same grid on every machine
+   */
+  readonly work: number;
 }
 
 export interface PipelineOptions {
   /** default grid interval (the --discretization flag) */
   readonly interval: number;
   readonly maxSize?: number;
+  /** fine grids at most this fraction of a step's loss standard deviation (default GRID_SPREAD_RATIO) */
+  readonly spreadRatio?: number;
 }
 
 /** Largest E[L' - L | L] of connect-the-dots at interval h: max over u in [0, h] of h(1-e^-u)/(1-e^-h) - u. */
@@ -90,21 +97,22 @@ interface StagePlan {
 }
 
 /** Steps of a stage composed on its fine grid before re-rounding onto the common grid. */
-function blockSize(plan: StagePlan, finalInterval: number): number {
-  const wanted = ceil((finalInterval / (GRID_SPREAD_RATIO * max(plan.sd, 1e-300))) ** 2);
+function blockSize(plan: StagePlan, finalInterval: number, ratio: number): number {
+  const wanted = ceil((finalInterval / (ratio * max(plan.sd, 1e-300))) ** 2);
   return max(1, min(plan.stage.steps, wanted));
 }
 
 export function composeStages(stages: readonly StageModel[], options: PipelineOptions): ComposedPld {
   const maxSize = options.maxSize ?? MAX_FFT_SIZE;
   const h = options.interval;
+  const ratio = options.spreadRatio ?? GRID_SPREAD_RATIO;
   const totalSteps = stages.reduce((s, x) => s + x.steps, 0);
   const stepTail = TAIL_BUDGET / max(1, totalSteps);
 
   const plans: StagePlan[] = stages.map((stage) => {
     const sd = sqrt(stepMoments(stage.model).variance);
     let fine = h;
-    for (let r = 0; r < MAX_REFINE && fine > GRID_SPREAD_RATIO * sd && sd > 0; r++) fine /= 2;
+    for (let r = 0; r < MAX_REFINE && fine > ratio * sd && sd > 0; r++) fine /= 2;
     // a finer grid than the step needs only when the step is narrow; never refine degenerate steps
     if (!(sd > 0)) fine = h;
     // the rough grid: 64 times the default interval, coarser still for steps with a huge loss range
@@ -119,11 +127,14 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
   // a block's window on its fine grid must fit too (heavy tails make it wide): coarsen the fine grid if not
   for (const plan of plans) {
     if (plan.fineInterval >= finalInterval) continue;
-    const w = tailWindow([{ pmf: plan.rough, count: blockSize(plan, finalInterval) }], TAIL_BUDGET);
+    const w = tailWindow([{ pmf: plan.rough, count: blockSize(plan, finalInterval, ratio) }], TAIL_BUDGET);
     while (plan.fineInterval < finalInterval && (w.high - w.low) / plan.fineInterval > maxSize / 4) plan.fineInterval *= 2;
   }
   const coarse = { interval: finalInterval, tail: COARSE_TAIL_BUDGET / max(1, totalSteps) };
   const discretized = plans.map((p) => discretizeStep(p.stage.model, p.fineInterval, stepTail, coarse));
+  const fftWork = (size: number) => 2 * size * Math.log2(Math.max(2, size));
+  // a grid point of a step costs about as much as 20 FFT butterflies (two tail evaluations, erfc and exp)
+  let work = discretized.reduce((w, d) => w + 20 * d.pmf.masses.length, 0);
 
   let roundingBias_ = 0;
   let roundingSquares = 0;
@@ -147,10 +158,11 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
       return;
     }
     // block size: enough steps that the block's spread is wide against the common grid
-    const block = blockSize(plan, finalInterval);
+    const block = blockSize(plan, finalInterval, ratio);
     const blocks = floor(stage.steps / block);
     const rest = stage.steps - blocks * block;
     const blockPld = composeParts([{ pmf: step.pmf, count: block }], { tail: TAIL_BUDGET, maxSize });
+    work += fftWork(blockPld.size);
     parts.push({ pmf: coarsen(blockPld.pmf, factor), count: blocks });
     slack += blocks * blockPld.surplus;
     const blockOptimistic = composeOptimistic([{ pmf: step.optimistic, count: block }], blockPld.window);
@@ -167,6 +179,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     } else if (rest > 0) {
       // many left over: they form a smaller block of their own, composed on the fine grid
       const restPld = composeParts([{ pmf: step.pmf, count: rest }], { tail: TAIL_BUDGET, maxSize });
+      work += fftWork(restPld.size);
       parts.push({ pmf: coarsen(restPld.pmf, factor), count: 1 });
       slack += restPld.surplus;
       const restOptimistic = composeOptimistic([{ pmf: step.optimistic, count: rest }], restPld.window);
@@ -180,6 +193,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     grids.push({ label: stage.model.label, interval: plan.fineInterval, blockSteps: block, blocks });
   });
   const composed = composeParts(parts, { tail: TAIL_BUDGET, maxSize });
+  work += fftWork(composed.size);
   slack += composed.surplus;
   rounding += composed.rounding;
   const optimistic = composeOptimistic(optimisticParts, composed.window);
@@ -192,6 +206,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     rounding,
     grids,
     finalInterval,
+    work,
   };
 }
 

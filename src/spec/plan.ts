@@ -169,6 +169,8 @@ export function planFromSpec(spec: Spec): AccountingPlan {
     accountant: {
       name: spec.accountant?.name ?? 'pld',
       discretization: spec.accountant?.discretization ?? DEFAULT_DISCRETIZATION,
+      ...(spec.accountant?.discretization !== undefined ? { fixedGrid: true } : {}),
+      ...(spec.accountant?.precision !== undefined ? { precision: spec.accountant.precision } : {}),
       monteCarlo: {
         samples: spec.accountant?.samples ?? DEFAULT_MONTE_CARLO.samples,
         seed: spec.accountant?.seed ?? DEFAULT_MONTE_CARLO.seed,

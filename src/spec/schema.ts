@@ -97,7 +97,12 @@ export const budgetSchema = z
 export const accountantSchema = z
   .object({
     name: z.enum(ACCOUNTANTS).optional().describe('pld (default, tight) or rdp (looser, cheaper upper bound)'),
-    discretization: d.discretization.schema.optional().describe('PLD grid interval; default 1e-4'),
+    discretization: d.discretization.schema
+      .optional()
+      .describe('PLD grid interval, fixed; without it the grid is chosen for `precision`'),
+    precision: d.precision.schema
+      .optional()
+      .describe('PLD target relative width (upper - lower) / upper of the answer; default 0.001'),
     samples: d.positiveInteger.schema.optional().describe('Monte Carlo samples per direction (balls-and-bins); default 100000'),
     seed: d.nonNegativeInteger.schema.optional().describe('Monte Carlo seed: the same seed gives the same numbers; default 0'),
     confidence: d.confidence.schema.optional().describe('confidence of Monte Carlo upper bounds; default 0.99'),
