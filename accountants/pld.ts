@@ -174,33 +174,41 @@ interface DirectionAccount {
 /** Failure probabilities tried for the Hoeffding term of the lower bound, relative to the delta at hand. */
 const ETA_FRACTIONS = [1e-1, 1e-2, 1e-3, 1e-4];
 
+/**
+ * Float64 rounding in the queries (sums over the grid, logs) is a few ulps; lower bounds give up this
+ * relative amount so that it is booked in the lower bound's favour (the upper bounds book theirs as mass).
+ */
+const LOWER_QUERY_ROUNDING = 1e-12;
+
 function directionAccount(c: ComposedPld): DirectionAccount {
   const shift = (eta: number) => c.roundingBias + Math.sqrt((c.roundingSquares * Math.log(1 / eta)) / 2);
+  // the optimistic twin, and the Azuma-Hoeffding bound on the pessimistic one; both are valid
+  const lowerDelta = (eps: number) => {
+    let best = Math.max(0, deltaForEpsilon(c.optimistic.pmf, eps) - c.optimistic.slack);
+    const reference = deltaForEpsilon(c.pmf, eps);
+    for (const f of ETA_FRACTIONS) {
+      const eta = Math.max(f * reference, 1e-300);
+      best = Math.max(best, deltaForEpsilon(c.pmf, eps + shift(eta)) - eta - c.slack);
+    }
+    return best;
+  };
+  const lowerEpsilon = (delta: number) => {
+    const optimistic = epsilonForDelta(c.optimistic.pmf, delta + c.optimistic.slack);
+    let best = Number.isFinite(optimistic) ? optimistic : 0;
+    for (const f of ETA_FRACTIONS) {
+      const eta = f * delta;
+      const eps = epsilonForDelta(c.pmf, delta + eta + c.slack);
+      if (Number.isFinite(eps)) best = Math.max(best, eps - shift(eta));
+    }
+    return best;
+  };
   return {
     rounding: c.rounding,
     work: c.work,
     upperDelta: (eps) => deltaForEpsilon(c.pmf, eps),
-    lowerDelta(eps) {
-      // the optimistic twin, and the Azuma-Hoeffding bound on the pessimistic one; both are valid
-      let best = Math.max(0, deltaForEpsilon(c.optimistic.pmf, eps) - c.optimistic.slack);
-      const reference = deltaForEpsilon(c.pmf, eps);
-      for (const f of ETA_FRACTIONS) {
-        const eta = Math.max(f * reference, 1e-300);
-        best = Math.max(best, deltaForEpsilon(c.pmf, eps + shift(eta)) - eta - c.slack);
-      }
-      return best;
-    },
+    lowerDelta: (eps) => lowerDelta(eps) * (1 - LOWER_QUERY_ROUNDING),
     upperEpsilon: (delta) => epsilonForDelta(c.pmf, delta),
-    lowerEpsilon(delta) {
-      const optimistic = epsilonForDelta(c.optimistic.pmf, delta + c.optimistic.slack);
-      let best = Number.isFinite(optimistic) ? optimistic : 0;
-      for (const f of ETA_FRACTIONS) {
-        const eta = f * delta;
-        const eps = epsilonForDelta(c.pmf, delta + eta + c.slack);
-        if (Number.isFinite(eps)) best = Math.max(best, eps - shift(eta));
-      }
-      return best;
-    },
+    lowerEpsilon: (delta) => lowerEpsilon(delta) * (1 - LOWER_QUERY_ROUNDING),
     details: {
       finalInterval: c.finalInterval,
       grids: c.grids,
@@ -378,6 +386,7 @@ function intersect(a: DirectionFigure, b: DirectionFigure): DirectionFigure {
 
 /** Relative width of an answer, (upper - lower) / upper (0 when both are 0). */
 export function relativeWidth(f: { upper: number; lower: number }): number {
+  if (f.upper === Infinity) return f.lower === Infinity ? 0 : Infinity;
   return f.upper > 0 ? (f.upper - f.lower) / f.upper : 0;
 }
 
@@ -429,7 +438,8 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
       const width = relativeWidth(combined);
       // stop at the target, at the bound on the work, or when the last level gained too little (the grid
       // no longer limits the width: a fine grid pinned by memory, a hard edge of the loss)
-      if (width <= precision || !canRefine(r) || width > STAGNATION * previousWidth) break;
+      // (an infinite upper bound is the mass at +infinity exceeding delta: no grid changes it)
+      if (width <= precision || !canRefine(r) || !(width <= STAGNATION * previousWidth) || combined.upper === Infinity) break;
       previousWidth = width;
       try {
         used = level(r + 1);

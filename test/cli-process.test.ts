@@ -49,12 +49,12 @@ test('--version', () => {
   expect(dpacct(['--version'])).toEqual({ stdout: `${pkg.version}\n`, stderr: '', exitCode: 0 });
 });
 
-test('run examples/dpsgd-60k.json at its own settings (interval 1e-4)', () => {
+test('run examples/dpsgd-60k.json at its own settings (default precision 0.001)', () => {
   const r = dpacct(['run', 'examples/dpsgd-60k.json', '--json']);
   expect(r.stderr).toBe('');
   expect(r.exitCode).toBe(0);
   const j = JSON.parse(r.stdout);
-  expect(j).toMatchObject({ command: 'run', quantity: 'epsilon', kind: 'upper', accountant: { name: 'pld', settings: { discretization: 1e-4 } } });
+  expect(j).toMatchObject({ command: 'run', quantity: 'epsilon', kind: 'upper', accountant: { name: 'pld', settings: { precision: 0.001 } } });
   // RDP (accountants/rdp.ts) bounds the same run from above and PLD must not exceed it
   const rdp = JSON.parse(dpacct(['run', 'examples/dpsgd-60k.json', '--json', '--accountant', 'rdp']).stdout);
   expect(j.upper).toBeLessThanOrEqual(rdp.epsilon);
