@@ -85,8 +85,13 @@ const REFINE_COST_FACTOR = 2.5;
 function workBudget(precision: number): number {
   return WORK_BUDGET_AT_DEFAULT * Math.max(1, Math.sqrt(DEFAULT_PRECISION / precision));
 }
-/** A level that narrows the width by less than this factor ends the refinement. */
+/**
+ * From level STAGNATION_FROM_LEVEL on (the fixed default grid), a level that narrows the width by less than
+ * this factor ends the refinement; coarser levels can stall on a hard edge of the loss (small q) and are
+ * always refined.
+ */
 const STAGNATION = 0.7;
+const STAGNATION_FROM_LEVEL = 3;
 
 interface Resolution {
   readonly interval: number;
@@ -439,7 +444,8 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
       // stop at the target, at the bound on the work, or when the last level gained too little (the grid
       // no longer limits the width: a fine grid pinned by memory, a hard edge of the loss)
       // (an infinite upper bound is the mass at +infinity exceeding delta: no grid changes it)
-      if (width <= precision || !canRefine(r) || !(width <= STAGNATION * previousWidth) || combined.upper === Infinity) break;
+      const stagnant = r >= STAGNATION_FROM_LEVEL && !(width <= STAGNATION * previousWidth);
+      if (width <= precision || !canRefine(r) || stagnant || combined.upper === Infinity) break;
       previousWidth = width;
       try {
         used = level(r + 1);
@@ -461,8 +467,8 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
       add: best!.add,
       details: {
         discretization: used.interval,
-        ...(fixed || exact ? {} : { precision, precisionReached: width <= precision, gridLevel: r }),
-        relativeWidth: width,
+        ...(fixed || exact || upper === Infinity ? {} : { precision, precisionReached: width <= precision, gridLevel: r }),
+        ...(upper === Infinity ? {} : { relativeWidth: width }),
         adjacency,
         remove: used.remove.details,
         add: used.add.details,
