@@ -431,13 +431,30 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
     let used = level(0);
     let r = 0;
     let previousWidth = Infinity;
+    let answered = used;
+    let answeredLevel = 0;
+    const next = (): boolean => {
+      try {
+        used = level(r + 1);
+      } catch (e) {
+        // a finer grid that does not fit the memory bound: answer with what was reached
+        if (e instanceof AccountingError) return false;
+        throw e;
+      }
+      r++;
+      return true;
+    };
     for (;;) {
       const figures = at(used, r);
-      // a level that cannot answer (float64 rounding above delta) ends the refinement; the first one throws
+      // a level that cannot answer (float64 rounding above delta; it varies with the block layout) is
+      // skipped while refining is allowed; when nothing answered, the last refusal is the answer
       if (typeof figures === 'string') {
+        if (canRefine(r) && next()) continue;
         if (best === undefined) throw new AccountingError(figures);
         break;
       }
+      answered = used;
+      answeredLevel = r;
       best = best === undefined ? figures : { remove: intersect(best.remove, figures.remove), add: intersect(best.add, figures.add) };
       const combined = { upper: Math.max(best.remove.upper, best.add.upper), lower: Math.max(best.remove.lower, best.add.lower) };
       const width = relativeWidth(combined);
@@ -447,14 +464,7 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
       const stagnant = r >= STAGNATION_FROM_LEVEL && !(width <= STAGNATION * previousWidth);
       if (width <= precision || !canRefine(r) || stagnant || combined.upper === Infinity) break;
       previousWidth = width;
-      try {
-        used = level(r + 1);
-      } catch (e) {
-        // a finer grid that does not fit the memory bound: answer with what was reached
-        if (e instanceof AccountingError) break;
-        throw e;
-      }
-      r++;
+      if (!next()) break;
     }
     const upper = Math.max(best!.remove.upper, best!.add.upper);
     const lower = Math.max(best!.remove.lower, best!.add.lower);
@@ -466,12 +476,12 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
       remove: best!.remove,
       add: best!.add,
       details: {
-        discretization: used.interval,
-        ...(fixed || exact || upper === Infinity ? {} : { precision, precisionReached: width <= precision, gridLevel: r }),
+        discretization: answered.interval,
+        ...(fixed || exact || upper === Infinity ? {} : { precision, precisionReached: width <= precision, gridLevel: answeredLevel }),
         ...(upper === Infinity ? {} : { relativeWidth: width }),
         adjacency,
-        remove: used.remove.details,
-        add: used.add.details,
+        remove: answered.remove.details,
+        add: answered.add.details,
       },
     };
   };
