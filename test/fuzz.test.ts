@@ -155,7 +155,7 @@ const extreme = fc.oneof(
 const mutation = fc.oneof(
   fc.tuple(fc.constantFrom(...SPEC_NUMBERS), extreme).map(([path, value]) => ({ path, value: value as unknown })),
   fc.tuple(fc.constantFrom(...SPEC_NUMBERS), fc.constantFrom<unknown>('1', null, true, [], {})).map(([path, value]) => ({ path, value })),
-  fc.tuple(fc.constantFrom(['stages', 0, 'sampler', 'kind'], ['stages', 0, 'mechanism', 'kind'], ['adjacency']), fc.constantFrom(...SAMPLERS, 'gaussian', 'laplace', 'replace-one', 'zero-out')).map(([path, value]) => ({ path: path as (string | number)[], value: value as unknown })),
+  fc.tuple(fc.constantFrom(['stages', 0, 'sampler', 'kind'], ['stages', 0, 'mechanism', 'kind'], ['adjacency']), fc.constantFrom(...SAMPLERS, 'gaussian', 'laplace', 'replace-one', 'zero-out')).map(([path, value]) => ({ path: [...path] as (string | number)[], value: value as unknown })),
 );
 
 function mutate(spec: unknown, path: (string | number)[], value: unknown): string {
