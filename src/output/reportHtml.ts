@@ -75,8 +75,10 @@ function epochChart(report: PrivacyReport): string {
       points: s.figures.map((f, i) => [c.epochs[i], f.value] as const),
       dashed: s.figures[0]?.kind === 'lower',
     }));
-    const bnb = report.samplers.rows.find((r) => r.sampler === 'balls-and-bins');
-    if (bnb) series.push({ name: `balls-and-bins (${SHORT_KIND[bnb.figure.kind]})`, points: [[report.samplers.setting.epochs, bnb.figure.value]] });
+    // rows computed at the last epoch only: one marker each
+    for (const row of report.samplers.rows)
+      if (!c.series.some((s) => s.sampler === row.sampler))
+        series.push({ name: `${row.sampler} (${SHORT_KIND[row.figure.kind]})`, points: [[report.samplers.setting.epochs, row.figure.value]], markersOnly: true, radius: 4 });
     return lineChart({
       id: 'plot-samplers',
       title: `ε against epochs per batch sampler (δ = ${formatInput(report.delta)})`,
