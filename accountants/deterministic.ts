@@ -246,11 +246,12 @@ export const deterministicAccountant: Accountant = {
   account(plan, query) {
     const s = gaussianBatchStage(plan, 'deterministic');
     if (typeof s === 'string') throw new AccountingError(s);
-    return exactFigure(
-      query.quantity === 'epsilon'
-        ? deterministicEpsilon({ noiseMultiplier: s.noiseMultiplier, epochs: s.epochs, delta: query.delta })
-        : deterministicDelta({ noiseMultiplier: s.noiseMultiplier, epochs: s.epochs, epsilon: query.epsilon }),
-    );
+    if (query.quantity === 'epsilon')
+      return exactFigure(deterministicEpsilon({ noiseMultiplier: s.noiseMultiplier, epochs: s.epochs, delta: query.delta }));
+    const delta = deterministicDelta({ noiseMultiplier: s.noiseMultiplier, epochs: s.epochs, epsilon: query.epsilon });
+    // the Gaussian's delta is positive at every eps: where it underflows float64, the smallest double bounds it
+    if (delta.value === 0) return { ...exactFigure(delta), value: Number.MIN_VALUE, kind: 'upper', lower: 0, upper: Number.MIN_VALUE };
+    return exactFigure(delta);
   },
   calibrateNoise(plan, target) {
     const s = gaussianBatchStage(plan, 'deterministic');

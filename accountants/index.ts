@@ -20,6 +20,9 @@ const LOADERS: ReadonlyMap<string, () => Promise<Accountant>> = new Map([
   ['balls-and-bins', () => import('./ballsAndBinsPld.js').then((m) => m.ballsAndBinsPldAccountant)],
 ]);
 
+/** Accountants tried before the named one: they answer in closed form (exact) and support only plans they settle. */
+const EXACT_FIRST: readonly string[] = ['deterministic'];
+
 /** The names of all registered accountants, in registry order. */
 export const ACCOUNTANT_NAMES: readonly string[] = Object.freeze([...LOADERS.keys()]);
 
@@ -46,7 +49,9 @@ export async function allAccountants(): Promise<Accountant[]> {
  */
 export async function accountantFor(plan: AccountingPlan): Promise<Accountant> {
   const named = plan.accountant.name;
-  const order = [named, ...ACCOUNTANT_NAMES.filter((n) => n !== named)];
+  // the closed form first: where the deterministic accountant applies (plans naming pld), pld would use the
+  // same analytic Gaussian, and the result should name the accountant that answered exactly
+  const order = [...new Set([...EXACT_FIRST, named, ...ACCOUNTANT_NAMES])];
   const reasons: string[] = [];
   for (const name of order) {
     const accountant = await loadAccountant(name);
