@@ -52,13 +52,15 @@ export async function accountantFor(plan: AccountingPlan): Promise<Accountant> {
   // the closed form first: where the deterministic accountant applies (plans naming pld), pld would use the
   // same analytic Gaussian, and the result should name the accountant that answered exactly
   const order = [...new Set([...EXACT_FIRST, named, ...ACCOUNTANT_NAMES])];
-  const reasons: string[] = [];
+  const why = new Map<string, string>();
   for (const name of order) {
     const accountant = await loadAccountant(name);
     const answer = accountant.supports(plan);
     if (answer === true) return accountant;
-    reasons.push(answer);
+    why.set(name, answer);
   }
+  // errors give the named accountant's reason first (that a closed form does not apply says little)
+  const reasons = [named, ...ACCOUNTANT_NAMES.filter((n) => n !== named)].map((n) => why.get(n)!);
   for (const other of ['pld', 'rdp'] as const) {
     if (other === named) continue;
     const renamed: AccountingPlan = { ...plan, accountant: { ...plan.accountant, name: other } };
