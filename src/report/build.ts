@@ -19,7 +19,7 @@ import { epochPoints, reportFigure, samplerAccountants, samplerCurves, samplerPl
 
 /** Every figure of a report is recomputable to this relative precision (5 significant digits, as printed). */
 export const REPORT_PRECISION = 1e-4;
-/** Samplers computed at the last epoch only unless named in `settings.samplers` (cost per point). */
+/** Samplers left out unless named in `settings.samplers` (a long run's certified figure can take minutes). */
 const LAST_EPOCH_ONLY: readonly string[] = ['balls-and-bins'];
 /** The default number of points on the epoch curves. */
 export const DEFAULT_EPOCH_POINTS = 20;
@@ -175,7 +175,7 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
   else {
     const samplerRun = { noiseMultiplier: setting.noiseMultiplier, stepsPerEpoch: setting.stepsPerEpoch, delta, discretization: plan.accountant.discretization, monteCarlo: plan.accountant.monteCarlo };
     const registry = await samplerAccountants(false);
-    // by default these are computed at the last epoch only: a point costs seconds to minutes (random-allocation PLD)
+    // left out by default: a long run's random-allocation PLD can take minutes per point
     const lastOnly = only ? [] : registry.filter((x) => LAST_EPOCH_ONLY.includes(x.compareAs.sampler));
     const curves = await samplerCurves(samplerRun, samplerEpochs, tick, only ?? registry.map((x) => x.compareAs.sampler).filter((x) => !LAST_EPOCH_ONLY.includes(x)));
     const last = samplerEpochs.length - 1;
@@ -188,17 +188,8 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
       ...curves.skipped,
       'All samplers at the same noise multiplier, batches per epoch T and epochs E; shuffling figures are lower bounds, so the true gap to Poisson is at least the ratio shown.',
     ];
-    for (const a of lastOnly) {
-      const p = samplerPlan(samplerRun, a.compareAs.sampler, setting.epochs);
-      const ok = a.supports(p);
-      if (ok !== true) {
-        notes.push(`${a.compareAs.sampler}: ${ok}`);
-        continue;
-      }
-      const f = await a.account(p, p.query, run);
-      rows.push({ sampler: a.compareAs.sampler, figure: reportFigure(f), ...ratio(f.value), notes: [a.compareAs.note ?? KIND_NOTE[f.kind]] });
-      notes.push(`${a.compareAs.sampler} is computed at the last epoch only by default (each point costs seconds to minutes); --samplers with it named draws its curve too.`);
-    }
+    for (const a of lastOnly)
+      notes.push(`${a.compareAs.sampler}: not computed by default (its certified figure can take minutes for a long run); name it in --samplers to add its row and curve.`);
     const monteCarloAccountants = wantsMonteCarlo ? (await samplerAccountants(true)).filter((a) => a.compareAs.monteCarlo && (!only || only.includes(a.compareAs.sampler))) : [];
     for (const a of monteCarloAccountants) {
       const sampler = a.compareAs.sampler;
