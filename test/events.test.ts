@@ -1,6 +1,6 @@
 /**
- * The mechanisms beyond the Gaussian family against dp_accounting 0.6.0 (test/fixtures/events.json, a copy of
- * shared/reference/events.json: PLDAccountant at a 1e-4 grid, pessimistic and optimistic, and
+ * The mechanisms beyond the Gaussian family against dp_accounting 0.6.0 (test/fixtures/events.json, a verbatim
+ * copy of the project's reference file; see test/fixtures/README.md): PLDAccountant at a 1e-4 grid, pessimistic and optimistic, and
  * RdpAccountant with its default orders).
  *
  * PLD rows: dpacct's certified upper bound must be at or above dp_accounting's optimistic figure (a lower

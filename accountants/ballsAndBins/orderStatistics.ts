@@ -41,7 +41,7 @@ export interface OrderStatisticsSetting {
 
 /**
  * Default ranks up to maxRank: every rank below 100, then steps of 10 below 500, of 50 below 1000 (the ranks used
- * for shared/reference/bnb.json at T = 1000), then steps of 5% of the rank.
+ * for the BNB authors' settings in test/fixtures/bnb.json at T = 1000), then steps of 5% of the rank.
  *
  * The upward bias comes from the blocks between ranks, so it matters where the bulk of the coordinates dominates
  * the sum (large T with large sigma, where the loss itself is small): at T = 1e5, sigma = 2, eps = 0.001 these
