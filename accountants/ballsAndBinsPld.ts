@@ -13,6 +13,7 @@ import type { Figure } from '../src/result.js';
 import { randomAllocationAccount, type RandomAllocationAccount } from '../src/pld/randomAllocation.js';
 import { analyticGaussianDelta, analyticGaussianEpsilon } from './deterministic.js';
 import type { Accountant, AccountOptions } from './contract.js';
+import { formatNumber } from '../src/numeric/format.js';
 
 const METHOD = 'random-allocation PLD (log-mean of T log-normal factors, both directions; Feldman & Shenfeld 2026)';
 
@@ -103,7 +104,7 @@ function jointConvexityFigure(s: { noiseMultiplier: number; epochs: number }, qu
 /** The Monte Carlo figure as a detail and notes beside the certified one. */
 function withEstimate(certified: Figure, estimate: Figure): Figure {
   const resolved = estimate.kind === 'estimate';
-  const words = resolved ? `${Number(estimate.value.toPrecision(5))}` : 'not resolved';
+  const words = resolved ? formatNumber(estimate.value) : 'not resolved';
   // the Monte Carlo accountant's own fallback headline is not ours: drop the note that describes it
   const own = (estimate.notes ?? []).filter((n) => !n.startsWith('The figure shown is'));
   return {

@@ -15,6 +15,7 @@ import { bisect } from '../src/numeric/rootFinder.js';
 import { gaussianBatchStage, gaussianSensitivity } from '../src/plan.js';
 import type { Figure } from '../src/result.js';
 import type { Accountant } from './contract.js';
+import { formatInput, formatNumber } from '../src/numeric/format.js';
 
 const LN_HALF = Math.log(0.5);
 const SQRT1_2 = Math.SQRT1_2;
@@ -107,13 +108,13 @@ export function analyticGaussianNoiseMultiplier(o: { readonly epsilon: number; r
     while (meets(lo)) {
       hi = lo;
       lo /= 2;
-      if (lo < 1e-300) throw new AccountingError(`no noise multiplier meets delta = ${o.delta} at epsilon = ${o.epsilon}: every one down to ${lo} does (bracket tried: [${lo}, 1])`);
+      if (lo < 1e-300) throw new AccountingError(`no noise multiplier meets delta = ${formatInput(o.delta)} at epsilon = ${formatInput(o.epsilon)}: every one down to ${formatNumber(lo)} does`);
     }
   } else {
     while (!meets(hi)) {
       lo = hi;
       hi *= 2;
-      if (hi > 1e300) throw new AccountingError(`no noise multiplier up to ${hi} meets delta = ${o.delta} at epsilon = ${o.epsilon} (bracket tried: [1, ${hi}])`);
+      if (hi > 1e300) throw new AccountingError(`no noise multiplier up to ${formatNumber(hi)} meets delta = ${formatInput(o.delta)} at epsilon = ${formatInput(o.epsilon)}`);
     }
   }
   // bisection in log s: the geometric midpoint, or the arithmetic one where the geometric rounds onto an end

@@ -25,6 +25,7 @@ import type { Accountant } from './contract.js';
 import { samplerLossModel, symmetricStage } from './samplerLosses.js';
 import { truncationWeights } from './truncatedPoisson.js';
 import { rdpDelta, rdpEpsilon } from './rdp.js';
+import { formatInput, formatNumber } from '../src/numeric/format.js';
 
 export interface PldOptions {
   /** a fixed grid interval (the common grid of the composition); without it the grid follows `precision` */
@@ -507,7 +508,7 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
         const rounding = Math.max(l.remove.rounding, l.add.rounding);
         if (delta < ROUNDING_MARGIN * rounding)
           return (
-            `delta = ${delta} is below what float64 FFTs resolve for this composition (rounding ~${rounding.toPrecision(2)}); ` +
+            `delta = ${formatInput(delta)} is below what float64 FFTs resolve for this composition (rounding ~${rounding.toPrecision(2)}); ` +
             `ask for delta >= ${(ROUNDING_MARGIN * rounding).toPrecision(2)}`
           );
         return {
@@ -554,8 +555,8 @@ export function pldFigure(figure: PldFigure): Figure {
     ...(figure.notes ?? []),
     ...(d.precisionReached === false
       ? [
-          `PLD precision target ${d.precision} not reached: (upper - lower) / upper = ${Number(d.relativeWidth).toPrecision(2)} ` +
-            `at grid interval ${d.discretization} (the work bound, or a finer grid no longer narrowed the interval)`,
+          `PLD precision target ${formatInput(Number(d.precision))} not reached: (upper - lower) / upper = ${Number(d.relativeWidth).toPrecision(2)} ` +
+            `at grid interval ${formatNumber(Number(d.discretization))} (the work bound, or a finer grid no longer narrowed the interval)`,
         ]
       : []),
   ];

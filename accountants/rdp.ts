@@ -28,6 +28,7 @@ import { sampledWithoutReplacementGaussianRenyi } from './rdp/sampledWithoutRepl
 import { repeatAndSelectRdp } from './rdp/repeatAndSelect.js';
 import { discreteGaussianRenyi, exponentialMechanismRenyi, permuteAndFlipRenyi, zcdpRenyi } from './rdp/events.js';
 import { deltaFromRdp, epsilonFromRdp, validateOrders } from './rdp/conversion.js';
+import { formatInput } from '../src/numeric/format.js';
 
 export { DEFAULT_RDP_ORDERS } from './rdp/orders.js';
 export { epsilonFromRdp, deltaFromRdp } from './rdp/conversion.js';
@@ -152,7 +153,7 @@ function perStepRenyi(stage: Stage, adjacency: Adjacency, field: string): (order
       if (m.delta > 0) {
         throw new AccountingError(
           `${field}: the RDP accountant cannot account for an (epsilon, delta) step with delta > 0 ` +
-            `(here delta = ${m.delta}); ${PLD_HINT}`,
+            `(here delta = ${formatInput(m.delta)}); ${PLD_HINT}`,
         );
       }
       if (sampled) throw refuseSampled(field, 'an (epsilon, delta) step');

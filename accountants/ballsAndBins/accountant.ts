@@ -11,6 +11,7 @@ import { calibrateIncreasing } from '../../src/calibrate.js';
 import { deterministicNoiseMultiplier } from '../deterministic.js';
 import type { Figure } from '../../src/result.js';
 import type { Accountant, AccountOptions } from '../contract.js';
+import { formatInput } from '../../src/numeric/format.js';
 
 /** The Monte Carlo setting of the plan's one balls-and-bins stage. */
 function monteCarloRun(plan: AccountingPlan, options: AccountOptions) {
@@ -26,7 +27,7 @@ function monteCarloRun(plan: AccountingPlan, options: AccountOptions) {
     ...(mc.maxSeconds !== undefined ? { maxSeconds: mc.maxSeconds } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
-  const confidenceWords = `with probability at least ${mc.confidence} over the sampling (seed ${mc.seed}, ${mc.samples} samples per direction)`;
+  const confidenceWords = `with probability at least ${formatInput(mc.confidence)} over the sampling (seed ${mc.seed}, ${formatInput(mc.samples)} samples per direction)`;
   return { setting, confidenceWords };
 }
 
@@ -52,8 +53,8 @@ async function epsilonFigure(plan: AccountingPlan, delta: number, options: Accou
     upper: r.upper,
     details,
     notes: [
-      `Monte Carlo could not resolve epsilon at delta = ${delta}: ${r.reason ?? 'not enough samples'}.` +
-        (r.suggestedSamples ? ` About ${r.suggestedSamples} samples (accountant.samples) would.` : ''),
+      `Monte Carlo could not resolve epsilon at delta = ${formatInput(delta)}: ${r.reason ?? 'not enough samples'}.` +
+        (r.suggestedSamples ? ` About ${formatInput(r.suggestedSamples)} samples (accountant.samples) would.` : ''),
       'The figure shown is the certified upper bound (deterministic batches, joint convexity), not the Monte Carlo estimate.',
       ...stopped,
     ],
@@ -65,7 +66,7 @@ function stoppedNotes(details: Readonly<Record<string, unknown>>, mc: Accounting
   const reached = details.stoppedAtSamples;
   if (typeof reached !== 'number') return [];
   return [
-    `Sampling stopped at the time limit (${mc.maxSeconds} s) after ${reached} of ${mc.samples} samples per direction; ` +
+    `Sampling stopped at the time limit (${formatInput(mc.maxSeconds!)} s) after ${formatInput(reached)} of ${formatInput(mc.samples)} samples per direction; ` +
       'the figure is what those samples give (its confidence statement holds for them).',
   ];
 }
@@ -80,8 +81,8 @@ async function deltaFigures(plan: AccountingPlan, epsilons: readonly number[], o
     const notes = [`Monte Carlo estimate: delta is at most this ${confidenceWords}; not a certified bound.`, ...stoppedNotes(r.details, plan.accountant.monteCarlo)];
     if (!e.resolved)
       notes.push(
-        `The samples do not resolve delta at epsilon = ${epsilon} (${e.mean === 0 ? 'no sample exceeded it' : 'the upper confidence bound is more than twice the mean'}); ` +
-          `the figure reflects the sample count more than the distribution.${e.suggestedSamples ? ` About ${e.suggestedSamples} samples (accountant.samples) would resolve it.` : ''}`,
+        `The samples do not resolve delta at epsilon = ${formatInput(epsilon)} (${e.mean === 0 ? 'no sample exceeded it' : 'the upper confidence bound is more than twice the mean'}); ` +
+          `the figure reflects the sample count more than the distribution.${e.suggestedSamples ? ` About ${formatInput(e.suggestedSamples)} samples (accountant.samples) would resolve it.` : ''}`,
       );
     return {
       value: e.ucb,

@@ -30,6 +30,7 @@ import { defaultRanks, validateRanks } from './orderStatistics.js';
 import { runJobs } from './pool.js';
 import { streamKeyOf } from '../../src/numeric/rng.js';
 import { bisect } from '../../src/numeric/rootFinder.js';
+import { formatInput, formatNumber } from '../../src/numeric/format.js';
 
 export type { DirectionEstimate } from './estimate.js';
 export type BallsAndBinsMethod = 'importance' | 'order-statistics' | 'auto';
@@ -644,7 +645,7 @@ export async function ballsAndBinsEpsilon(o: BallsAndBinsSetting & { readonly de
       ...base,
       epsilon: null,
       resolved: false,
-      reason: `no eps up to the certified upper bound ${upper} has an upper confidence bound on delta <= ${delta} with ${n.samples} samples`,
+      reason: `no eps up to the certified upper bound ${formatNumber(upper)} has an upper confidence bound on delta <= ${formatInput(delta)} with ${formatInput(n.samples)} samples`,
       suggestedSamples: suggestion(last),
       at: at(last),
       details,

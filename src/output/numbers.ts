@@ -5,8 +5,10 @@
  */
 import { Decimal } from 'decimal.js';
 import type { BoundKind } from '../result.js';
+import { formatNumber, SIGNIFICANT_DIGITS } from '../numeric/format.js';
 
-export const SIGNIFICANT_DIGITS = 5;
+// plain numbers and inputs are formatted below the output layer (notes and errors of the core use them too)
+export { formatInput, formatNumber, SIGNIFICANT_DIGITS } from '../numeric/format.js';
 
 /** decimal.js rounding modes for each direction (ROUND_HALF_CEIL: ties upward, as Number#toPrecision) */
 const MODES = { up: Decimal.ROUND_CEIL, down: Decimal.ROUND_FLOOR, nearest: Decimal.ROUND_HALF_CEIL } as const;
@@ -42,22 +44,6 @@ function nextDouble(x: number, towards: 1 | -1): number {
   return view.getFloat64(0);
 }
 
-/** Plain text for a number: fixed notation for 1e-4 <= |x| < 1e6, otherwise `1.2345e-7`. */
-export function formatNumber(x: number, digits = SIGNIFICANT_DIGITS): string {
-  if (Number.isNaN(x)) return 'not a number';
-  if (x === Infinity) return 'infinite';
-  if (x === -Infinity) return '-infinite';
-  if (x === 0) return '0';
-  const abs = Math.abs(x);
-  if (abs >= 1e-4 && abs < 1e6) {
-    const text = x.toPrecision(Math.max(digits, Math.floor(Math.log10(abs)) + 1));
-    return text.includes('e') ? String(Number(text)) : text.includes('.') ? text.replace(/\.?0+$/, '') : text;
-  }
-  const [mantissa, exponent] = x.toExponential(digits - 1).split('e');
-  const m = mantissa.includes('.') ? mantissa.replace(/\.?0+$/, '') : mantissa;
-  return `${m}e${exponent.replace('+', '')}`;
-}
-
 const ROUNDING: Record<BoundKind, 'up' | 'down' | 'nearest'> = {
   upper: 'up',
   lower: 'down',
@@ -81,13 +67,4 @@ function decimalText(d: Decimal): string {
 export function formatFigure(value: number, kind: BoundKind, digits = SIGNIFICANT_DIGITS): string {
   if (!Number.isFinite(value) || value === 0) return formatNumber(value);
   return decimalText(roundSignificantDecimal(value, digits, ROUNDING[kind]));
-}
-
-/** An input value as the user gave it (no rounding direction; enough digits to recognise it). */
-export function formatInput(x: number): string {
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
-  let text = formatNumber(x, 6);
-  // a value that rounds onto a whole number (0.9999999999999999 -> "1", a delta of 1 is not allowed): all its digits
-  for (let digits = 7; Number.isInteger(Number(text)) && Number(text) !== x && digits <= 17; digits++) text = formatNumber(x, digits);
-  return text;
 }

@@ -13,6 +13,7 @@ import { solveMonotoneAsync, type MonotoneSearch } from '../numeric/rootFinder.j
 import { allAccountants, type Accountant } from '../../accountants/index.js';
 import { accountPlan, resultOf } from './evaluate.js';
 import type { AccountingPlan } from '../plan.js';
+import { formatInput, formatNumber } from '../numeric/format.js';
 
 export interface CalibrationProblem {
   readonly parameter: CalibrationParameter;
@@ -111,7 +112,7 @@ export async function calibratePlan(p: CalibrationProblem): Promise<CalibrationR
   const result = await account(value);
   // one-sided: never report a value whose certified figure misses the target
   if (!(certifiedEpsilon(result) <= target))
-    throw new AccountingError(`calibration ended at ${p.parameter} = ${value} whose epsilon ${certifiedEpsilon(result)} exceeds the target ${target}`);
+    throw new AccountingError(`calibration ended at ${p.parameter} = ${formatNumber(value)} whose epsilon ${certifiedEpsilon(result)} exceeds the target ${formatInput(target)}`);
   const atSearchLimit = decreasing && found.value <= p.min ? 'min' : !decreasing && found.value >= p.max ? 'max' : undefined;
   return { parameter: p.parameter, value, guarantee: 'sufficient', target: p.target, result, evaluations, notes, ...(atSearchLimit ? { atSearchLimit } : {}) };
 }
@@ -136,7 +137,7 @@ async function calibrateNoiseWith(accountant: Accountant, p: CalibrationProblem,
   // one-sided: a sufficient sigma must meet the target by the figure reported beside it; the accountant's
   // own figure and the dispatched one may differ by float rounding, so step up by a few ulps if needed
   for (let i = 0; found.guarantee === 'sufficient' && certifiedEpsilon(result) > p.target.epsilon; i++) {
-    if (i >= 30) throw new AccountingError(`calibrated sigma ${value} does not meet epsilon <= ${p.target.epsilon}`);
+    if (i >= 30) throw new AccountingError(`calibrated sigma ${formatNumber(value)} does not meet epsilon <= ${formatInput(p.target.epsilon)}`);
     value *= 1 + Number.EPSILON * 2 ** i;
     result = await accountPlan(p.build(value), query);
     evaluations++;

@@ -8,6 +8,7 @@ import type { AccountingResult, BudgetReport, DeltaCurveReport, Figure, StageCos
 import { accountantFor, type Accountant, type AccountOptions } from '../../accountants/index.js';
 import { guardFigure } from '../guard.js';
 import type { AccountingPlan, PlanStage, Query } from '../plan.js';
+import { formatInput } from '../numeric/format.js';
 export { engineStages } from '../plan.js';
 export type { PlanStage };
 
@@ -41,7 +42,7 @@ export function resultOf(plan: AccountingPlan, accountant: AccountingResult['acc
   const figure = guardFigure(computed, `${query.quantity} (${accountant.name} accountant)`);
   const notes = [...plan.notes, ...(figure.notes ?? [])];
   if (query.quantity === 'epsilon' && figure.value === Infinity)
-    notes.push(`no finite epsilon at delta = ${query.delta}: some step's own delta or tail mass exceeds it`);
+    notes.push(`no finite epsilon at delta = ${formatInput(query.delta)}: some step's own delta or tail mass exceeds it`);
   return {
     quantity: query.quantity,
     value: figure.value,
