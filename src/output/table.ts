@@ -221,6 +221,28 @@ export function calibrationTable(report: CalibrationReport, style: Style): strin
   return lines.join('\n') + '\n';
 }
 
+/**
+ * The report's notes, then each row's, each said once (compared without regard to case): a note shared by
+ * several rows names them all ("shuffle, persistent-shuffle: ..."), and one that already begins with its
+ * sampler's name is not prefixed with it again.
+ */
+function comparisonNotes(report: ComparisonReport): string[] {
+  const seen = new Set(report.notes.map((n) => n.toLowerCase()));
+  const shared = new Map<string, { text: string; samplers: string[] }>();
+  for (const row of report.rows)
+    for (const note of row.notes ?? []) {
+      const key = note.toLowerCase();
+      if (seen.has(key)) continue;
+      const entry = shared.get(key) ?? { text: note, samplers: [] };
+      if (!entry.samplers.includes(row.sampler)) entry.samplers.push(row.sampler);
+      shared.set(key, entry);
+    }
+  const rowNotes = [...shared.values()].map(({ text, samplers }) =>
+    samplers.length === 1 && text.toLowerCase().startsWith(samplers[0].toLowerCase()) ? text : `${samplers.join(', ')}: ${text}`,
+  );
+  return [...report.notes, ...rowNotes];
+}
+
 export function comparisonTable(report: ComparisonReport, style: Style): string {
   const head = ['sampler', report.quantity, 'kind', 'vs poisson'].map((h) => style.chalk.dim(h));
   const rows = report.rows.map((row) => [
@@ -230,7 +252,7 @@ export function comparisonTable(report: ComparisonReport, style: Style): string 
     row.ratioToPoisson === undefined ? '' : `x${formatFigure(row.ratioToPoisson, 'exact', 3)}`,
   ]);
   const lines = alignColumns([head, ...rows]);
-  const notes = noteLines([...report.notes, ...report.rows.flatMap((r) => (r.notes ?? []).map((n) => `${r.sampler}: ${n}`))], style);
+  const notes = noteLines(comparisonNotes(report), style);
   if (notes.length) lines.push('', ...notes);
   return lines.join('\n') + '\n';
 }

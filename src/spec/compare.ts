@@ -39,6 +39,9 @@ export function samplerPlan(sampler: SamplerKind, o: ComparisonSetting, query: Q
   };
 }
 
+/** The smallest positive double with full precision (2^-1022). */
+const SMALLEST_NORMAL = 2 ** -1022;
+
 /** Every sampler's figure for `query`, in registry order, each with its ratio to the Poisson figure. */
 export async function compareSamplerRows(o: ComparisonSetting, query: Query, options: AccountOptions = {}): Promise<ComparisonRow[]> {
   const rows: (ComparisonRow & { readonly samplerKind: SamplerKind })[] = [];
@@ -59,8 +62,11 @@ export async function compareSamplerRows(o: ComparisonSetting, query: Query, opt
     });
   }
   const poisson = rows.find((r) => r.samplerKind === 'poisson')?.value;
+  // a ratio says something only between two figures in float64's normal range: a subnormal figure (a delta
+  // bounded by the float floor, 5e-324) has lost its digits, and a ratio against it reads "x0" or "x1e300"
+  const meaningful = (x: number | undefined): x is number => x !== undefined && x >= SMALLEST_NORMAL && Number.isFinite(x);
   return rows.map(({ samplerKind: _, ...row }) => {
-    const ok = poisson !== undefined && poisson > 0 && Number.isFinite(poisson) && Number.isFinite(row.value);
+    const ok = meaningful(poisson) && meaningful(row.value);
     return ok ? { ...row, ratioToPoisson: row.value / poisson } : row;
   });
 }
