@@ -8,6 +8,7 @@ import type { CalibrationParameter } from '../result.js';
 import { calibration, type CommandContext } from './context.js';
 import { addOptions, readOptions } from './options.js';
 import { checkTrainingFlags, TRAINING_OPTIONS, trainingPlan, type StageParameter, type TrainingFlags } from './training.js';
+import { progressReporter } from './progress.js';
 
 const KEYS = [...TRAINING_OPTIONS, 'target', 'targetEpsilon', 'delta', 'quiet', 'json'] as const; // --quiet accepted like everywhere (calibrate runs no Monte Carlo)
 
@@ -99,6 +100,7 @@ Examples:
       max: target.max(base),
       start: target.start(base),
       integer: target.integer,
+      onProgress: progressReporter(ctx.io, flags.quiet, 'calibrating'),
     });
     ctx.finish({ stdout: flags.json ? stringify(calibrationJson(report)) : calibrationTable(report, ctx.style(false)), exitCode: 0 });
   });

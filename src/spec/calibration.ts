@@ -26,7 +26,16 @@ export interface CalibrationProblem {
   readonly integer: boolean;
   /** where the bracket search starts */
   readonly start: number;
+  /** called after each evaluation of the accountant (done of at most `total`) */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** bounds on the search's cost: evaluations (default MAX_EVALUATIONS) and wall time (default MAX_SECONDS) */
+  readonly maxEvaluations?: number;
+  readonly maxSeconds?: number;
 }
+
+/** default bounds on a search: a bisection to 4 digits takes a few dozen evaluations */
+export const MAX_EVALUATIONS = 200;
+export const MAX_SECONDS = 120;
 
 /** relative width of the final bracket (non-integer parameters): 4 significant digits */
 const RELATIVE_TOLERANCE = 1e-4;
@@ -71,12 +80,30 @@ export async function calibratePlan(p: CalibrationProblem): Promise<CalibrationR
   const { epsilon: target, delta } = p.target;
   let evaluations = 0;
   const results = new Map<number, AccountingResult>();
+  const maxEvaluations = p.maxEvaluations ?? MAX_EVALUATIONS;
+  const maxSeconds = p.maxSeconds ?? MAX_SECONDS;
+  const started = Date.now();
+  /** the best value that met the target so far (what a refusal says was reached) */
+  let best: { x: number; epsilon: number } | undefined;
   const account = async (x: number): Promise<AccountingResult> => {
     let r = results.get(x);
     if (r === undefined) {
+      const seconds = (Date.now() - started) / 1000;
+      if (evaluations >= maxEvaluations || seconds > maxSeconds) {
+        const reached = best
+          ? `${p.parameter} = ${formatNumber(best.x)} meets it (epsilon <= ${formatNumber(best.epsilon)})`
+          : `no ${p.parameter} tried met it`;
+        throw new AccountingError(
+          `calibration stopped after ${evaluations} evaluations in ${Math.round(seconds)} s without converging ` +
+            `(bounds: ${maxEvaluations} evaluations, ${maxSeconds} s): ${reached}`,
+        );
+      }
       evaluations++;
       r = await accountPlan(p.build(x), { quantity: 'epsilon', delta });
       results.set(x, r);
+      const epsilon = r.upper ?? r.value;
+      if (epsilon <= target && (best === undefined || (p.parameter === 'sigma' ? x < best.x : x > best.x))) best = { x, epsilon };
+      p.onProgress?.(evaluations, maxEvaluations);
     }
     return r;
   };
@@ -104,7 +131,7 @@ export async function calibratePlan(p: CalibrationProblem): Promise<CalibrationR
     integer: p.integer,
     name: p.parameter,
   };
-  const found = await solveMonotoneAsync(search, figure);
+  const found = await solveMonotoneAsync(search, figure).finally(() => p.onProgress?.(maxEvaluations, maxEvaluations));
   let value = found.value;
   if (decreasing && value <= p.min) notes.push(`the target is met already at the smallest ${p.parameter} tried (${p.min})`);
   if (!decreasing && value >= p.max) notes.push(`the target is met at the largest allowed ${p.parameter} (${p.max})`);
