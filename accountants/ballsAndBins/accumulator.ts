@@ -2,6 +2,10 @@
  * Per-batch sums of hockey-stick terms (1 - e^(eps - loss))_+ for several eps at once (samples shared across eps).
  */
 
+// Math functions are bound once here: under jest (a vm context) every global lookup such as `Math` costs about
+// a microsecond, which made the sampling loops tens of times slower in tests. Same functions, same results.
+const { expm1 } = Math;
+
 /** Sums over one batch (or a run of batches), one slot per eps of the job. */
 export interface BatchTotals {
   readonly samples: number;
@@ -34,7 +38,7 @@ export class HockeyStickAccumulator {
     const eps = this.epsilons;
     for (let k = 0; k < eps.length; k++) {
       if (!(loss > eps[k])) break;
-      const term = -Math.expm1(eps[k] - loss);
+      const term = -expm1(eps[k] - loss);
       this.sums[k] += term;
       this.sumSquares[k] += term * term;
       this.hits[k]++;

@@ -17,6 +17,10 @@ import { normalQuantile } from '../../src/numeric/normalQuantile.js';
 import type { Xoshiro128 } from '../../src/numeric/rng.js';
 import { TruncatedAboveNormal } from '../../src/numeric/variates.js';
 
+// Math functions are bound once here: under jest (a vm context) every global lookup such as `Math` costs about
+// a microsecond, which made the sampling loops tens of times slower in tests. Same functions, same results.
+const { expm1, exp, log, log1p } = Math;
+
 const NEGATIVE_INFINITY = -1 / 0;
 
 export interface ImportanceSetting {
@@ -52,9 +56,9 @@ function removeSampler(o: ImportanceSetting, threshold: number) {
   return (rng: Xoshiro128, count: number, acc: HockeyStickAccumulator): void => {
     for (let i = 0; i < count; i++) {
       // maximum: P(max >= m | max >= c) = U  <=>  (1 - Phibar(m))^T = 1 - U * regionMass
-      const logBelow = Math.log1p(-rng.nextOpen() * regionMass) / steps; // ln P(one coordinate < m)
-      const tail = -Math.expm1(logBelow);
-      const max = tail <= 0.5 ? -normalQuantile(tail) : normalQuantile(Math.exp(logBelow));
+      const logBelow = log1p(-rng.nextOpen() * regionMass) / steps; // ln P(one coordinate < m)
+      const tail = -expm1(logBelow);
+      const max = tail <= 0.5 ? -normalQuantile(tail) : normalQuantile(exp(logBelow));
       truncated.setBound(max);
       const maxExponent = max * invSigma;
       let first: number;
@@ -75,7 +79,7 @@ function removeSampler(o: ImportanceSetting, threshold: number) {
       }
       truncated.fill(rng, values, others);
       for (let t = 0; t < others; t++) sum += expNonPositive(values[t] * invSigma - offset);
-      acc.add(offset + Math.log(sum) - constant);
+      acc.add(offset + log(sum) - constant);
     }
   };
 }
@@ -94,7 +98,7 @@ function addSampler(o: ImportanceSetting, threshold: number) {
       top *= invSigma;
       let sum = 0;
       for (let t = 0; t < steps; t++) sum += expNonPositive(values[t] * invSigma - top);
-      acc.add(constant - (top + Math.log(sum)));
+      acc.add(constant - (top + log(sum)));
     }
   };
 }

@@ -26,6 +26,10 @@ import { normalQuantile } from '../../src/numeric/normalQuantile.js';
 import type { Xoshiro128 } from '../../src/numeric/rng.js';
 import { standardGamma, standardNormal } from '../../src/numeric/variates.js';
 
+// Math functions are bound once here: under jest (a vm context) every global lookup such as `Math` costs about
+// a microsecond, which made the sampling loops tens of times slower in tests. Same functions, same results.
+const { log } = Math;
+
 export interface OrderStatisticsSetting {
   readonly direction: 'remove' | 'add';
   readonly noiseMultiplier: number;
@@ -142,13 +146,13 @@ export function orderStatisticsSampler(
           const offset = first > exponents[0] ? first : exponents[0];
           let sum = expNonPositive(first - offset);
           for (let j = 0; j < count; j++) sum += weights[j] * expNonPositive(exponents[j] - offset);
-          loss += offset + Math.log(sum) - constant;
+          loss += offset + log(sum) - constant;
         } else {
           fill(rng);
           const offset = exponents[0];
           let sum = 0;
           for (let j = 0; j < count; j++) sum += weights[j] * expNonPositive(exponents[j] - offset);
-          loss += constant - (offset + Math.log(sum));
+          loss += constant - (offset + log(sum));
         }
       }
       acc.add(loss);

@@ -12,16 +12,18 @@
 import { InputError } from '../../src/errors.js';
 import { deltaFromRdp, type RdpCurve } from './conversion.js';
 
+const { expm1, log, log1p, min } = Math;
+
 /** (e^x - 1) / x, 1 at 0 */
-const expm1OverX = (x: number) => (x === 0 ? 1 : Math.expm1(x) / x);
+const expm1OverX = (x: number) => (x === 0 ? 1 : expm1(x) / x);
 /** ln(x) / (x - 1), 1 at 1 */
-const logOverXm1 = (x: number) => (x === 1 ? 1 : Math.log1p(x - 1) / (x - 1));
+const logOverXm1 = (x: number) => (x === 1 ? 1 : log1p(x - 1) / (x - 1));
 
 /** Mean of the truncated negative binomial with shape eta and parameter gamma (Papernot and Steinke, Definition 1). */
 export function truncatedNegativeBinomialMean(gamma: number, eta: number): number {
   if (eta === 1) return 1 / gamma;
   if (eta === 0) return 1 / (gamma * logOverXm1(gamma));
-  return 1 / (gamma * expm1OverX(eta * Math.log(gamma)) * logOverXm1(gamma));
+  return 1 / (gamma * expm1OverX(eta * log(gamma)) * logOverXm1(gamma));
 }
 
 /**
@@ -31,7 +33,7 @@ export function truncatedNegativeBinomialMean(gamma: number, eta: number): numbe
 export function gammaForMean(eta: number, mean: number): number {
   if (eta === 1) return 1 / mean;
   let lo = 0;
-  let hi = Math.min(1, (2 * (eta + 1)) / mean);
+  let hi = min(1, (2 * (eta + 1)) / mean);
   while (hi > lo * (1 + 1e-9)) {
     const mid = (lo + hi) / 2;
     if (truncatedNegativeBinomialMean(mid, eta) < mean) hi = mid;
@@ -50,18 +52,18 @@ export function repeatAndSelectRdp(curve: RdpCurve, mean: number, shape: number)
     for (let i = 0; i < orders.length; i++) {
       const a = orders[i];
       if (a <= 1) continue;
-      const delta = deltaFromRdp({ orders, rdp, epsilon: Math.log1p(1 / (a - 1)) }).delta;
-      out[i] = rdp[i] + mean * delta + Math.log(mean) / (a - 1);
+      const delta = deltaFromRdp({ orders, rdp, epsilon: log1p(1 / (a - 1)) }).delta;
+      out[i] = rdp[i] + mean * delta + log(mean) / (a - 1);
     }
     return out;
   }
   const gamma = gammaForMean(shape, mean);
   let best = Infinity;
-  for (let k = 0; k < orders.length; k++) best = Math.min(best, (1 - 1 / orders[k]) * rdp[k] - Math.log(gamma) / orders[k]);
+  for (let k = 0; k < orders.length; k++) best = min(best, (1 - 1 / orders[k]) * rdp[k] - log(gamma) / orders[k]);
   const c = (1 + shape) * best;
-  for (let i = 0; i < orders.length; i++) if (orders[i] > 1) out[i] = rdp[i] + Math.log(mean) / (orders[i] - 1) + c;
+  for (let i = 0; i < orders.length; i++) if (orders[i] > 1) out[i] = rdp[i] + log(mean) / (orders[i] - 1) + c;
   // RDP grows with the order: a bound at a larger order holds at a smaller one
   const result = new Float64Array(out);
-  for (let i = 0; i < orders.length; i++) for (let j = 0; j < orders.length; j++) if (orders[j] >= orders[i]) result[i] = Math.min(result[i], out[j]);
+  for (let i = 0; i < orders.length; i++) for (let j = 0; j < orders.length; j++) if (orders[j] >= orders[i]) result[i] = min(result[i], out[j]);
   return result;
 }

@@ -15,14 +15,15 @@
  */
 import { logAddExp, logSubExp } from '../../src/numeric/logsumexp.js';
 
-const LN4 = 2 * Math.LN2;
+const { ceil, floor, log, LN2, min } = Math;
+const LN4 = 2 * LN2;
 /** Above this order only the simple branch is used (the forward-difference table grows as alpha^2). */
 const MAX_EXACT_ORDER = 256;
 
 /** ln C(n, k) */
 function logBinomial(n: number, k: number): number {
   let s = 0;
-  for (let i = 1; i <= k; i++) s += Math.log(n - k + i) - Math.log(i);
+  for (let i = 1; i <= k; i++) s += log(n - k + i) - log(i);
   return s;
 }
 
@@ -64,20 +65,20 @@ const tables = new Map<number, number[]>();
 function logAInteger(gamma: number, sigma: number, alpha: number): number {
   const eps = (a: number) => a / (2 * sigma * sigma);
   const logMoment = (j: number) => (j - 1) * eps(j); // ln h(j)
-  const logGamma = Math.log(gamma);
+  const logGamma = log(gamma);
   let logA = 0;
   for (let j = 2; j <= alpha; j++) {
     let branch: number;
-    if (j === 2) branch = Math.min(LN4 + logSubExp(eps(2), 0), eps(2) + Math.LN2);
+    if (j === 2) branch = min(LN4 + logSubExp(eps(2), 0), eps(2) + LN2);
     else {
-      branch = Math.LN2 + logMoment(j);
+      branch = LN2 + logMoment(j);
       if (alpha <= MAX_EXACT_ORDER) {
         let d = tables.get(sigma);
         if (d === undefined) {
           d = logForwardDifferences(logMoment, MAX_EXACT_ORDER + 1);
           tables.set(sigma, d);
         }
-        branch = Math.min(branch, LN4 + 0.5 * (d[2 * Math.floor(j / 2)] + d[2 * Math.ceil(j / 2)]));
+        branch = min(branch, LN4 + 0.5 * (d[2 * floor(j / 2)] + d[2 * ceil(j / 2)]));
       }
     }
     logA = logAddExp(logA, logBinomial(alpha, j) + j * logGamma + branch);
@@ -94,8 +95,8 @@ export function sampledWithoutReplacementGaussianRenyi(o: {
   const { samplingRate: gamma, noiseMultiplier: sigma, order: alpha } = o;
   if (gamma === 1) return alpha / (2 * sigma * sigma);
   if (Number.isInteger(alpha)) return logAInteger(gamma, sigma, alpha) / (alpha - 1);
-  const lo = Math.floor(alpha);
-  const hi = Math.ceil(alpha);
+  const lo = floor(alpha);
+  const hi = ceil(alpha);
   const t = alpha - lo;
   const x = lo < 2 ? 0 : logAInteger(gamma, sigma, lo);
   return ((1 - t) * x + t * logAInteger(gamma, sigma, hi)) / (alpha - 1);

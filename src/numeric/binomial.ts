@@ -5,14 +5,15 @@
  * and tails by summing point masses outward from k with the exact ratio P(k+1)/P(k) = (n-k)/(k+1) p/q until
  * the terms are negligible.
  */
+const { abs, exp, log, log1p, PI } = Math;
 
 /** ln k! for small k, exact up to rounding */
 const LOG_FACTORIALS: number[] = [0];
-for (let k = 1; k <= 30; k++) LOG_FACTORIALS.push(LOG_FACTORIALS[k - 1] + Math.log(k));
+for (let k = 1; k <= 30; k++) LOG_FACTORIALS.push(LOG_FACTORIALS[k - 1] + log(k));
 
 /** stirlerr(n) = ln n! - (n + 1/2) ln n + n - ln sqrt(2 pi), the error of Stirling's formula */
 function stirlerr(n: number): number {
-  if (n <= 30) return LOG_FACTORIALS[n] - (n + 0.5) * Math.log(n) + n - 0.5 * Math.log(2 * Math.PI);
+  if (n <= 30) return LOG_FACTORIALS[n] - (n + 0.5) * log(n) + n - 0.5 * log(2 * PI);
   const n2 = n * n;
   return (1 / 12 - (1 / 360 - (1 / 1260 - 1 / (1680 * n2)) / n2) / n2) / n;
 }
@@ -21,28 +22,28 @@ function stirlerr(n: number): number {
 function bd0(x: number, m: number): number {
   if (x === 0) return m;
   const d = (x - m) / m;
-  if (Math.abs(d) < 0.1) {
+  if (abs(d) < 0.1) {
     // (1 + d) ln(1 + d) - d = sum_{j>=2} (-1)^j d^j / (j (j - 1))
     let term = d * d;
     let sum = 0;
     for (let j = 2; j < 60; j++) {
       const t = term / (j * (j - 1));
       sum += j % 2 === 0 ? t : -t;
-      if (Math.abs(t) < 1e-18 * Math.abs(sum)) break;
+      if (abs(t) < 1e-18 * abs(sum)) break;
       term *= d;
     }
     return m * sum;
   }
-  return x * Math.log(x / m) + m - x;
+  return x * log(x / m) + m - x;
 }
 
 /** ln P(X = k) for X ~ Binomial(n, p), 0 < p < 1. */
 export function binomialLogPmf(k: number, n: number, p: number): number {
   if (k < 0 || k > n) return -Infinity;
-  if (k === 0) return n * Math.log1p(-p);
-  if (k === n) return n * Math.log(p);
+  if (k === 0) return n * log1p(-p);
+  if (k === n) return n * log(p);
   return (
-    stirlerr(n) - stirlerr(k) - stirlerr(n - k) - bd0(k, n * p) - bd0(n - k, n * (1 - p)) + 0.5 * Math.log(n / (2 * Math.PI * k * (n - k)))
+    stirlerr(n) - stirlerr(k) - stirlerr(n - k) - bd0(k, n * p) - bd0(n - k, n * (1 - p)) + 0.5 * log(n / (2 * PI * k * (n - k)))
   );
 }
 
@@ -75,5 +76,5 @@ function sumOutward(k: number, n: number, p: number, direction: 1 | -1): number 
     if (term < 1e-17 * sum) break;
     term *= direction === 1 ? ((n - j) / (j + 1)) * odds : (j / (n - j + 1)) / odds;
   }
-  return Math.exp(logTerm + Math.log(sum));
+  return exp(logTerm + log(sum));
 }

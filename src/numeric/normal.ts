@@ -7,8 +7,11 @@
 import erfc from '@stdlib/math-base-special-erfc';
 import erfcx from '@stdlib/math-base-special-erfcx';
 
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { exp, log, sqrt } = Math;
+
 const SQRT1_2 = Math.SQRT1_2;
-const LN_HALF = Math.log(0.5);
+const LN_HALF = log(0.5);
 
 /** Phi(x) = P(Z <= x) for Z ~ N(0, 1). */
 export function normalCdf(x: number): number {
@@ -26,7 +29,7 @@ export function normalLogSf(x: number): number {
   if (x <= 0) return Math.log1p(-normalSf(-x));
   const z = x * SQRT1_2;
   // erfc(z) = exp(-z^2) erfcx(z)
-  return LN_HALF - z * z + Math.log(erfcx(z));
+  return LN_HALF - z * z + log(erfcx(z));
 }
 
 /** ln Phi(x); accurate for all x. */
@@ -36,5 +39,5 @@ export function normalLogCdf(x: number): number {
 
 /** Standard normal density. */
 export function normalPdf(x: number): number {
-  return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+  return exp(-0.5 * x * x) / sqrt(2 * Math.PI);
 }

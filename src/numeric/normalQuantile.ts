@@ -12,10 +12,14 @@
  * off in the 9th digit at p = 1e-10 (-6.3613408897 against -6.3613409024).
  */
 
+// Math functions are bound once here: under jest (a vm context) every global lookup such as `Math` costs about
+// a microsecond, which made the sampling loops tens of times slower in tests. Same functions, same results.
+const { abs, sqrt, log } = Math;
+
 /** Phi^{-1}(p) for p in (0, 1); -Infinity at 0, +Infinity at 1, NaN outside [0, 1]. */
 export function normalQuantile(p: number): number {
   const q = p - 0.5;
-  if (Math.abs(q) <= 0.425) {
+  if (abs(q) <= 0.425) {
     const r = 0.180625 - q * q;
     return (
       (q *
@@ -51,7 +55,7 @@ export function normalQuantile(p: number): number {
 
 /** Phi^{-1}(1 - t) for a tail probability 0 < t < 0.075, i.e. the positive quantile whose upper tail is t. */
 function tailQuantile(t: number): number {
-  let r = Math.sqrt(-Math.log(t));
+  let r = sqrt(-log(t));
   if (r <= 5) {
     r -= 1.6;
     return (

@@ -22,6 +22,10 @@
  * so log(u) and quantile(u) are always finite.
  */
 
+// Math functions are bound once here: under jest (a vm context) every global lookup such as `Math` costs about
+// a microsecond, which made the sampling loops tens of times slower in tests. Same functions, same results.
+const { imul } = Math;
+
 const MASK64 = (1n << 64n) - 1n;
 const GOLDEN_GAMMA = 0x9e3779b97f4a7c15n;
 
@@ -95,8 +99,8 @@ export class Xoshiro128 {
     s[1] = s1 ^ s2;
     s[2] = s2 ^ (s1 << 9);
     s[3] = (s3 << 11) | (s3 >>> 21);
-    const m = Math.imul(s1, 5);
-    return Math.imul((m << 7) | (m >>> 25), 9);
+    const m = imul(s1, 5);
+    return imul((m << 7) | (m >>> 25), 9);
   }
 
   /** Next 32-bit output as an unsigned integer. */

@@ -9,6 +9,10 @@ import { normalQuantile } from './normalQuantile.js';
 import type { Xoshiro128 } from './rng.js';
 import { fillNormalsAtMost, zigguratNormal } from './ziggurat.js';
 
+// Math functions are bound once here: under jest (a vm context) every global lookup such as `Math` costs about
+// a microsecond, which made the sampling loops tens of times slower in tests. Same functions, same results.
+const { log, sqrt } = Math;
+
 /** Standard normal (ziggurat). */
 export function standardNormal(rng: Xoshiro128): number {
   return zigguratNormal(rng);
@@ -16,7 +20,7 @@ export function standardNormal(rng: Xoshiro128): number {
 
 /** Standard exponential, -ln U. */
 export function standardExponential(rng: Xoshiro128): number {
-  return -Math.log(rng.nextOpen());
+  return -log(rng.nextOpen());
 }
 
 /**
@@ -26,7 +30,7 @@ export function standardExponential(rng: Xoshiro128): number {
 export function standardGamma(rng: Xoshiro128, shape: number): number {
   if (shape === 1) return standardExponential(rng);
   const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
+  const c = 1 / sqrt(9 * d);
   for (;;) {
     const x = standardNormal(rng);
     let v = 1 + c * x;
@@ -35,7 +39,7 @@ export function standardGamma(rng: Xoshiro128, shape: number): number {
     const u = rng.nextOpen();
     const x2 = x * x;
     if (u < 1 - 0.0331 * x2 * x2) return d * v;
-    if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+    if (log(u) < 0.5 * x2 + d * (1 - v + log(v))) return d * v;
   }
 }
 

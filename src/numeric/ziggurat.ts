@@ -18,6 +18,10 @@
  */
 import type { Xoshiro128 } from './rng.js';
 
+// Math functions are bound once here: under jest (a vm context) every global lookup such as `Math` costs about
+// a microsecond, which made the sampling loops tens of times slower in tests. Same functions, same results.
+const { exp, log, sqrt, imul } = Math;
+
 const LAYERS = 256;
 const REJECTED = 0 / 0; // NaN without a global lookup
 const R = 3.6541528853610088;
@@ -25,11 +29,11 @@ const V = 0.0049286732339746553;
 
 const X = new Float64Array(LAYERS + 1);
 const F = new Float64Array(LAYERS + 1);
-X[0] = V / Math.exp(-0.5 * R * R);
+X[0] = V / exp(-0.5 * R * R);
 X[1] = R;
-for (let i = 1; i < LAYERS - 1; i++) X[i + 1] = Math.sqrt(-2 * Math.log(Math.exp(-0.5 * X[i] * X[i]) + V / X[i]));
+for (let i = 1; i < LAYERS - 1; i++) X[i + 1] = sqrt(-2 * log(exp(-0.5 * X[i] * X[i]) + V / X[i]));
 X[LAYERS] = 0;
-for (let i = 0; i <= LAYERS; i++) F[i] = Math.exp(-0.5 * X[i] * X[i]);
+for (let i = 0; i <= LAYERS; i++) F[i] = exp(-0.5 * X[i] * X[i]);
 
 const TWO_POW_MINUS_53 = 2 ** -53;
 const TWO_POW_26 = 2 ** 26;
@@ -44,12 +48,12 @@ function slowPath(rng: Xoshiro128, layer: number, negative: boolean, x: number):
     let e1: number;
     let e2: number;
     do {
-      e1 = -Math.log(rng.nextOpen()) / R;
-      e2 = -Math.log(rng.nextOpen());
+      e1 = -log(rng.nextOpen()) / R;
+      e2 = -log(rng.nextOpen());
     } while (e2 + e2 < e1 * e1);
     return negative ? -(R + e1) : R + e1;
   }
-  if (F[layer] + rng.nextOpen() * (F[layer + 1] - F[layer]) < Math.exp(-0.5 * x * x)) return negative ? -x : x;
+  if (F[layer] + rng.nextOpen() * (F[layer + 1] - F[layer]) < exp(-0.5 * x * x)) return negative ? -x : x;
   return REJECTED;
 }
 
@@ -82,8 +86,8 @@ export function fillNormalsAtMost(rng: Xoshiro128, bound: number, out: Float64Ar
   let i = 0;
   while (i < count) {
     // two xoshiro128** steps, as in Xoshiro128.nextInt32
-    let m = Math.imul(s1, 5);
-    const a = Math.imul((m << 7) | (m >>> 25), 9);
+    let m = imul(s1, 5);
+    const a = imul((m << 7) | (m >>> 25), 9);
     let t = s1 << 9;
     s2 ^= s0;
     s3 ^= s1;
@@ -91,8 +95,8 @@ export function fillNormalsAtMost(rng: Xoshiro128, bound: number, out: Float64Ar
     s0 ^= s3;
     s2 ^= t;
     s3 = (s3 << 11) | (s3 >>> 21);
-    m = Math.imul(s1, 5);
-    const b = Math.imul((m << 7) | (m >>> 25), 9);
+    m = imul(s1, 5);
+    const b = imul((m << 7) | (m >>> 25), 9);
     t = s1 << 9;
     s2 ^= s0;
     s3 ^= s1;

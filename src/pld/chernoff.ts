@@ -8,6 +8,9 @@
  */
 import type { GridPmf } from './grid.js';
 
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { abs, ceil, exp, floor, log, max, min, sqrt } = Math;
+
 export interface Part {
   readonly pmf: GridPmf;
   readonly count: number;
@@ -21,17 +24,17 @@ const CHUNK = 256;
  */
 export function logMgf(pmf: GridPmf, lambda: number): number {
   const { masses, offset, interval: h } = pmf;
-  const ratio = Math.exp(lambda * h);
+  const ratio = exp(lambda * h);
   const chunkLogs: number[] = [];
   let top = -Infinity;
-  const direct = Math.abs(lambda * h * CHUNK) > 600;
+  const direct = abs(lambda * h * CHUNK) > 600;
   for (let start = 0; start < masses.length; start += CHUNK) {
-    const end = Math.min(masses.length, start + CHUNK);
+    const end = min(masses.length, start + CHUNK);
     const base = lambda * (offset + start) * h;
     let sum = 0;
     if (direct) {
       // steep exponentials: normalise each term by the chunk's first point
-      for (let i = start; i < end; i++) if (masses[i] > 0) sum += masses[i] * Math.exp(lambda * (i - start) * h);
+      for (let i = start; i < end; i++) if (masses[i] > 0) sum += masses[i] * exp(lambda * (i - start) * h);
     } else {
       let factor = 1;
       for (let i = start; i < end; i++) {
@@ -40,15 +43,15 @@ export function logMgf(pmf: GridPmf, lambda: number): number {
       }
     }
     if (sum > 0) {
-      const v = base + Math.log(sum);
+      const v = base + log(sum);
       chunkLogs.push(v);
       if (v > top) top = v;
     }
   }
   if (top === -Infinity) return -Infinity;
   let total = 0;
-  for (const v of chunkLogs) total += Math.exp(v - top);
-  return top + Math.log(total);
+  for (const v of chunkLogs) total += exp(v - top);
+  return top + log(total);
 }
 
 export interface TailWindow {
@@ -77,9 +80,9 @@ function spread(parts: readonly Part[]): number {
     }
     if (m0 === 0) continue;
     const mu = m1 / m0;
-    variance += count * Math.max(0, m2 / m0 - mu * mu);
+    variance += count * max(0, m2 / m0 - mu * mu);
   }
-  return Math.sqrt(variance);
+  return sqrt(variance);
 }
 
 /**
@@ -87,14 +90,14 @@ function spread(parts: readonly Part[]): number {
  * best value seen and its lambda.
  */
 function minimiseOverLambda(f: (lambda: number) => number, lo: number, hi: number): { value: number; lambda: number } {
-  const g = (Math.sqrt(5) - 1) / 2;
-  let a = Math.log(lo);
-  let b = Math.log(hi);
+  const g = (sqrt(5) - 1) / 2;
+  let a = log(lo);
+  let b = log(hi);
   let c = b - g * (b - a);
   let d = a + g * (b - a);
-  let fc = f(Math.exp(c));
-  let fd = f(Math.exp(d));
-  let best = fc <= fd ? { value: fc, lambda: Math.exp(c) } : { value: fd, lambda: Math.exp(d) };
+  let fc = f(exp(c));
+  let fd = f(exp(d));
+  let best = fc <= fd ? { value: fc, lambda: exp(c) } : { value: fd, lambda: exp(d) };
   // 18 steps shrink the bracket (7 decades of lambda) to a factor 1.3: enough, any lambda is valid
   for (let i = 0; i < 18; i++) {
     if (fc <= fd) {
@@ -102,16 +105,16 @@ function minimiseOverLambda(f: (lambda: number) => number, lo: number, hi: numbe
       d = c;
       fd = fc;
       c = b - g * (b - a);
-      fc = f(Math.exp(c));
+      fc = f(exp(c));
     } else {
       a = c;
       c = d;
       fc = fd;
       d = a + g * (b - a);
-      fd = f(Math.exp(d));
+      fd = f(exp(d));
     }
-    if (fc < best.value) best = { value: fc, lambda: Math.exp(c) };
-    if (fd < best.value) best = { value: fd, lambda: Math.exp(d) };
+    if (fc < best.value) best = { value: fc, lambda: exp(c) };
+    if (fd < best.value) best = { value: fd, lambda: exp(d) };
   }
   return best;
 }
@@ -136,7 +139,7 @@ export function tailWindow(parts: readonly Part[], tail: number): TailWindow {
   const logMgfTotal = (lambda: number) => parts.reduce((s, p) => s + p.count * logMgf(p.pmf, lambda), 0);
   const sd = spread(parts);
   const scale = sd > 0 ? sd : h;
-  const logTail = Math.log(tail);
+  const logTail = log(tail);
   const lambdaLo = 1e-3 / scale;
   const lambdaHi = 1e4 / scale;
   const upperEnd = (lambda: number) => {
@@ -149,16 +152,16 @@ export function tailWindow(parts: readonly Part[], tail: number): TailWindow {
   };
   const up = minimiseOverLambda(upperEnd, lambdaLo, lambdaHi);
   const down = minimiseOverLambda(lowerEnd, lambdaLo, lambdaHi);
-  const highIndex = Math.max(supportLow, Math.min(supportHigh, Math.ceil(up.value / h)));
-  const lowIndex = Math.min(highIndex, Math.max(supportLow, Math.floor(-down.value / h)));
+  const highIndex = max(supportLow, min(supportHigh, ceil(up.value / h)));
+  const lowIndex = min(highIndex, max(supportLow, floor(-down.value / h)));
   // Chernoff bounds at the chosen ends with the optimising lambdas (any lambda gives a valid bound);
   // strictly above high means >= high + h, strictly below low means <= low - h
   const above = (highIndex + 1) * h;
   const below = (lowIndex - 1) * h;
   const massAbove =
-    above > supportHigh * h ? 0 : Math.min(1, Math.exp(logMgfTotal(up.lambda) - up.lambda * above));
+    above > supportHigh * h ? 0 : min(1, exp(logMgfTotal(up.lambda) - up.lambda * above));
   const massBelow =
-    below < supportLow * h ? 0 : Math.min(1, Math.exp(logMgfTotal(-down.lambda) + down.lambda * below));
+    below < supportLow * h ? 0 : min(1, exp(logMgfTotal(-down.lambda) + down.lambda * below));
   return { low: lowIndex * h, high: highIndex * h, massAbove, massBelow };
 }
 
@@ -176,5 +179,5 @@ export function massAtOrBelow(parts: readonly Part[], c: number): number {
   const sd = spread(parts);
   const scale = sd > 0 ? sd : parts[0].pmf.interval;
   const best = minimiseOverLambda(bound, 1e-3 / scale, 1e4 / scale);
-  return Math.min(1, Math.exp(Math.min(best.value, bound(1))));
+  return min(1, exp(min(best.value, bound(1))));
 }

@@ -20,6 +20,9 @@ import { epsilonForDelta } from './query.js';
 import { inverseHalfToReal, multiplyByPowerHalf, nextPowerOfTwo, realHalfSpectrum } from './fft.js';
 import { AccountingError } from '../errors.js';
 
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { ceil, exp, expm1, floor, log, log1p, min, round } = Math;
+
 export interface Composition {
   /** dominates the composition of the parts (may carry surplus mass) */
   readonly pmf: GridPmf;
@@ -59,7 +62,7 @@ function wrapped(masses: Float64Array, size: number): Float64Array {
     return signal;
   }
   for (let start = 0; start < masses.length; start += size) {
-    const end = Math.min(masses.length, start + size);
+    const end = min(masses.length, start + size);
     for (let i = start; i < end; i++) signal[i - start] += masses[i];
   }
   return signal;
@@ -84,8 +87,8 @@ export function composeParts(
   }
   // mass at +infinity: 1 - prod (1 - m_inf)^count
   let logFinite = 0;
-  for (const p of active) logFinite += p.count * Math.log1p(-Math.min(1, p.pmf.infinityMass));
-  const infinityMass = -Math.expm1(logFinite);
+  for (const p of active) logFinite += p.count * log1p(-min(1, p.pmf.infinityMass));
+  const infinityMass = -expm1(logFinite);
 
   if (active.length === 1 && active[0].count === 1) {
     const pmf = active[0].pmf;
@@ -93,12 +96,12 @@ export function composeParts(
   }
 
   const window = tailWindow(active, options.tail);
-  let lowIndex = Math.round(window.low / h);
-  let highIndex = Math.round(window.high / h);
+  let lowIndex = round(window.low / h);
+  let highIndex = round(window.high / h);
   let massAbove = window.massAbove;
   let massBelow = window.massBelow;
   if (options.pilot !== false && highIndex - lowIndex > PILOT_POINTS) {
-    const factor = nextPowerOfTwo(Math.ceil((highIndex - lowIndex) / (PILOT_POINTS / 2)));
+    const factor = nextPowerOfTwo(ceil((highIndex - lowIndex) / (PILOT_POINTS / 2)));
     // the pilot books its own cut-off tail at +infinity too: keep that far below the budget asked here
     const pilot = composeParts(
       active.map((p) => ({ pmf: coarsen(p.pmf, factor), count: p.count })),
@@ -106,16 +109,16 @@ export function composeParts(
     );
     // the gap d trades the factor 1/(1 - e^-d) against the distance d; try a few and keep the best end
     for (const gap of PILOT_GAPS) {
-      const cut = epsilonForDelta(pilot.pmf, infinityMass + options.tail * -Math.expm1(-gap));
-      if (Number.isFinite(cut) && Math.ceil((cut + gap) / h) < highIndex) {
-        highIndex = Math.ceil((cut + gap) / h);
+      const cut = epsilonForDelta(pilot.pmf, infinityMass + options.tail * -expm1(-gap));
+      if (Number.isFinite(cut) && ceil((cut + gap) / h) < highIndex) {
+        highIndex = ceil((cut + gap) / h);
         massAbove = options.tail;
       }
     }
-    const logTail = Math.log(options.tail);
-    if (Math.floor(logTail / h) > lowIndex) {
-      lowIndex = Math.floor(logTail / h);
-      massBelow = Math.min(1, Math.exp((lowIndex - 1) * h) * (1 + pilot.surplus));
+    const logTail = log(options.tail);
+    if (floor(logTail / h) > lowIndex) {
+      lowIndex = floor(logTail / h);
+      massBelow = min(1, exp((lowIndex - 1) * h) * (1 + pilot.surplus));
     }
   }
   const points = highIndex - lowIndex + 1;
@@ -131,7 +134,7 @@ export function composeParts(
   }
   const { masses, rounding } = convolveInWindow(active, lowIndex, points, size);
   return {
-    pmf: { interval: h, offset: lowIndex, masses, infinityMass: Math.min(1, infinityMass + massAbove + rounding) },
+    pmf: { interval: h, offset: lowIndex, masses, infinityMass: min(1, infinityMass + massAbove + rounding) },
     surplus: 2 * massAbove + massBelow + 2 * rounding,
     size,
     rounding,
@@ -149,8 +152,8 @@ export function composeOptimistic(parts: readonly Part[], window: CompositionWin
   if (active.length === 0) throw new RangeError('nothing to compose');
   const h = active[0].pmf.interval;
   let logFinite = 0;
-  for (const p of active) logFinite += p.count * Math.log1p(-Math.min(1, p.pmf.infinityMass));
-  const infinityMass = -Math.expm1(logFinite);
+  for (const p of active) logFinite += p.count * log1p(-min(1, p.pmf.infinityMass));
+  const infinityMass = -expm1(logFinite);
   if (active.length === 1 && active[0].count === 1) return { pmf: active[0].pmf, slack: 0 };
   const { lowIndex, points } = window;
   const size = nextPowerOfTwo(points);
@@ -188,7 +191,7 @@ function convolveInWindow(
   if (!Number.isFinite(negative)) throw new AccountingError('the FFT composition produced a non-finite mass');
   const masses = new Float64Array(points);
   const shift = (((lowIndex - base) % size) + size) % size;
-  const firstRun = Math.min(points, size - shift);
+  const firstRun = min(points, size - shift);
   for (let r = 0; r < firstRun; r++) {
     const v = folded[shift + r];
     masses[r] = v > 0 ? v : 0;

@@ -12,6 +12,9 @@ import { AccountingError } from '../errors.js';
 import { mergeCellsToPoints, optimisticAtomsToGrid } from './optimistic.js';
 import type { ContinuousLossModel, LossModel, TailMass } from './lossModels.js';
 
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { ceil, expm1, floor, log, max, min, round } = Math;
+
 /**
  * Relative shading of a cell's excess and deficit (optimistic.ts): the merged loss of a cell comes from
  * ln(p / q) of tail differences, good to far better than this fraction of a cell for the grids used.
@@ -57,26 +60,26 @@ export function discretizeStep(model: LossModel, h: number, tail: number, coarse
 }
 
 function discretizeContinuous(model: ContinuousLossModel, h: number, tail: number, coarse?: CoarseTail): DiscretizedStep {
-  const loIndex = Number.isFinite(model.lossInf) ? Math.floor(model.lossInf / h) : searchLow(model, h, tail);
+  const loIndex = Number.isFinite(model.lossInf) ? floor(model.lossInf / h) : searchLow(model, h, tail);
   // with a finite supremum the top cell [hi - h, hi) must hold it, atoms at the supremum included
-  let hiIndex = Number.isFinite(model.lossSup) ? Math.floor(model.lossSup / h) + 1 : searchHigh(model, h, tail);
+  let hiIndex = Number.isFinite(model.lossSup) ? floor(model.lossSup / h) + 1 : searchHigh(model, h, tail);
   // lossSup / h may round down across an integer (0.3 / 1e-4 = 2999.9999999999995): keep hi strictly above
   if (Number.isFinite(model.lossSup)) while (hiIndex * h <= model.lossSup) hiIndex++;
   // fine cells up to switchIndex, then cells of `factor` fine intervals
   let factor = 1;
   let switchIndex = hiIndex;
   if (coarse && coarse.interval > h) {
-    factor = Math.round(coarse.interval / h);
-    const s = factor * Math.ceil(searchHigh(model, h, coarse.tail) / factor);
+    factor = round(coarse.interval / h);
+    const s = factor * ceil(searchHigh(model, h, coarse.tail) / factor);
     if (s < hiIndex) {
-      switchIndex = Math.max(s, factor * Math.ceil(loIndex / factor));
-      hiIndex = switchIndex + factor * Math.ceil((hiIndex - switchIndex) / factor);
+      switchIndex = max(s, factor * ceil(loIndex / factor));
+      hiIndex = switchIndex + factor * ceil((hiIndex - switchIndex) / factor);
     }
   }
   if (hiIndex - loIndex + 1 > MAX_STEP_POINTS) throw tooWide(model, h);
   const masses = new Float64Array(hiIndex - loIndex + 1);
   // optimistic cells: lower point (relative index), P-mass, excess over the lower point, deficit below the upper
-  const cellCount = switchIndex - loIndex + Math.ceil((hiIndex - switchIndex) / factor);
+  const cellCount = switchIndex - loIndex + ceil((hiIndex - switchIndex) / factor);
   const cellStart = new Float64Array(cellCount + 1);
   const cellMassP = new Float64Array(cellCount);
   const cellExcess = new Float64Array(cellCount);
@@ -103,14 +106,14 @@ function discretizeContinuous(model: ContinuousLossModel, h: number, tail: numbe
       const q = cellMass(prev.above.q, next.above.q, prev.below?.q, next.below?.q);
       // share of the cell's P-mass that goes to the lower grid point, from the Q/P ratio of the cell:
       // (e^(edge) N/M - 1) / expm1(w) = lowerShare at the distance u = w - (edge + ln N/M) above the lower point
-      const toLower = q > 0 ? p * lowerShare(cellInterval - (edge + Math.log(q) - Math.log(p)), cellInterval) : 0;
+      const toLower = q > 0 ? p * lowerShare(cellInterval - (edge + log(q) - log(p)), cellInterval) : 0;
       masses[index - loIndex] += toLower;
       masses[index + width - loIndex] += p - toLower;
       // the cell's merged loss sits u above its lower point (u = w when Q-mass underflows: all excess)
-      const u = q > 0 ? Math.min(cellInterval, Math.max(0, Math.log(p) - Math.log(q) - (edge - cellInterval))) : cellInterval;
+      const u = q > 0 ? min(cellInterval, max(0, log(p) - log(q) - (edge - cellInterval))) : cellInterval;
       cellMassP[cell] = p;
-      cellExcess[cell] = p * -Math.expm1(-u) * (1 - CELL_SAFETY);
-      cellDeficit[cell] = p * Math.expm1(cellInterval - u) * (1 + CELL_SAFETY);
+      cellExcess[cell] = p * -expm1(-u) * (1 - CELL_SAFETY);
+      cellDeficit[cell] = p * expm1(cellInterval - u) * (1 + CELL_SAFETY);
     }
     cellStart[cell] = index - loIndex;
     cell++;
@@ -163,14 +166,14 @@ function needsBelow(t: TailMass): boolean {
 
 /** Mass of [a, b) from the tails at a and b, using the smaller tail. */
 function cellMass(aboveA: number, aboveB: number, belowA: number | undefined, belowB: number | undefined): number {
-  if (aboveA <= 0.5 || belowA === undefined || belowB === undefined) return Math.max(0, aboveA - aboveB);
-  return Math.max(0, belowB - belowA);
+  if (aboveA <= 0.5 || belowA === undefined || belowB === undefined) return max(0, aboveA - aboveB);
+  return max(0, belowB - belowA);
 }
 
 /** Largest grid index whose point has P-mass at most `tail` below it. */
 function searchLow(model: ContinuousLossModel, h: number, tail: number): number {
   let step = 1;
-  let start = Math.floor(model.moments().mean / h);
+  let start = floor(model.moments().mean / h);
   while (model.below(start * h).p > tail) {
     start -= step;
     step *= 2;
@@ -180,7 +183,7 @@ function searchLow(model: ContinuousLossModel, h: number, tail: number): number 
   let good = start;
   let bad = start + step;
   while (bad - good > 1) {
-    const mid = Math.floor((good + bad) / 2);
+    const mid = floor((good + bad) / 2);
     if (model.below(mid * h).p <= tail) good = mid;
     else bad = mid;
   }
@@ -190,7 +193,7 @@ function searchLow(model: ContinuousLossModel, h: number, tail: number): number 
 /** Smallest grid index whose point has P-mass at most `tail` at or above it. */
 function searchHigh(model: ContinuousLossModel, h: number, tail: number): number {
   let step = 1;
-  let start = Math.ceil(model.moments().mean / h);
+  let start = ceil(model.moments().mean / h);
   while (model.above(start * h).p > tail) {
     start += step;
     step *= 2;
@@ -199,7 +202,7 @@ function searchHigh(model: ContinuousLossModel, h: number, tail: number): number
   let good = start;
   let bad = start - step;
   while (good - bad > 1) {
-    const mid = Math.ceil((good + bad) / 2);
+    const mid = ceil((good + bad) / 2);
     if (model.above(mid * h).p <= tail) good = mid;
     else bad = mid;
   }

@@ -11,6 +11,9 @@
 import { normalCdf, normalPdf, normalSf } from '../numeric/normal.js';
 import { laplaceLoss, epsDeltaLoss, type ContinuousLossModel, type DiscreteLossModel, type TailMass } from './lossModels.js';
 
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { abs, ceil, exp, log, max, min, sqrt } = Math;
+
 type Direction = 'remove' | 'add';
 
 /** Most lattice points a discrete model may hold before we refuse (memory and time stay bounded). */
@@ -24,16 +27,16 @@ const MAX_LATTICE_ATOMS = 20_000_000;
  */
 export function discreteLaplaceLoss(a: number, t: number): DiscreteLossModel {
   const label = `DiscreteLaplace(a=${a}, sensitivity=${t})`;
-  const ea = Math.exp(-a);
+  const ea = exp(-a);
   const c = (1 - ea) / (1 + ea);
   const losses: number[] = [a * t];
   const masses: number[] = [1 / (1 + ea)];
   for (let x = 1; x < t; x++) {
     losses.push(a * (t - 2 * x));
-    masses.push(c * Math.exp(-a * x));
+    masses.push(c * exp(-a * x));
   }
   losses.push(-a * t);
-  masses.push(Math.exp(-a * t) / (1 + ea));
+  masses.push(exp(-a * t) / (1 + ea));
   return { type: 'discrete', label, atoms: { losses, masses, infinityMass: 0 } };
 }
 
@@ -48,9 +51,9 @@ export function discreteGaussianLoss(sigma: number, t: number, tail = 1e-20): Di
   const label = `DiscreteGaussian(sigma=${sigma}, sensitivity=${t})`;
   const s2 = sigma * sigma;
   // sum_{x > T} e^(-x^2/2s^2) <= e^(-(T+1)^2/2s^2) / (1 - e^(-(T+1)/s^2)); pick T with that (times 2) below tail
-  let reach = Math.ceil(sigma * Math.sqrt(2 * Math.log(1 / tail)) + 1);
-  const tailBound = (T: number) => (2 * Math.exp(-((T + 1) * (T + 1)) / (2 * s2))) / -Math.expm1(-(T + 1) / s2);
-  while (tailBound(reach) > tail) reach = Math.ceil(reach * 1.1 + 1);
+  let reach = ceil(sigma * sqrt(2 * log(1 / tail)) + 1);
+  const tailBound = (T: number) => (2 * exp(-((T + 1) * (T + 1)) / (2 * s2))) / -Math.expm1(-(T + 1) / s2);
+  while (tailBound(reach) > tail) reach = ceil(reach * 1.1 + 1);
   if (2 * reach + 1 > MAX_LATTICE_ATOMS)
     throw new RangeError(`the discrete Gaussian with sigma = ${sigma} has too many lattice points; use the gaussian mechanism`);
   const n = 2 * reach + 1;
@@ -59,13 +62,13 @@ export function discreteGaussianLoss(sigma: number, t: number, tail = 1e-20): Di
   let z = 0;
   for (let i = 0; i < n; i++) {
     const x = i - reach;
-    masses[i] = Math.exp(-(x * x) / (2 * s2));
+    masses[i] = exp(-(x * x) / (2 * s2));
     z += masses[i];
     losses[i] = (t * t - 2 * x * t) / (2 * s2);
   }
   for (let i = 0; i < n; i++) masses[i] /= z;
   // the cut tails, relative to the kept sum (itself >= the central mass, so this bounds the true tail mass)
-  const cut = Math.min(1, tailBound(reach) / z);
+  const cut = min(1, tailBound(reach) / z);
   return { type: 'discrete', label, atoms: { losses, masses, infinityMass: cut } };
 }
 
@@ -111,13 +114,13 @@ export function mixtureOfGaussiansLoss(
   const total = [...byShift.values()].reduce((s, p) => s + p, 0);
   const shifts = [...byShift.keys()].sort((a, b) => a - b);
   const weights = shifts.map((c) => byShift.get(c)! / total);
-  const logWeights = weights.map((w) => Math.log(w));
+  const logWeights = weights.map(log);
   const s2 = sigma * sigma;
   const label = `MixtureOfGaussians(sigma=${sigma}, sensitivities=[${sensitivities.join(', ')}], probabilities=[${probabilities.join(', ')}])`;
   const top = shifts[shifts.length - 1];
   const zeroWeight = shifts[0] === 0 ? weights[0] : 0;
   // l(-infinity): ln of the weight at shift 0 (-infinity without one)
-  const baseInf = zeroWeight > 0 ? Math.log(zeroWeight) : -Infinity;
+  const baseInf = zeroWeight > 0 ? log(zeroWeight) : -Infinity;
   const baseSup = top > 0 ? Infinity : 0;
 
   /** l(x) and l'(x) */
@@ -131,14 +134,14 @@ export function mixtureOfGaussiansLoss(
     let sum = 0;
     let slope = 0;
     for (let i = 0; i < shifts.length; i++) {
-      const w = Math.exp(e[i] - m);
+      const w = exp(e[i] - m);
       sum += w;
       slope += w * shifts[i];
     }
-    return { l: m + Math.log(sum), d: slope / (sum * s2) };
+    return { l: m + log(sum), d: slope / (sum * s2) };
   };
 
-  const solve = increasingSolver((x) => base(x).l, (x) => base(x).d, Math.max(1, sigma));
+  const solve = increasingSolver((x) => base(x).l, (x) => base(x).d, max(1, sigma));
   /** the x with l(x) = g, for g in (baseInf, baseSup); +-Infinity outside */
   const crossing = (g: number): number => (g <= baseInf ? -Infinity : g >= baseSup ? Infinity : solve(g));
 
@@ -201,7 +204,7 @@ function quadratureMoments(loss: (x: number) => number, density: (x: number) => 
     m2 += d * l * l;
   }
   const mean = m1 / m0;
-  return { mean, variance: Math.max(0, m2 / m0 - mean * mean) };
+  return { mean, variance: max(0, m2 / m0 - mean * mean) };
 }
 
 /**
@@ -224,8 +227,8 @@ export function mixedPairLoss(first: ContinuousLossModel, second: ContinuousLoss
     tails,
     above: (eps) => tails(eps, false).above,
     below: (eps) => tails(eps, true).below!,
-    lossInf: Math.min(first.lossInf, second.lossInf),
-    lossSup: Math.max(first.lossSup, second.lossSup),
+    lossInf: min(first.lossInf, second.lossInf),
+    lossSup: max(first.lossSup, second.lossSup),
     infinityMass: (1 - w) * first.infinityMass + w * second.infinityMass,
     moments: () => {
       if (moments) return moments;
@@ -233,7 +236,7 @@ export function mixedPairLoss(first: ContinuousLossModel, second: ContinuousLoss
       const b = second.moments();
       const mean = (1 - w) * a.mean + w * b.mean;
       const second2 = (1 - w) * (a.variance + a.mean * a.mean) + w * (b.variance + b.mean * b.mean);
-      return (moments = { mean, variance: Math.max(0, second2 - mean * mean) });
+      return (moments = { mean, variance: max(0, second2 - mean * mean) });
     },
   };
 }
@@ -264,8 +267,8 @@ function increasingSolver(f: (x: number) => number, df: (x: number) => number, s
           step *= 2;
         }
       }
-      const tol = 1e-15 * Math.max(1, Math.abs(x));
-      if (Math.abs(next - x) <= tol || hi - lo <= tol) {
+      const tol = 1e-15 * max(1, abs(x));
+      if (abs(next - x) <= tol || hi - lo <= tol) {
         x = next;
         break;
       }

@@ -8,6 +8,9 @@
  */
 import FFT from 'fft.js';
 
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { cos, floor, log, sin } = Math;
+
 const instances = new Map<number, FFT>();
 const twiddles = new Map<number, Float64Array>();
 
@@ -26,8 +29,8 @@ function twiddle(n: number): Float64Array {
   if (!t) {
     t = new Float64Array(n);
     for (let k = 0; k < n / 2; k++) {
-      t[2 * k] = Math.cos((2 * Math.PI * k) / n);
-      t[2 * k + 1] = Math.sin((2 * Math.PI * k) / n);
+      t[2 * k] = cos((2 * Math.PI * k) / n);
+      t[2 * k + 1] = sin((2 * Math.PI * k) / n);
     }
     twiddles.set(n, t);
   }
@@ -72,7 +75,7 @@ export function multiplyByPowerHalf(
     let br = spectrum[i];
     let bi = spectrum[i + 1];
     const modulus2 = br * br + bi * bi;
-    if (0.5 * Math.log(modulus2) < negligible || (!replace && out[i] === 0 && out[i + 1] === 0)) {
+    if (0.5 * log(modulus2) < negligible || (!replace && out[i] === 0 && out[i + 1] === 0)) {
       out[i] = 0;
       out[i + 1] = 0;
       continue;
@@ -86,7 +89,7 @@ export function multiplyByPowerHalf(
         ri = rr * bi + ri * br;
         rr = t;
       }
-      e = Math.floor(e / 2);
+      e = floor(e / 2);
       if (e === 0) break;
       const t = br * br - bi * bi;
       bi = 2 * br * bi;

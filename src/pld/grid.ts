@@ -4,6 +4,8 @@
  * A PLD here is the law of the privacy loss L = ln(P(o)/Q(o)) with o ~ P. Only P-masses are stored: the
  * Q-mass of an atom at loss l is its P-mass times e^(-l). delta(eps) = sum_l m_l (1 - e^(eps - l))_+ + m_inf.
  */
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { ceil, exp, expm1, floor, max, min } = Math;
 
 /**
  * Connect-the-dots share of an atom that goes to the lower grid point of its cell, for an atom at distance
@@ -13,7 +15,7 @@
 export function lowerShare(u: number, w: number): number {
   if (u <= 0) return 1;
   if (u >= w) return 0;
-  return Math.min(1, Math.max(0, (Math.exp(-u) * -Math.expm1(-(w - u))) / -Math.expm1(-w)));
+  return min(1, max(0, (exp(-u) * -expm1(-(w - u))) / -expm1(-w)));
 }
 
 /** P-masses of the loss on the grid {(offset + i) * interval : i = 0 .. masses.length - 1}, plus mass at +inf. */
@@ -60,18 +62,18 @@ function placeAtoms(a: LossAtoms & { readonly interval: number }, connectDots: b
     if (!(a.masses[i] > 0)) continue;
     const l = a.losses[i];
     if (!Number.isFinite(l)) throw new RangeError(`atom losses must be finite, got ${l}`);
-    lo = Math.min(lo, l);
-    hi = Math.max(hi, l);
+    lo = min(lo, l);
+    hi = max(hi, l);
   }
   if (lo === Infinity) return { interval: h, offset: 0, masses: new Float64Array(1), infinityMass: a.infinityMass };
-  const offset = Math.floor(lo / h);
-  const top = connectDots ? Math.ceil(hi / h) : Math.floor(hi / h);
+  const offset = floor(lo / h);
+  const top = connectDots ? ceil(hi / h) : floor(hi / h);
   const masses = new Float64Array(top - offset + 1);
   for (let i = 0; i < a.losses.length; i++) {
     const m = a.masses[i];
     if (!(m > 0)) continue;
     const l = a.losses[i];
-    let k = Math.floor(l / h);
+    let k = floor(l / h);
     // guard against floor() landing one cell off through rounding of l / h
     if (k * h > l) k -= 1;
     const below = l - k * h;
@@ -92,8 +94,8 @@ export function coarsen(pmf: GridPmf, factor: number): GridPmf {
   if (factor === 1) return pmf;
   const h = pmf.interval;
   const H = h * factor;
-  const first = Math.floor(pmf.offset / factor);
-  const last = Math.floor((pmf.offset + pmf.masses.length - 1) / factor) + 1;
+  const first = floor(pmf.offset / factor);
+  const last = floor((pmf.offset + pmf.masses.length - 1) / factor) + 1;
   const out = new Float64Array(last - first + 1);
   // weights depend only on the position j of the fine point inside its coarse cell
   const toLower = new Float64Array(factor);
@@ -102,7 +104,7 @@ export function coarsen(pmf: GridPmf, factor: number): GridPmf {
     const m = pmf.masses[i];
     if (m === 0) continue;
     const g = pmf.offset + i;
-    const k = Math.floor(g / factor);
+    const k = floor(g / factor);
     const j = g - k * factor;
     const w = toLower[j];
     out[k - first] += m * w;

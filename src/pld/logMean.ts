@@ -25,6 +25,9 @@
  */
 import { normalCdf, normalPdf, normalSf } from '../numeric/normal.js';
 
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { abs, ceil, exp, expm1, floor, log, log1p, max, min } = Math;
+
 export type Rounding = 'spread' | 'down';
 
 /** Law of Z = ln X on the grid {(offset + i) h}, with atoms at X = 0 and X = +infinity. */
@@ -60,13 +63,13 @@ export function logNormalFactor(s: number, h: number, rounding: Rounding, tail: 
   let k = 1;
   while (normalSf(k) > tail && k < 40) k += 0.25;
   // cover the law and its tilt (N(-mu, s^2)): the tilted mass above the grid is booked at +infinity
-  const lo = Math.floor((-Math.abs(mu) - k * s) / h);
-  const hi = Math.max(lo + 1, Math.ceil((Math.abs(mu) + k * s) / h));
+  const lo = floor((-abs(mu) - k * s) / h);
+  const hi = max(lo + 1, ceil((abs(mu) + k * s) / h));
   const n = hi - lo + 1;
   // 3-point Gauss-Legendre on panels of width c <= 0.005 standard deviations: the rule's error on a panel is
   // c^7 (3!)^4 / (7 (6!)^3) |He_6(x) phi(x)|, below 1e-18 of the mass in all; float error a few ulps per term
   const c0 = h / s;
-  const panels = Math.ceil(c0 / 0.005);
+  const panels = ceil(c0 / 0.005);
   const c = c0 / panels;
   const nodes = [-Math.sqrt(0.6), 0, Math.sqrt(0.6)];
   const weights = [5 / 18, 8 / 18, 5 / 18];
@@ -80,7 +83,7 @@ export function logNormalFactor(s: number, h: number, rounding: Rounding, tail: 
     return m * c;
   };
   const masses = new Float64Array(n);
-  const e1 = Math.expm1(h);
+  const e1 = expm1(h);
   let splitError = 0;
   let splitErrorTilted = 0;
   for (let i = 0; i < n - 1; i++) {
@@ -92,12 +95,12 @@ export function logNormalFactor(s: number, h: number, rounding: Rounding, tail: 
     }
     // mass m and mean mt in X on [e^z, e^(z + h)]: the upper point takes (mt e^-z - m) / (e^h - 1)
     const mt = cellMass(z, -mu);
-    const up = Math.min(m, Math.max(0, (mt * Math.exp(-z) - m) / e1));
+    const up = min(m, max(0, (mt * exp(-z) - m) / e1));
     // a split fraction off by f moves mass f m within the cell, which moves delta by at most f m (e^h - 1)
     // (x e^z in the tilted law): both profiles change by at most (e^h - 1) per unit of X moved (see combine)
-    const e = 8 * EPS * (mt * Math.exp(-z) + m);
+    const e = 8 * EPS * (mt * exp(-z) + m);
     splitError += e;
-    splitErrorTilted += e * Math.exp(z + h);
+    splitErrorTilted += e * exp(z + h);
     masses[i] += m - up;
     masses[i + 1] += up;
   }
@@ -113,7 +116,7 @@ export function logNormalFactor(s: number, h: number, rounding: Rounding, tail: 
   } else {
     // lower tail (X below x_0): mean-preserving on {0, x_0}; its mean in X is its tilted mass
     const lowMean = normalCdf((lo * h + mu) / s);
-    const onFirst = Math.min(lowMass, lowMean * Math.exp(-lo * h));
+    const onFirst = min(lowMass, lowMean * exp(-lo * h));
     masses[0] += onFirst;
     zeroMass = lowMass - onFirst;
     // above the last point: to +infinity with its mean (the tilted law's tail)
@@ -148,10 +151,10 @@ interface Run {
 function offsetRuns(w: number, h: number, dTop: number, dBottom: number): Run[] {
   const runs: Run[] = [];
   const cell = (d: number): number => {
-    const g = Math.log1p(w * Math.expm1(d * h));
+    const g = log1p(w * expm1(d * h));
     if (g === 0) return 0;
     const v = g / h;
-    return Math.floor(v - GUARD * Math.max(1, Math.abs(v)));
+    return floor(v - GUARD * max(1, abs(v)));
   };
   const limit = cell(-Infinity);
   let k = cell(dTop);
@@ -165,7 +168,7 @@ function offsetRuns(w: number, h: number, dTop: number, dBottom: number): Run[] 
       if (k === limit) break;
     }
   }
-  runs.push({ k: Math.min(k, limit), dLo: Math.min(dBottom, dHi), dHi });
+  runs.push({ k: min(k, limit), dLo: min(dBottom, dHi), dHi });
   return runs;
 }
 
@@ -182,7 +185,7 @@ function cumulative(m: Float64Array): { prefix: Float64Array; suffix: Float64Arr
   for (let j = 0; j < n; j++) {
     const x = m[j];
     const t = sum + x;
-    comp += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+    comp += abs(sum) >= abs(x) ? sum - t + x : x - t + sum;
     sum = t;
     prefix[j + 1] = sum + comp;
   }
@@ -191,7 +194,7 @@ function cumulative(m: Float64Array): { prefix: Float64Array; suffix: Float64Arr
   for (let j = n - 1; j >= 0; j--) {
     const x = m[j];
     const t = sum + x;
-    comp += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+    comp += abs(sum) >= abs(x) ? sum - t + x : x - t + sum;
     sum = t;
     suffix[j] = sum + comp;
   }
@@ -234,7 +237,7 @@ class BSums {
     if (tilted) {
       const h = B.interval;
       const t = new Float64Array(this.n);
-      for (let j = 0; j < this.n; j++) t[j] = B.masses[j] * Math.exp(j * h);
+      for (let j = 0; j < this.n; j++) t[j] = B.masses[j] * exp(j * h);
       this.tWindows = windowSums(t);
       const c = cumulative(t);
       this.tPrefix = c.prefix;
@@ -316,25 +319,25 @@ function accumulate(
   const aStart = A.offset;
   const bStart = B.offset;
   const bShift = aStart - bStart;
-  const e1 = Math.expm1(h);
+  const e1 = expm1(h);
   const spread = rounding === 'spread';
   // e^(-(i + bShift) h) turns the e^(j h)-weighted B sums into sums of e^(d h); e^((i + aStart) h) is x_a
   const negExp = new Float64Array(spread ? nA : 0);
-  for (let i = 0; i < negExp.length; i++) negExp[i] = Math.exp(-(i + bShift) * h);
+  for (let i = 0; i < negExp.length; i++) negExp[i] = exp(-(i + bShift) * h);
   const posExp = new Float64Array(nA);
-  for (let i = 0; i < nA; i++) posExp[i] = Math.exp(i * h);
+  for (let i = 0; i < nA; i++) posExp[i] = exp(i * h);
   let error = 0;
   let errorTilted = 0;
   const r = { sum: 0, err: 0 };
   for (const run of runs) {
     const { k, dLo, dHi } = run;
-    const iFirst = Math.max(0, bStart - dHi - aStart);
-    const iLast = Math.min(nA - 1, bStart + nB - 1 - dLo - aStart);
+    const iFirst = max(0, bStart - dHi - aStart);
+    const iLast = min(nA - 1, bStart + nB - 1 - dLo - aStart);
     if (iFirst > iLast) continue;
     const outShift = aStart + k - outBase;
     const length = dHi - dLo + 1;
     // out point of relative i: (i + aStart + k) h; its X is e^(that)
-    const xScale = Math.exp((aStart + k + 1) * h);
+    const xScale = exp((aStart + k + 1) * h);
     if (!spread) {
       if (length <= SHORT_RUN) {
         const win = sums.windows[length];
@@ -358,8 +361,8 @@ function accumulate(
     }
     // spread: the upper point of the cell takes mass pa * (alpha * M + beta * W e^(-(i + bShift) h)),
     // M = run's B-mass, W = its e^(j h)-weighted mass: (mean in X / x_lo - mass) / (e^h - 1)
-    const alpha = (w1 * Math.exp(-k * h) - 1) / e1;
-    const beta = ((1 - w1) * Math.exp(-k * h)) / e1;
+    const alpha = (w1 * exp(-k * h) - 1) / e1;
+    const beta = ((1 - w1) * exp(-k * h)) / e1;
     if (length <= SHORT_RUN) {
       spreadShortRun(am, sums.windows[length], sums.tWindows![length], negExp, out, iFirst, iLast, bShift + dLo + SHORT_RUN, outShift, alpha, beta);
       continue;
@@ -384,7 +387,7 @@ function accumulate(
       // mass error, plus the split's error (cancellation of terms of size 1/h) times e^h - 1: mass moved
       // within a cell [x, x e^h] changes either profile by at most (e^h - 1) per unit moved (x per unit in
       // the tilted law), since (x R - c)_+ and (1 - c x R)_+ change by at most that as x moves in the cell
-      const e = pa * (err + e1 * (err * (Math.abs(alpha) + beta) + 4 * EPS * (Math.abs(alpha) * m + beta * wsum * negExp[i])));
+      const e = pa * (err + e1 * (err * (abs(alpha) + beta) + 4 * EPS * (abs(alpha) * m + beta * wsum * negExp[i])));
       weight += e;
       weightTilted += e * posExp[i];
     }
@@ -404,7 +407,7 @@ function accumulate(
 function finiteMean(law: LogGridLaw): number {
   const { masses, offset, interval: h } = law;
   let s = 0;
-  for (let i = 0; i < masses.length; i++) if (masses[i] > 0) s += masses[i] * Math.exp((offset + i) * h);
+  for (let i = 0; i < masses.length; i++) if (masses[i] > 0) s += masses[i] * exp((offset + i) * h);
   return s;
 }
 
@@ -423,9 +426,9 @@ export function combineLogMeans(A: LogGridLaw, B: LogGridLaw, w1: number, roundi
   const runs1 = offsetRuns(w2, h, 0, B.offset - aEnd);
   // pairs with a < b: Z = b h + g2(a - b), a - b <= -1, g2(d) = log1p(w1 expm1(d h))
   const runs2 = offsetRuns(w1, h, -1, A.offset - bEnd);
-  const kMin = Math.min(runs1[runs1.length - 1].k, runs2[runs2.length - 1].k, Math.floor(Math.log(Math.min(w1, w2)) / h) - 1, 0);
-  const outBase = Math.min(A.offset, B.offset) + kMin;
-  const outTop = Math.max(aEnd, bEnd) + 2;
+  const kMin = min(runs1[runs1.length - 1].k, runs2[runs2.length - 1].k, floor(log(min(w1, w2)) / h) - 1, 0);
+  const outBase = min(A.offset, B.offset) + kMin;
+  const outTop = max(aEnd, bEnd) + 2;
   const out = new Float64Array(outTop - outBase + 1);
   const sumsB = new BSums(B, spread);
   const sumsA = A === B ? sumsB : new BSums(A, spread);
@@ -458,10 +461,10 @@ export function combineLogMeans(A: LogGridLaw, B: LogGridLaw, w1: number, roundi
 
 function zeroPartner(law: LogGridLaw, weight: number, w: number, rounding: Rounding, out: Float64Array, outBase: number): void {
   const h = law.interval;
-  const g = Math.log(w);
-  const k = Math.floor(g / h - GUARD);
+  const g = log(w);
+  const k = floor(g / h - GUARD);
   // 'spread': X = e^((b + k) h) e^u with u = g - k h in [0, h]: the upper point takes (e^u - 1) / (e^h - 1)
-  const up = rounding === 'spread' ? Math.min(1, Math.max(0, Math.expm1(g - k * h) / Math.expm1(h))) : 0;
+  const up = rounding === 'spread' ? min(1, max(0, expm1(g - k * h) / expm1(h))) : 0;
   const m = law.masses;
   const shift = law.offset + k - outBase;
   for (let i = 0; i < m.length; i++) {
@@ -479,7 +482,7 @@ export function trim(law: LogGridLaw, rounding: Rounding, tail: number): LogGrid
   let lowMean = 0;
   while (lo < m.length - 2 && low + m[lo] < tail) {
     low += m[lo];
-    lowMean += m[lo] * Math.exp((law.offset + lo) * h);
+    lowMean += m[lo] * exp((law.offset + lo) * h);
     lo++;
   }
   let hi = m.length - 1;
@@ -488,7 +491,7 @@ export function trim(law: LogGridLaw, rounding: Rounding, tail: number): LogGrid
   // 'spread' also keeps the upper tail's mean in X small: it is the mass of the tilted law (the remove PLD),
   // which for small sigma sits where the plain mass is tiny
   while (hi > lo + 1 && high + m[hi] < tail) {
-    const mean = m[hi] * Math.exp((law.offset + hi) * h);
+    const mean = m[hi] * exp((law.offset + hi) * h);
     if (rounding === 'spread' && highMean + mean >= tail) break;
     high += m[hi];
     highMean += mean;
@@ -498,7 +501,7 @@ export function trim(law: LogGridLaw, rounding: Rounding, tail: number): LogGrid
   let { zeroMass, infinityMass, infinityMean } = law;
   if (rounding === 'spread') {
     // lower tail onto {0, x_lo} keeping its mean; upper tail to +infinity with its mean
-    const onFirst = Math.min(low, lowMean * Math.exp(-(law.offset + lo) * h));
+    const onFirst = min(low, lowMean * exp(-(law.offset + lo) * h));
     masses[0] += onFirst;
     zeroMass += low - onFirst;
     infinityMass += high;
@@ -530,7 +533,7 @@ export function logMeanLaw(single: LogGridLaw, count: number, rounding: Rounding
       }
       accCount += powerCount;
     }
-    rest = Math.floor(rest / 2);
+    rest = floor(rest / 2);
     if (rest === 0) break;
     power = combineLogMeans(power, power, 0.5, rounding, tail);
     powerCount *= 2;
@@ -543,9 +546,9 @@ export function logMeanLaw(single: LogGridLaw, count: number, rounding: Rounding
 export function logMeanLevels(count: number): number {
   let levels = 0;
   let ones = 0;
-  for (let rest = count; rest > 0; rest = Math.floor(rest / 2)) {
+  for (let rest = count; rest > 0; rest = floor(rest / 2)) {
     if (rest & 1) ones++;
     if (rest > 1) levels++;
   }
-  return levels + Math.max(0, ones - 1);
+  return levels + max(0, ones - 1);
 }

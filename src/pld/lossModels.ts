@@ -12,6 +12,9 @@ import { normalCdf, normalPdf, normalSf } from '../numeric/normal.js';
 import { logAddExp } from '../numeric/logsumexp.js';
 import type { LossAtoms } from './grid.js';
 
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { abs, exp, expm1, log, log1p, max, min } = Math;
+
 /** P- and Q-probabilities of one side of a loss threshold. */
 export interface TailMass {
   readonly p: number;
@@ -85,14 +88,14 @@ function gaussianNoise(sigma: number): BaseNoise {
 
 /** Laplace noise of scale b (in sensitivity units): l(x) = (|x| - |x - 1|) / b, in [-1/b, 1/b]. */
 function laplaceNoise(b: number): BaseNoise {
-  const cdf = (t: number) => (t < 0 ? 0.5 * Math.exp(t / b) : 1 - 0.5 * Math.exp(-t / b));
-  const sf = (t: number) => (t > 0 ? 0.5 * Math.exp(-t / b) : 1 - 0.5 * Math.exp(t / b));
+  const cdf = (t: number) => (t < 0 ? 0.5 * exp(t / b) : 1 - 0.5 * exp(-t / b));
+  const sf = (t: number) => (t > 0 ? 0.5 * exp(-t / b) : 1 - 0.5 * exp(t / b));
   const top = 1 / b;
   return {
     cdf,
     sf,
-    pdf: (t) => Math.exp(-Math.abs(t) / b) / (2 * b),
-    loss: (t) => (Math.abs(t) - Math.abs(t - 1)) / b,
+    pdf: (t) => exp(-abs(t) / b) / (2 * b),
+    loss: (t) => (abs(t) - abs(t - 1)) / b,
     xLower: (g) => (g <= -top ? -Infinity : g > top ? Infinity : (g * b + 1) / 2),
     xUpper: (g) => (g < -top ? -Infinity : g >= top ? Infinity : (g * b + 1) / 2),
     breakpoints: [0, 1],
@@ -104,16 +107,16 @@ function laplaceNoise(b: number): BaseNoise {
 
 /** phi(g) = ln(1 - q + q e^g): the loss of the q-mixture given the base loss g. */
 function mixLoss(q: number, g: number): number {
-  return q === 1 ? g : logAddExp(Math.log1p(-q), Math.log(q) + g);
+  return q === 1 ? g : logAddExp(log1p(-q), log(q) + g);
 }
 
 /** phi^{-1}(eps) = ln((e^eps - 1 + q) / q); -Infinity at or below ln(1 - q). */
 function mixLossInverse(q: number, eps: number): number {
   if (q === 1) return eps;
-  if (eps <= Math.log1p(-q)) return -Infinity;
+  if (eps <= log1p(-q)) return -Infinity;
   // e^eps - 1 + q without overflow for large eps
-  if (eps > 1) return eps + Math.log1p((q - 1) * Math.exp(-eps)) - Math.log(q);
-  return Math.log(Math.expm1(eps) + q) - Math.log(q);
+  if (eps > 1) return eps + log1p((q - 1) * exp(-eps)) - log(q);
+  return log(expm1(eps) + q) - log(q);
 }
 
 /** A model's three tail functions from the one that computes both sides at once. */
@@ -134,7 +137,7 @@ function subsampledRemove(noise: BaseNoise, q: number, label: string): Continuou
       const cdf0 = noise.cdf(x);
       return { above, below: { p: q === 1 ? noise.cdf(x - 1) : (1 - q) * cdf0 + q * noise.cdf(x - 1), q: cdf0 } };
     }),
-    lossInf: Math.max(mixLoss(q, noise.lossInf), q === 1 ? -Infinity : Math.log1p(-q)),
+    lossInf: max(mixLoss(q, noise.lossInf), q === 1 ? -Infinity : log1p(-q)),
     lossSup: mixLoss(q, noise.lossSup),
     infinityMass: 0,
     moments: once(() =>
@@ -161,7 +164,7 @@ function subsampledAdd(noise: BaseNoise, q: number, label: string): ContinuousLo
       return { above, below: { p: sf0, q: q === 1 ? noise.sf(x - 1) : (1 - q) * sf0 + q * noise.sf(x - 1) } };
     }),
     lossInf: -mixLoss(q, noise.lossSup),
-    lossSup: Math.min(-mixLoss(q, noise.lossInf), q === 1 ? Infinity : -Math.log1p(-q)),
+    lossSup: min(-mixLoss(q, noise.lossInf), q === 1 ? Infinity : -log1p(-q)),
     infinityMass: 0,
     moments: once(() => momentsByQuadrature(noise, (x) => -mixLoss(q, noise.loss(x)), noise.pdf)),
   };
@@ -204,7 +207,7 @@ function momentsByQuadrature(
     }
   }
   const mean = m1 / m0;
-  return { mean, variance: Math.max(0, m2 / m0 - mean * mean) };
+  return { mean, variance: max(0, m2 / m0 - mean * mean) };
 }
 
 /** Gaussian noise of std sigma (sensitivity units), optionally Poisson-subsampled with rate q. */
@@ -237,7 +240,7 @@ export function randomizedResponseLoss(o: {
   let other: number;
   let l: number;
   if (o.epsilon !== undefined) {
-    const shrink = Math.exp(-o.epsilon);
+    const shrink = exp(-o.epsilon);
     truth = 1 / (1 + (k - 1) * shrink);
     other = shrink / (1 + (k - 1) * shrink);
     l = o.epsilon;
@@ -245,7 +248,7 @@ export function randomizedResponseLoss(o: {
     const p = o.noiseParameter ?? 1;
     truth = 1 - p + p / k;
     other = p / k;
-    l = Math.log(truth / other);
+    l = log(truth / other);
   }
   const label = `RandomizedResponse(${o.epsilon !== undefined ? `eps=${o.epsilon}` : `p=${o.noiseParameter}`}, k=${k})`;
   // p = 0 reveals the answer: infinite loss (with eps given, an underflowing e^-eps only empties the atoms at -eps and 0)
@@ -263,8 +266,8 @@ export function randomizedResponseLoss(o: {
  */
 export function epsDeltaLoss(epsilon: number, delta: number): DiscreteLossModel {
   const label = `(${epsilon}, ${delta})-DP step`;
-  const up = 1 / (1 + Math.exp(-epsilon));
-  const down = 1 / (1 + Math.exp(epsilon));
+  const up = 1 / (1 + exp(-epsilon));
+  const down = 1 / (1 + exp(epsilon));
   if (epsilon === 0) return { type: 'discrete', label, atoms: { losses: [0], masses: [1 - delta], infinityMass: delta } };
   return {
     type: 'discrete',
@@ -287,5 +290,5 @@ export function atomMoments(atoms: LossAtoms): { mean: number; variance: number 
   }
   if (m0 === 0) return { mean: 0, variance: 0 };
   const mean = m1 / m0;
-  return { mean, variance: Math.max(0, m2 / m0 - mean * mean) };
+  return { mean, variance: max(0, m2 / m0 - mean * mean) };
 }

@@ -18,6 +18,9 @@
  */
 import type { GridPmf, LossAtoms } from './grid.js';
 
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { exp, expm1, floor, max, min } = Math;
+
 /**
  * The merge above. Cell k lies between grid points k and k + 1 (k = 0 .. n - 1) and holds P-mass mass[k],
  * excess[k] = B over point k and deficit[k] = A below point k + 1 (totals over the cell). Each cell sends a
@@ -33,14 +36,14 @@ export function mergeCellsToPoints(mass: Float64Array, excess: Float64Array, def
   const n = mass.length;
   const out = new Float64Array(n + 1);
   if (n === 0) return out;
-  const share = (pay: number, need: number, cap: number) => (need > 0 ? Math.min(cap, Math.max(0, pay / need)) : cap);
+  const share = (pay: number, need: number, cap: number) => (need > 0 ? min(cap, max(0, pay / need)) : cap);
   // from the bottom: left[k] = share of cell k still free to go up after cell k - 1's claim on its excess
   const left = new Float64Array(n);
   const fromBottom = new Float64Array(n);
   let claimed = 0;
   for (let k = 0; k < n; k++) {
     const b = excess[k];
-    left[k] = b > 0 ? Math.max(0, 1 - claimed / b) : claimed > 0 ? 0 : 1;
+    left[k] = b > 0 ? max(0, 1 - claimed / b) : claimed > 0 ? 0 : 1;
     fromBottom[k] = k + 1 < n ? share(excess[k + 1], deficit[k], left[k]) : 0;
     claimed = fromBottom[k] * deficit[k];
   }
@@ -90,12 +93,12 @@ export function optimisticAtomsToGrid(a: LossAtoms & { readonly interval: number
   let hi = -Infinity;
   for (let i = 0; i < a.losses.length; i++) {
     if (!(a.masses[i] > 0)) continue;
-    lo = Math.min(lo, a.losses[i]);
-    hi = Math.max(hi, a.losses[i]);
+    lo = min(lo, a.losses[i]);
+    hi = max(hi, a.losses[i]);
   }
   if (lo === Infinity) return { interval: h, offset: 0, masses: new Float64Array(1), infinityMass: a.infinityMass };
-  const offset = Math.floor(lo / h);
-  const cells = Math.floor(hi / h) - offset + 1;
+  const offset = floor(lo / h);
+  const cells = floor(hi / h) - offset + 1;
   const mass = new Float64Array(cells);
   const excess = new Float64Array(cells);
   const deficit = new Float64Array(cells);
@@ -103,12 +106,12 @@ export function optimisticAtomsToGrid(a: LossAtoms & { readonly interval: number
     const m = a.masses[i];
     if (!(m > 0)) continue;
     const l = a.losses[i];
-    let k = Math.floor(l / h);
+    let k = floor(l / h);
     if (k * h > l) k -= 1;
-    const u = Math.min(h, Math.max(0, l - k * h));
+    const u = min(h, max(0, l - k * h));
     mass[k - offset] += m;
-    excess[k - offset] += m * -Math.expm1(-u) * (1 - SAFETY);
-    deficit[k - offset] += m * Math.expm1(h - u) * (1 + SAFETY);
+    excess[k - offset] += m * -expm1(-u) * (1 - SAFETY);
+    deficit[k - offset] += m * expm1(h - u) * (1 + SAFETY);
   }
   return { interval: h, offset, masses: mergeCellsToPoints(mass, excess, deficit), infinityMass: a.infinityMass };
 }
@@ -119,8 +122,8 @@ export function coarsenOptimistic(pmf: GridPmf, factor: number): GridPmf {
   if (factor === 1) return pmf;
   const h = pmf.interval;
   const H = h * factor;
-  const first = Math.floor(pmf.offset / factor);
-  const last = Math.floor((pmf.offset + pmf.masses.length - 1) / factor);
+  const first = floor(pmf.offset / factor);
+  const last = floor((pmf.offset + pmf.masses.length - 1) / factor);
   const cells = last - first + 1;
   const mass = new Float64Array(cells);
   const excess = new Float64Array(cells);
@@ -128,14 +131,14 @@ export function coarsenOptimistic(pmf: GridPmf, factor: number): GridPmf {
   const up = new Float64Array(factor);
   const down = new Float64Array(factor);
   for (let j = 0; j < factor; j++) {
-    down[j] = -Math.expm1(-j * h) * (1 - SAFETY);
-    up[j] = Math.expm1(H - j * h) * (1 + SAFETY);
+    down[j] = -expm1(-j * h) * (1 - SAFETY);
+    up[j] = expm1(H - j * h) * (1 + SAFETY);
   }
   for (let i = 0; i < pmf.masses.length; i++) {
     const m = pmf.masses[i];
     if (m === 0) continue;
     const g = pmf.offset + i;
-    const k = Math.floor(g / factor);
+    const k = floor(g / factor);
     const j = g - k * factor;
     mass[k - first] += m;
     excess[k - first] += m * down[j];
@@ -147,6 +150,6 @@ export function coarsenOptimistic(pmf: GridPmf, factor: number): GridPmf {
 /** Q-mass of a grid PMF's finite part, sum m e^(-l) (above 1 when Q-mass was added). */
 export function qMass(pmf: GridPmf): number {
   let s = 0;
-  for (let i = 0; i < pmf.masses.length; i++) if (pmf.masses[i] > 0) s += pmf.masses[i] * Math.exp(-(pmf.offset + i) * pmf.interval);
+  for (let i = 0; i < pmf.masses.length; i++) if (pmf.masses[i] > 0) s += pmf.masses[i] * exp(-(pmf.offset + i) * pmf.interval);
   return s;
 }

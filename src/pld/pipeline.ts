@@ -23,6 +23,9 @@ import { tailWindow, type Part } from './chernoff.js';
 import { discretizeStep, lossRangeWidth } from './discretize.js';
 import { atomMoments, type LossModel } from './lossModels.js';
 
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { ceil, expm1, floor, log, max, min, round, sqrt } = Math;
+
 /** Interval at most this fraction of a step's loss standard deviation (see above). */
 const GRID_SPREAD_RATIO = 1 / 16;
 /** Finest grid: the default interval divided by at most 2^MAX_REFINE. */
@@ -77,8 +80,8 @@ export interface PipelineOptions {
 
 /** Largest E[L' - L | L] of connect-the-dots at interval h: max over u in [0, h] of h(1-e^-u)/(1-e^-h) - u. */
 export function roundingBias(h: number): number {
-  const u = -Math.log(-Math.expm1(-h) / h);
-  return Math.max(0, (h * -Math.expm1(-u)) / -Math.expm1(-h) - u);
+  const u = -log(-expm1(-h) / h);
+  return max(0, (h * -expm1(-u)) / -expm1(-h) - u);
 }
 
 function stepMoments(model: LossModel): { mean: number; variance: number } {
@@ -95,8 +98,8 @@ interface StagePlan {
 
 /** Steps of a stage composed on its fine grid before re-rounding onto the common grid. */
 function blockSize(plan: StagePlan, finalInterval: number, ratio: number): number {
-  const wanted = Math.ceil((finalInterval / (ratio * Math.max(plan.sd, 1e-300))) ** 2);
-  return Math.max(1, Math.min(plan.stage.steps, wanted));
+  const wanted = ceil((finalInterval / (ratio * max(plan.sd, 1e-300))) ** 2);
+  return max(1, min(plan.stage.steps, wanted));
 }
 
 export function composeStages(stages: readonly StageModel[], options: PipelineOptions): ComposedPld {
@@ -104,10 +107,10 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
   const h = options.interval;
   const ratio = options.spreadRatio ?? GRID_SPREAD_RATIO;
   const totalSteps = stages.reduce((s, x) => s + x.steps, 0);
-  const stepTail = TAIL_BUDGET / Math.max(1, totalSteps);
+  const stepTail = TAIL_BUDGET / max(1, totalSteps);
 
   const plans: StagePlan[] = stages.map((stage) => {
-    const sd = Math.sqrt(stepMoments(stage.model).variance);
+    const sd = sqrt(stepMoments(stage.model).variance);
     let fine = h;
     for (let r = 0; r < MAX_REFINE && fine > ratio * sd && sd > 0; r++) fine /= 2;
     // a finer grid than the step needs only when the step is narrow; never refine degenerate steps
@@ -127,7 +130,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     const w = tailWindow([{ pmf: plan.rough, count: blockSize(plan, finalInterval, ratio) }], TAIL_BUDGET);
     while (plan.fineInterval < finalInterval && (w.high - w.low) / plan.fineInterval > maxSize / 4) plan.fineInterval *= 2;
   }
-  const coarse = { interval: finalInterval, tail: COARSE_TAIL_BUDGET / Math.max(1, totalSteps) };
+  const coarse = { interval: finalInterval, tail: COARSE_TAIL_BUDGET / max(1, totalSteps) };
   const discretized = plans.map((p) => discretizeStep(p.stage.model, p.fineInterval, stepTail, coarse));
   const fftWork = (size: number) => 2 * size * Math.log2(Math.max(2, size));
   // a grid point of a step costs about as much as 20 FFT butterflies (two tail evaluations, erfc and exp)
@@ -147,7 +150,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     slack += stage.steps * step.outOfRange;
     roundingBias_ += stage.steps * roundingBias(plan.fineInterval);
     roundingSquares += stage.steps * plan.fineInterval ** 2;
-    const factor = Math.round(finalInterval / plan.fineInterval);
+    const factor = round(finalInterval / plan.fineInterval);
     if (factor === 1) {
       parts.push({ pmf: step.pmf, count: stage.steps });
       optimisticParts.push({ pmf: step.optimistic, count: stage.steps });
@@ -156,7 +159,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     }
     // block size: enough steps that the block's spread is wide against the common grid
     const block = blockSize(plan, finalInterval, ratio);
-    const blocks = Math.floor(stage.steps / block);
+    const blocks = floor(stage.steps / block);
     const rest = stage.steps - blocks * block;
     const blockPld = composeParts([{ pmf: step.pmf, count: block }], { tail: TAIL_BUDGET, maxSize });
     work += fftWork(blockPld.size);

@@ -5,6 +5,9 @@
  */
 import type { GridPmf } from './grid.js';
 
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { exp, expm1, log, max, min } = Math;
+
 /** delta(eps) of the PMF (exact for the PMF; float64 rounding aside). */
 export function deltaForEpsilon(pmf: GridPmf, epsilon: number): number {
   const { interval: h, offset, masses } = pmf;
@@ -13,9 +16,9 @@ export function deltaForEpsilon(pmf: GridPmf, epsilon: number): number {
     const l = (offset + i) * h;
     if (l <= epsilon) break;
     const m = masses[i];
-    if (m > 0) sum += m * -Math.expm1(epsilon - l);
+    if (m > 0) sum += m * -expm1(epsilon - l);
   }
-  return Math.min(1, sum + pmf.infinityMass);
+  return min(1, sum + pmf.infinityMass);
 }
 
 /**
@@ -27,8 +30,8 @@ export function epsilonForDelta(pmf: GridPmf, delta: number): number {
   if (pmf.infinityMass > delta) return Infinity;
   const { interval: h, offset, masses } = pmf;
   const target = delta - pmf.infinityMass;
-  const decay = Math.exp(-h);
-  const oneMinusDecay = -Math.expm1(-h);
+  const decay = exp(-h);
+  const oneMinusDecay = -expm1(-h);
   // at l_top: nothing above, D = 0 <= target
   let above = 0; // mass strictly above the current grid point
   let d = 0; // D at the current grid point
@@ -42,8 +45,8 @@ export function epsilonForDelta(pmf: GridPmf, delta: number): number {
       // delta crosses inside (l_{i-1}, l_i]: delta(eps) - m_inf = aboveNext - e^(eps - l_i) * C
       // with C = sum over atoms >= l_i of m e^(l_i - l) = m + weighted
       const c = m + weighted;
-      const eps = (offset + i) * h + Math.log((aboveNext - target) / c);
-      return Math.max(0, eps);
+      const eps = (offset + i) * h + log((aboveNext - target) / c);
+      return max(0, eps);
     }
     weighted = decay * (m + weighted);
     above = aboveNext;
@@ -54,6 +57,6 @@ export function epsilonForDelta(pmf: GridPmf, delta: number): number {
   const total = above + m0;
   const c = m0 + weighted;
   if (total <= target || c <= 0) return 0;
-  const eps = offset * h + Math.log((total - target) / c);
-  return Math.max(0, eps);
+  const eps = offset * h + log((total - target) / c);
+  return max(0, eps);
 }

@@ -21,6 +21,8 @@ import { deltaForEpsilon, epsilonForDelta } from './query.js';
 import { combineLogMeans, logMeanLaw, logMeanLevels, logNormalFactor, type LogGridLaw, type Rounding } from './logMean.js';
 import { formatInput } from '../numeric/format.js';
 
+const { max, min } = Math;
+
 export interface RandomAllocationSetting {
   readonly noiseMultiplier: number;
   readonly stepsPerEpoch: number;
@@ -58,7 +60,7 @@ export function defaultLogMeanInterval(stepsPerEpoch: number, epochs: number): n
   const depth = Math.log2(Math.max(2, stepsPerEpoch)) + 1;
   const h = 0.014 / (depth * Math.pow(epochs, 0.25));
   // not below 1e-3: the work grows like 1 / h^2 and only the lower bound gains (the upper one has no drift)
-  return Math.min(2e-3, Math.max(1e-3, h));
+  return min(2e-3, max(1e-3, h));
 }
 
 /** The remove PLD (law of L = Z under P, i.e. the null law tilted by X = e^Z). */
@@ -66,7 +68,7 @@ function tiltedPmf(law: LogGridLaw, infinityMass: number): GridPmf {
   const { interval: h, offset } = law;
   const masses = new Float64Array(law.masses.length);
   for (let i = 0; i < masses.length; i++) masses[i] = law.masses[i] * Math.exp((offset + i) * h);
-  return { interval: h, offset, masses, infinityMass: Math.min(1, infinityMass) };
+  return { interval: h, offset, masses, infinityMass: min(1, infinityMass) };
 }
 
 /** The add PLD (law of -Z under the null hypothesis). */
@@ -74,7 +76,7 @@ function negatedPmf(law: LogGridLaw, infinityMass: number): GridPmf {
   const n = law.masses.length;
   const masses = new Float64Array(n);
   for (let i = 0; i < n; i++) masses[i] = law.masses[n - 1 - i];
-  return { interval: law.interval, offset: -(law.offset + n - 1), masses, infinityMass: Math.min(1, infinityMass) };
+  return { interval: law.interval, offset: -(law.offset + n - 1), masses, infinityMass: min(1, infinityMass) };
 }
 
 export interface RandomAllocationPlds {
@@ -94,7 +96,7 @@ export function randomAllocationEpochPlds(o: RandomAllocationSetting): RandomAll
   const s = 1 / sigma;
   // the one-factor law and its tilt span about s^2 + 20 s: keep that within MAX_POINTS (a coarser grid is
   // still certified)
-  const h = Math.max(o.interval ?? defaultLogMeanInterval(T, o.epochs), (s * s + 20 * s) / MAX_POINTS);
+  const h = max(o.interval ?? defaultLogMeanInterval(T, o.epochs), (s * s + 20 * s) / MAX_POINTS);
   // e^z on the grid must stay far from overflow (logMean.ts tilts by e^(j h) over the whole span)
   if (!(s * s + 20 * s <= MAX_SPAN))
     throw new AccountingError(`sigma = ${formatInput(sigma)} is too small for the random-allocation PLD (its loss spans more than ${MAX_SPAN})`);
@@ -139,7 +141,7 @@ function directionBounds(upperPmf: GridPmf, lowerPmf: GridPmf | null, lowerSlack
   const slack = lower === null ? 0 : 2 * lower.surplus + epochs * lowerSlack;
   return {
     upperDelta: (eps) => deltaForEpsilon(upper.pmf, eps),
-    lowerDelta: (eps) => (lower === null ? 0 : Math.max(0, deltaForEpsilon(lower.pmf, eps) - slack)),
+    lowerDelta: (eps) => (lower === null ? 0 : max(0, deltaForEpsilon(lower.pmf, eps) - slack)),
     upperEpsilon: (delta) => epsilonForDelta(upper.pmf, delta),
     lowerEpsilon: (delta) => {
       if (lower === null) return 0;
