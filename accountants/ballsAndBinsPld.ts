@@ -92,7 +92,9 @@ function certifiedFigure(plan: AccountingPlan, query: Query, options: AccountOpt
 function jointConvexityFigure(s: { noiseMultiplier: number; epochs: number }, query: Query, why: string): Figure {
   const sigma = s.noiseMultiplier / Math.sqrt(s.epochs);
   const details = { method: 'deterministic batches (joint convexity), a looser certified bound', effectiveSigma: sigma, why };
-  const notes = [`The random-allocation PLD is not available here (${why}); the figure is the looser certified bound of deterministic batches.`];
+  const notes = [
+    `The random-allocation PLD is not available here (${why}); the figure is the looser certified bound of deterministic batches.`,
+  ];
   if (query.quantity === 'delta') {
     const d = analyticGaussianDelta({ noiseMultiplier: sigma, epsilon: query.epsilon });
     return { value: d, kind: 'upper', upper: d, details, notes };

@@ -38,5 +38,8 @@ export interface Accountant {
    * over `account`: a closed form, or a certified lower bound (a necessary sigma) where `account` gives no
    * upper bound. Without it calibration searches over the certified upper bound.
    */
-  calibrateNoise?(plan: AccountingPlan, target: { readonly epsilon: number; readonly delta: number }): AccountantCalibration | Promise<AccountantCalibration>;
+  calibrateNoise?(
+    plan: AccountingPlan,
+    target: { readonly epsilon: number; readonly delta: number },
+  ): AccountantCalibration | Promise<AccountantCalibration>;
 }

@@ -73,8 +73,7 @@ export function analyticGaussianEpsilon(o: { readonly noiseMultiplier: number; r
   readonly evaluations: number;
 } {
   const s = o.noiseMultiplier;
-  const meets = (epsilon: number) =>
-    meetsDelta(analyticGaussianLogDelta({ noiseMultiplier: s, epsilon }), o.delta);
+  const meets = (epsilon: number) => meetsDelta(analyticGaussianLogDelta({ noiseMultiplier: s, epsilon }), o.delta);
   let evaluations = 1;
   if (meets(0)) return { value: 0, lower: 0, upper: 0, evaluations };
   let lo = 0;
@@ -108,13 +107,19 @@ export function analyticGaussianNoiseMultiplier(o: { readonly epsilon: number; r
     while (meets(lo)) {
       hi = lo;
       lo /= 2;
-      if (lo < 1e-300) throw new AccountingError(`no noise multiplier meets delta = ${formatInput(o.delta)} at epsilon = ${formatInput(o.epsilon)}: every one down to ${formatNumber(lo)} does`);
+      if (lo < 1e-300)
+        throw new AccountingError(
+          `no noise multiplier meets delta = ${formatInput(o.delta)} at epsilon = ${formatInput(o.epsilon)}: every one down to ${formatNumber(lo)} does`,
+        );
     }
   } else {
     while (!meets(hi)) {
       lo = hi;
       hi *= 2;
-      if (hi > 1e300) throw new AccountingError(`no noise multiplier up to ${formatNumber(hi)} meets delta = ${formatInput(o.delta)} at epsilon = ${formatInput(o.epsilon)}`);
+      if (hi > 1e300)
+        throw new AccountingError(
+          `no noise multiplier up to ${formatNumber(hi)} meets delta = ${formatInput(o.delta)} at epsilon = ${formatInput(o.epsilon)}`,
+        );
     }
   }
   // bisection in log s: the geometric midpoint, or the arithmetic one where the geometric rounds onto an end
@@ -122,7 +127,14 @@ export function analyticGaussianNoiseMultiplier(o: { readonly epsilon: number; r
     const mid = Math.sqrt(l * h);
     return mid <= l || mid >= h ? 0.5 * (l + h) : mid;
   };
-  const b = bisect({ lo, hi, below: (s) => !meets(s), done: (l, h) => h - l <= 2 * Number.EPSILON * h, maxSteps: 400, midpoint: geometric });
+  const b = bisect({
+    lo,
+    hi,
+    below: (s) => !meets(s),
+    done: (l, h) => h - l <= 2 * Number.EPSILON * h,
+    maxSteps: 400,
+    midpoint: geometric,
+  });
   return { value: b.hi, lower: b.lo, upper: b.hi };
 }
 

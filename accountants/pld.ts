@@ -9,13 +9,7 @@
 import { asEquivalentGaussian, type Adjacency, type Stage } from '../src/mechanism.js';
 import { AccountingError, InputError } from '../src/errors.js';
 import { validateStages } from '../src/stages.js';
-import {
-  epsDeltaLoss,
-  gaussianLoss,
-  laplaceLoss,
-  randomizedResponseLoss,
-  type LossModel,
-} from '../src/pld/lossModels.js';
+import { epsDeltaLoss, gaussianLoss, laplaceLoss, randomizedResponseLoss, type LossModel } from '../src/pld/lossModels.js';
 import { composeStages, type ComposedPld, type StageModel } from '../src/pld/pipeline.js';
 import { deltaForEpsilon, epsilonForDelta } from '../src/pld/query.js';
 import { analyticGaussianDelta, analyticGaussianEpsilon } from './deterministic.js';
@@ -163,8 +157,7 @@ function replaceOneSubsampled(): InputError {
 function validate(stages: readonly Stage[], delta?: number, epsilon?: number): void {
   validateStages(stages);
   if (delta !== undefined && !(delta > 0 && delta < 1)) throw new InputError('delta', 'a number in (0, 1)', delta);
-  if (epsilon !== undefined && !(epsilon >= 0 && Number.isFinite(epsilon)))
-    throw new InputError('epsilon', 'a number >= 0', epsilon);
+  if (epsilon !== undefined && !(epsilon >= 0 && Number.isFinite(epsilon))) throw new InputError('epsilon', 'a number >= 0', epsilon);
 }
 
 /**
@@ -312,7 +305,11 @@ export function pldAccountant(given: readonly Stage[], options: PldOptions = {})
   const truncated = stages.filter((s) => s.truncation !== undefined);
   if (truncated.length === 0) return own;
   let poisson: PldAccountant | undefined;
-  const plain = () => (poisson ??= composedAccountant(stages.map(({ truncation: _, ...s }) => s), options));
+  const plain = () =>
+    (poisson ??= composedAccountant(
+      stages.map(({ truncation: _, ...s }) => s),
+      options,
+    ));
   const overflow = truncated.map((s) => {
     const w = truncationWeights(s.poissonRate!, s.truncation!.datasetSize, s.truncation!.maxBatchSize);
     // probability that at least one of the stage's batches is cut (the batch of the other units alone reaches B)
@@ -359,7 +356,10 @@ function withRdpCrossCheck(stages: readonly Stage[], options: PldOptions, inner:
   const withNote = (f: PldFigure, rdp: number, quantity: string): PldFigure => ({
     ...f,
     details: { ...f.details, rdpCrossCheck: rdp },
-    notes: [...(f.notes ?? []), `RDP cross-check (fixed-size batches: Wang, Balle, Kasiviswanathan 2019): ${quantity} <= ${rdp.toPrecision(5)}`],
+    notes: [
+      ...(f.notes ?? []),
+      `RDP cross-check (fixed-size batches: Wang, Balle, Kasiviswanathan 2019): ${quantity} <= ${rdp.toPrecision(5)}`,
+    ],
   });
   return {
     epsilon: (delta) => add(inner.epsilon(delta), () => rdpEpsilon(stages, delta, rdpOptions).epsilon, 'epsilon'),
@@ -378,7 +378,10 @@ function withoutLowerForAllocation(stages: readonly Stage[], inner: PldAccountan
     lower: 0,
     remove: { ...f.remove, lower: 0 },
     add: { ...f.add, lower: 0 },
-    notes: [...(f.notes ?? []), 'balls-and-bins stages compose through their certified upper PLD: no lower bound is given for the composition'],
+    notes: [
+      ...(f.notes ?? []),
+      'balls-and-bins stages compose through their certified upper PLD: no lower bound is given for the composition',
+    ],
   });
   return { epsilon: (delta) => strip(inner.epsilon(delta)), delta: (epsilon) => strip(inner.delta(epsilon)) };
 }

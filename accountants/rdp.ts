@@ -120,9 +120,7 @@ function perStepRenyi(stage: Stage, adjacency: Adjacency, field: string): (order
   // q = 1 samples everyone: the stage is the unsampled mechanism, under every adjacency.
   const sampled = q < 1;
   if (sampled && adjacency === 'replace-one') {
-    throw new AccountingError(
-      `${field}: the RDP accountant does not cover Poisson subsampling under replace-one adjacency; ${PLD_HINT}`,
-    );
+    throw new AccountingError(`${field}: the RDP accountant does not cover Poisson subsampling under replace-one adjacency; ${PLD_HINT}`);
   }
   // Replacing one record moves a sum by up to twice the sensitivity.
   const sensitivityFactor = adjacency === 'replace-one' ? 2 : 1;
@@ -214,7 +212,6 @@ function refuseSampled(field: string, what: string): AccountingError {
     `${field}: the RDP accountant covers Poisson subsampling of the Gaussian mechanism only, not of ${what}; ${PLD_HINT}`,
   );
 }
-
 
 // ---------------------------------------------------------------------------------------------------------
 // the accountant contract (accountants/contract.ts)

@@ -41,7 +41,8 @@ export function samplerLossModel(stage: Stage, adjacency: Adjacency, direction: 
   }
   const sampled = (stage.poissonRate ?? 1) < 1 || stage.truncation !== undefined || stage.fixedSize !== undefined;
   if (stage.truncation !== undefined || stage.fixedSize !== undefined) {
-    if (m.kind !== 'gaussian') refuse('sampler', `a gaussian mechanism with the ${stage.truncation ? 'truncated-poisson' : 'fixed-size'} sampler`, m.kind);
+    if (m.kind !== 'gaussian')
+      refuse('sampler', `a gaussian mechanism with the ${stage.truncation ? 'truncated-poisson' : 'fixed-size'} sampler`, m.kind);
     const sigma = m.noiseMultiplier / (m.sensitivity ?? 1);
     if (stage.truncation !== undefined) {
       if (replace) refuse('adjacency', "'add-remove' or 'zero-out' with the truncated-poisson sampler", adjacency);
@@ -51,7 +52,12 @@ export function samplerLossModel(stage: Stage, adjacency: Adjacency, direction: 
       if (overflow === 0) return plain;
       // when the batch overflows, the unit displaces another: a shift of up to 2 clip norms (sigma / 2 per unit shift)
       const cut = gaussianLoss(sigma / 2, conditionalRate, direction);
-      return mixedPairLoss(plain, cut, overflow, `truncated Poisson(q=${q}, max=${stage.truncation.maxBatchSize}) Gaussian(sigma=${sigma})`);
+      return mixedPairLoss(
+        plain,
+        cut,
+        overflow,
+        `truncated Poisson(q=${q}, max=${stage.truncation.maxBatchSize}) Gaussian(sigma=${sigma})`,
+      );
     }
     const f = stage.fixedSize!;
     const gamma = f.batchSize / f.datasetSize;

@@ -17,7 +17,9 @@ import { shuffleDeltaLowerBound, shuffleEpsilonLowerBound, type ShuffleLowerFigu
 
 /** The samplers with a synchronous figure (balls-and-bins runs Monte Carlo: accountants/ballsAndBins). */
 export type SamplerName = Exclude<SamplerKind, 'balls-and-bins' | 'truncated-poisson' | 'fixed-size'>;
-export const SAMPLERS: readonly SamplerName[] = Object.freeze(SAMPLER_KINDS.filter((k): k is SamplerName => k !== 'balls-and-bins' && k !== 'truncated-poisson' && k !== 'fixed-size'));
+export const SAMPLERS: readonly SamplerName[] = Object.freeze(
+  SAMPLER_KINDS.filter((k): k is SamplerName => k !== 'balls-and-bins' && k !== 'truncated-poisson' && k !== 'fixed-size'),
+);
 
 export interface SamplerSetting {
   readonly sampler: SamplerName;

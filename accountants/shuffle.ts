@@ -114,7 +114,13 @@ function planShuffle(o: ShuffleOptions): Plan {
   }
   const base = { ...SHUFFLE_MEANS, steps: o.stepsPerEpoch };
   if (o.epochs === 1) {
-    return { kind: 'single', mode, epochs: 1, pair: { ...base, noiseMultiplier: o.noiseMultiplier }, method: 'one epoch: max-statistic thresholds' };
+    return {
+      kind: 'single',
+      mode,
+      epochs: 1,
+      pair: { ...base, noiseMultiplier: o.noiseMultiplier },
+      method: 'one epoch: max-statistic thresholds',
+    };
   }
   if (mode === 'persistent') {
     return {
@@ -176,12 +182,18 @@ function shuffleAccountantFor(sampler: 'shuffle' | 'persistent-shuffle'): Accoun
       const s = gaussianBatchStage(plan, sampler);
       return typeof s === 'string' ? s : true;
     },
-    describe: (plan) => ({ name: `${sampler} lower bound`, settings: { discretization: plan.accountant.discretization, adjacency: plan.adjacency } }),
+    describe: (plan) => ({
+      name: `${sampler} lower bound`,
+      settings: { discretization: plan.accountant.discretization, adjacency: plan.adjacency },
+    }),
     account(plan, query): Figure {
       const s = gaussianBatchStage(plan, sampler);
       if (typeof s === 'string') throw new AccountingError(s);
       const options = { ...s, mode, discretization: plan.accountant.discretization };
-      const f = query.quantity === 'epsilon' ? shuffleEpsilonLowerBound({ ...options, delta: query.delta }) : shuffleDeltaLowerBound({ ...options, epsilon: query.epsilon });
+      const f =
+        query.quantity === 'epsilon'
+          ? shuffleEpsilonLowerBound({ ...options, delta: query.delta })
+          : shuffleDeltaLowerBound({ ...options, epsilon: query.epsilon });
       return { value: f.value, kind: 'lower', lower: f.lower, notes: f.notes, details: f.details };
     },
     /**

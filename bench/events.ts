@@ -36,7 +36,14 @@ export const cases: { name: string; run: () => unknown }[] = [
     name: 'events.json: truncated Poisson n=5e5 q=0.002048 B=1126 sigma=0.8 x1e4 delta=1e-8 (dp_accounting <= 8.8449)',
     run: () =>
       pldEpsilon(
-        [{ mechanism: { kind: 'gaussian', noiseMultiplier: 0.8 }, poissonRate: 0.002048, truncation: { datasetSize: 500_000, maxBatchSize: 1126 }, steps: 10_000 }],
+        [
+          {
+            mechanism: { kind: 'gaussian', noiseMultiplier: 0.8 },
+            poissonRate: 0.002048,
+            truncation: { datasetSize: 500_000, maxBatchSize: 1126 },
+            steps: 10_000,
+          },
+        ],
         1e-8,
       ).upper.toFixed(4),
   },
@@ -44,7 +51,17 @@ export const cases: { name: string; run: () => unknown }[] = [
     name: 'events.json: mixture of Gaussians sigma=1 [0,1,2] (user level k=2, q=0.01) x2000 delta=1e-6 grid 1e-4 (dp_accounting 6.432607)',
     run: () =>
       pldEpsilon(
-        [{ mechanism: { kind: 'mixture-of-gaussians', noiseMultiplier: 1, sensitivities: [0, 1, 2], probabilities: [0.9801, 0.0198, 0.0001] }, steps: 2000 }],
+        [
+          {
+            mechanism: {
+              kind: 'mixture-of-gaussians',
+              noiseMultiplier: 1,
+              sensitivities: [0, 1, 2],
+              probabilities: [0.9801, 0.0198, 0.0001],
+            },
+            steps: 2000,
+          },
+        ],
         1e-6,
       ).upper.toFixed(4),
   },

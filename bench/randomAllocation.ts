@@ -30,6 +30,7 @@ export const cases: { name: string; run: () => unknown }[] = [
   { name: 'balls-and-bins PLD: T = 1000, 5 epochs, sigma 0.8, delta 1e-6', run: () => interval(0.8, 1000, 5, 1e-6) },
   ...fsRows.map((r) => ({
     name: `balls-and-bins PLD vs Feldman-Shenfeld: T = ${r.steps_per_epoch}, sigma ${r.sigma}, E = ${r.epochs}, delta ${r.delta}`,
-    run: () => `${interval(r.sigma, r.steps_per_epoch, r.epochs, r.delta)}; FS [${r.fs_lower}, ${r.fs_upper}] width ${(r.fs_upper - r.fs_lower).toFixed(4)}`,
+    run: () =>
+      `${interval(r.sigma, r.steps_per_epoch, r.epochs, r.delta)}; FS [${r.fs_lower}, ${r.fs_upper}] width ${(r.fs_upper - r.fs_lower).toFixed(4)}`,
   })),
 ];

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     const cold = await time(c);
     let warm = Infinity;
     for (let i = 0; i < 2; i++) warm = Math.min(warm, (await time(c)).seconds);
-    const result = typeof cold.result === 'string' ? cold.result : JSON.stringify(cold.result)?.slice(0, 80) ?? '';
+    const result = typeof cold.result === 'string' ? cold.result : (JSON.stringify(cold.result)?.slice(0, 80) ?? '');
     rows.push([c.name, cold.seconds.toFixed(3), warm.toFixed(3), result]);
     process.stderr.write(`  ${c.name}: ${warm.toFixed(3)} s\n`);
   }

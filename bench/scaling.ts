@@ -20,9 +20,21 @@ export const cases = [
   {
     name: 'scaling VaultGemma (sigma 0.614, B 518000, T 1e5, delta 1.1e-10): units for eps 2 by RDP; eps by PLD 3e-3 at 1e10 units',
     run: async () => {
-      const rdp = await unitsForBudget({ epsilon: 2, delta: 1.1e-10, noiseMultiplier: 0.614, batchSize: 518000, steps: 100000, accountant: 'rdp' });
+      const rdp = await unitsForBudget({
+        epsilon: 2,
+        delta: 1.1e-10,
+        noiseMultiplier: 0.614,
+        batchSize: 518000,
+        steps: 100000,
+        accountant: 'rdp',
+      });
       const at = async (units: number) =>
-        (await accountPlan(stagePlan({ units, batchSize: 518000, steps: 100000, sigma: 0.614, delta: 1.1e-10, discretization: 3e-3 }), { quantity: 'epsilon', delta: 1.1e-10 })).upper;
+        (
+          await accountPlan(stagePlan({ units, batchSize: 518000, steps: 100000, sigma: 0.614, delta: 1.1e-10, discretization: 3e-3 }), {
+            quantity: 'epsilon',
+            delta: 1.1e-10,
+          })
+        ).upper;
       return `RDP N ${rdp.units.toPrecision(4)}; PLD eps <= ${await at(1e10)} at N 1e10, <= ${await at(13e12 / 1024)} at N 1.27e10 (13T tokens / 1024)`;
     },
   },

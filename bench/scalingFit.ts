@@ -64,7 +64,11 @@ function nonNegativeLeastSquares(X: number[][], y: number[]): number[] {
 
 const rows = (JSON.parse(fs.readFileSync('test/fixtures/scaling.json', 'utf8')) as { rows: Row[] }).rows;
 // dp_accounting's sigma for the same rows, where computed (test/fixtures/scaling-oracle.json)
-const oracle = (JSON.parse(fs.readFileSync('test/fixtures/scaling-oracle.json', 'utf8')) as { table2Sigma: { row: number; sigmaLow: number; sigmaHigh: number }[] }).table2Sigma;
+const oracle = (
+  JSON.parse(fs.readFileSync('test/fixtures/scaling-oracle.json', 'utf8')) as {
+    table2Sigma: { row: number; sigmaLow: number; sigmaHigh: number }[];
+  }
+).table2Sigma;
 const X: number[][] = [];
 const y: number[] = [];
 const points = [];
@@ -92,6 +96,21 @@ points.forEach(({ r, p, poisson, unamplified }, i) => {
   sumSq += rel * rel;
   const ref = oracle.find((o) => o.row === i);
   const versus = ref ? `${((100 * poisson) / ((ref.sigmaLow + ref.sigmaHigh) / 2) - 100).toFixed(3)}%` : '-';
-  console.log([r.units, r.epsilon, r.model_params, r.steps, r.batch_size, poisson.toPrecision(5), versus, unamplified.toPrecision(5), p.noiseBatchRatio.toPrecision(3), r.loss, fitted.toFixed(3), (100 * rel).toFixed(1) + '%'].join(' '));
+  console.log(
+    [
+      r.units,
+      r.epsilon,
+      r.model_params,
+      r.steps,
+      r.batch_size,
+      poisson.toPrecision(5),
+      versus,
+      unamplified.toPrecision(5),
+      p.noiseBatchRatio.toPrecision(3),
+      r.loss,
+      fitted.toFixed(3),
+      (100 * rel).toFixed(1) + '%',
+    ].join(' '),
+  );
 });
 console.log(`worst relative error ${(100 * worst).toFixed(1)}%, rms ${(100 * Math.sqrt(sumSq / points.length)).toFixed(1)}%`);

@@ -31,7 +31,14 @@ export type { PldOptions, PldFigure, DirectionFigure, PldAccountant } from '../a
 export { rdpEpsilon, rdpDelta, rdpOfStages, DEFAULT_RDP_ORDERS, epsilonFromRdp, deltaFromRdp } from '../accountants/rdp.js';
 export type { RdpOptions, RdpEpsilon, RdpDelta, RdpCurve } from '../accountants/rdp.js';
 export { samplerEpsilon, samplerDelta, compareSamplers, samplerCalibrateNoise, SAMPLERS } from '../accountants/samplers.js';
-export type { SamplerName, SamplerSetting, SamplerFigure, SamplerComparison, SamplerComparisonRow, NoiseCalibration } from '../accountants/samplers.js';
+export type {
+  SamplerName,
+  SamplerSetting,
+  SamplerFigure,
+  SamplerComparison,
+  SamplerComparisonRow,
+  NoiseCalibration,
+} from '../accountants/samplers.js';
 export {
   deterministicEpsilon,
   deterministicDelta,
@@ -98,7 +105,16 @@ export {
   outsideDomain,
   BERT_TABLE2_LAW,
 } from '../accountants/scaling/index.js';
-export type { LossModel, LossDomain, LossPoint, ParametricLaw, BudgetQuestion, SearchOptions, NoiseQuestion, UnitsQuestion } from '../accountants/scaling/index.js';
+export type {
+  LossModel,
+  LossDomain,
+  LossPoint,
+  ParametricLaw,
+  BudgetQuestion,
+  SearchOptions,
+  NoiseQuestion,
+  UnitsQuestion,
+} from '../accountants/scaling/index.js';
 export type {
   ScalingNoiseResult,
   ScalingUnitsResult,

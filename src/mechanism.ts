@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { domains } from './domains.js';
 
-
 const d = domains;
 
 /**

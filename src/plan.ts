@@ -82,7 +82,8 @@ export function engineStage(stage: PlanStage): Stage | undefined {
     return { mechanism, poissonRate: stage.poissonRate, truncation: stage.truncation, steps: stage.steps };
   if (stage.sampler === 'fixed-size') return { mechanism, fixedSize: stage.fixedSize, steps: stage.steps };
   if (stage.sampler === 'deterministic') return { mechanism, steps: stage.epochs! };
-  if (stage.sampler === 'balls-and-bins') return { mechanism, randomAllocation: { stepsPerEpoch: stage.stepsPerEpoch! }, steps: stage.epochs! };
+  if (stage.sampler === 'balls-and-bins')
+    return { mechanism, randomAllocation: { stepsPerEpoch: stage.stepsPerEpoch! }, steps: stage.epochs! };
   return undefined;
 }
 
@@ -128,7 +129,6 @@ export function composableProblem(plan: AccountingPlan, name: AccountantName): s
   if (allocation && plan.stages.length === 1) return 'a single balls-and-bins stage is accounted by the balls-and-bins accountant';
   return undefined;
 }
-
 
 /** One Gaussian stage with a batch sampler, as the sampler accountants take it (sensitivity folded into sigma). */
 export interface GaussianBatchSetting {

@@ -73,7 +73,10 @@ export interface AccountantCalibration {
   readonly evaluations: number;
   readonly notes: readonly string[];
   /** the figure at `value` with how to name it, when it is not what `account` gives (a lower bound beside a Monte Carlo estimate) */
-  readonly at?: { readonly figure: Figure; readonly accountant: { readonly name: string; readonly settings: Readonly<Record<string, unknown>> } };
+  readonly at?: {
+    readonly figure: Figure;
+    readonly accountant: { readonly name: string; readonly settings: Readonly<Record<string, unknown>> };
+  };
 }
 
 export interface CalibrationReport {
@@ -165,10 +168,18 @@ export interface ReportSamplerRow {
 export type ReportSamplers =
   | {
       readonly applicable: true;
-      readonly setting: { readonly noiseMultiplier: number; readonly stepsPerEpoch: number; readonly epochs: number; readonly delta: number };
+      readonly setting: {
+        readonly noiseMultiplier: number;
+        readonly stepsPerEpoch: number;
+        readonly epochs: number;
+        readonly delta: number;
+      };
       readonly rows: readonly ReportSamplerRow[];
       /** eps at each epoch count for each sampler with a per-epoch figure (balls-and-bins only at the end) */
-      readonly curves: { readonly epochs: readonly number[]; readonly series: readonly { readonly sampler: string; readonly figures: readonly ReportFigure[] }[] };
+      readonly curves: {
+        readonly epochs: readonly number[];
+        readonly series: readonly { readonly sampler: string; readonly figures: readonly ReportFigure[] }[];
+      };
       readonly notes: readonly string[];
     }
   | { readonly applicable: false; readonly reason: string };
@@ -204,8 +215,15 @@ export interface PrivacyReport {
   readonly epochs:
     | { readonly axis: 'epochs' | 'stages'; readonly points: readonly ReportCheckpoint[] }
     | { readonly axis: 'none'; readonly reason: string; readonly points: readonly ReportCheckpoint[] };
-  readonly profile: { readonly points: readonly { readonly epsilon: number; readonly figure: ReportFigure }[]; readonly notes: readonly string[] };
-  readonly costliest: { readonly label: string; readonly figure: ReportFigure; readonly stages: readonly { readonly label: string; readonly figure: ReportFigure }[] };
+  readonly profile: {
+    readonly points: readonly { readonly epsilon: number; readonly figure: ReportFigure }[];
+    readonly notes: readonly string[];
+  };
+  readonly costliest: {
+    readonly label: string;
+    readonly figure: ReportFigure;
+    readonly stages: readonly { readonly label: string; readonly figure: ReportFigure }[];
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -109,7 +109,8 @@ function validateMechanism(m: Mechanism, field: string): void {
       requirePositive(m.noiseMultiplier, `${field}.noiseMultiplier`);
       if (m.sensitivity !== undefined) requirePositive(m.sensitivity, `${field}.sensitivity`);
       const counts = typeof m.stepCounts === 'number' ? [m.stepCounts] : m.stepCounts;
-      if (!Array.isArray(counts) || counts.length === 0) throw new InputError(`${field}.stepCounts`, 'a positive integer or a non-empty list of them', m.stepCounts);
+      if (!Array.isArray(counts) || counts.length === 0)
+        throw new InputError(`${field}.stepCounts`, 'a positive integer or a non-empty list of them', m.stepCounts);
       counts.forEach((c, i) => requireCount(c, typeof m.stepCounts === 'number' ? `${field}.stepCounts` : `${field}.stepCounts[${i}]`));
       return;
     }

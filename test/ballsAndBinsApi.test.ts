@@ -91,8 +91,9 @@ describe('resolution', () => {
   });
 
   test('a direction certified smaller is not sampled: its ucb is its region mass, below the lower bound', async () => {
-    const e = (await ballsAndBinsDelta({ noiseMultiplier: 0.35, stepsPerEpoch: 1000, epochs: 1, epsilons: [6], samples: 64, seed: 1, workers: 0 }))
-      .estimates[0];
+    const e = (
+      await ballsAndBinsDelta({ noiseMultiplier: 0.35, stepsPerEpoch: 1000, epochs: 1, epsilons: [6], samples: 64, seed: 1, workers: 0 })
+    ).estimates[0];
     expect(e.add.sampled).toBe(false);
     expect(e.add.ucb).toBe(e.add.regionMass);
     expect(e.add.ucb).toBeLessThanOrEqual(e.lower);
@@ -122,7 +123,7 @@ describe('eps for a target delta', () => {
     expect(r.epsilon).toBeNull();
     expect(r.reason).toMatch(/sampl/);
     // with the importance region of mass s, about s ln(1/beta) / delta samples are needed even with zero hits
-    expect(r.suggestedSamples as number).toBeGreaterThan(r.at.remove.regionMass * Math.log(100) / 1e-8 / 2);
+    expect(r.suggestedSamples as number).toBeGreaterThan((r.at.remove.regionMass * Math.log(100)) / 1e-8 / 2);
   });
 
   test('progress reaches the total and never goes back', async () => {

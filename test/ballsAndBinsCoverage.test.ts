@@ -45,16 +45,42 @@ interface Case {
   readonly truth: { readonly remove: readonly number[]; readonly add: readonly number[] };
 }
 
-const gaussian = (sigma: number, epsilons: readonly number[]) => epsilons.map((epsilon) => analyticGaussianDelta({ noiseMultiplier: sigma, epsilon }));
+const gaussian = (sigma: number, epsilons: readonly number[]) =>
+  epsilons.map((epsilon) => analyticGaussianDelta({ noiseMultiplier: sigma, epsilon }));
 // scipy quad values, T = 2, sigma = 0.5 (see the header)
 const T2 = { remove: [0.40457750037782986, 0.23232134345905228], add: [0.38033919439738356, 0.18644914838819288] };
 
 const cases: Case[] = [
-  { name: 'T = 1, importance', method: 'importance', sigma: 1, steps: 1, epochs: 1, epsilons: [0.5, 1.5], truth: { remove: gaussian(1, [0.5, 1.5]), add: gaussian(1, [0.5, 1.5]) } },
-  { name: 'T = 1, 4 epochs, order statistics', method: 'order-statistics', sigma: 2, steps: 1, epochs: 4, epsilons: [0.5, 1.5], truth: { remove: gaussian(1, [0.5, 1.5]), add: gaussian(1, [0.5, 1.5]) } },
+  {
+    name: 'T = 1, importance',
+    method: 'importance',
+    sigma: 1,
+    steps: 1,
+    epochs: 1,
+    epsilons: [0.5, 1.5],
+    truth: { remove: gaussian(1, [0.5, 1.5]), add: gaussian(1, [0.5, 1.5]) },
+  },
+  {
+    name: 'T = 1, 4 epochs, order statistics',
+    method: 'order-statistics',
+    sigma: 2,
+    steps: 1,
+    epochs: 4,
+    epsilons: [0.5, 1.5],
+    truth: { remove: gaussian(1, [0.5, 1.5]), add: gaussian(1, [0.5, 1.5]) },
+  },
   { name: 'T = 2, importance', method: 'importance', sigma: 0.5, steps: 2, epochs: 1, epsilons: [1, 2], truth: T2 },
   // all ranks: the order-statistics estimator is then exact (unbiased)
-  { name: 'T = 2, order statistics with all ranks', method: 'order-statistics', sigma: 0.5, steps: 2, epochs: 1, ranks: [1, 2], epsilons: [1, 2], truth: T2 },
+  {
+    name: 'T = 2, order statistics with all ranks',
+    method: 'order-statistics',
+    sigma: 0.5,
+    steps: 2,
+    epochs: 1,
+    ranks: [1, 2],
+    epsilons: [1, 2],
+    truth: T2,
+  },
 ];
 
 describe.each(cases)('$name', (c) => {

@@ -8,12 +8,7 @@ import { expNonPositive } from '../src/numeric/fastExp.js';
 import { zigguratNormal } from '../src/numeric/ziggurat.js';
 import { TruncatedAboveNormal, standardGamma } from '../src/numeric/variates.js';
 import { rankedNormalsSampler, defaultRanks, validateRanks } from '../accountants/ballsAndBins/orderStatistics.js';
-import {
-  bernoulliKl,
-  klLowerConfidenceBound,
-  klUpperConfidenceBound,
-  samplesToResolve,
-} from '../accountants/ballsAndBins/klBound.js';
+import { bernoulliKl, klLowerConfidenceBound, klUpperConfidenceBound, samplesToResolve } from '../accountants/ballsAndBins/klBound.js';
 import {
   addThreshold,
   lossOffset,
@@ -240,7 +235,7 @@ describe('KL confidence bounds', () => {
     // second-order expansion: KL(q || q + h) ~ h^2 / (2 q (1 - q))
     const q = 0.3;
     const h = 1e-7;
-    expect(bernoulliKl(q, q + h) / (h * h / (2 * q * (1 - q)))).toBeCloseTo(1, 5);
+    expect(bernoulliKl(q, q + h) / ((h * h) / (2 * q * (1 - q)))).toBeCloseTo(1, 5);
     expect(bernoulliKl(0, 0.5)).toBeCloseTo(Math.LN2, 15);
   });
 
@@ -273,7 +268,8 @@ describe('importance regions (one epoch)', () => {
       // remove: every z_t just below c (the worst case), coordinate 1 shifted by 1
       const below = cRemove - 1e-9 * (1 + Math.abs(cRemove)) - trial * 1e-3;
       const terms: number[] = [];
-      for (let t = 0; t < steps; t++) terms.push(((sigma * (t === 0 ? below : below - rng.nextOpen() * 1e-3) + (t === 0 ? 1 : 0)) / (sigma * sigma)));
+      for (let t = 0; t < steps; t++)
+        terms.push((sigma * (t === 0 ? below : below - rng.nextOpen() * 1e-3) + (t === 0 ? 1 : 0)) / (sigma * sigma));
       const top = Math.max(...terms);
       const loss = top + Math.log(terms.reduce((s, a) => s + Math.exp(a - top), 0)) - c;
       expect(loss).toBeLessThan(eps);

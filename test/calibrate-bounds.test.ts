@@ -26,5 +26,7 @@ test('progress after each evaluation, within the cap', async () => {
 test('a search past its evaluation cap is refused with what it reached', async () => {
   const failure = await calibratePlan({ ...problem, maxEvaluations: 3 }).catch((e: unknown) => e);
   expect(failure).toBeInstanceOf(AccountingError);
-  expect((failure as Error).message).toMatch(/^calibration stopped after 3 evaluations in \d+ s without converging \(bounds: 3 evaluations, 120 s\): (steps = \d+ meets it \(epsilon <= [\d.]+\)|no steps tried met it)$/);
+  expect((failure as Error).message).toMatch(
+    /^calibration stopped after 3 evaluations in \d+ s without converging \(bounds: 3 evaluations, 120 s\): (steps = \d+ meets it \(epsilon <= [\d.]+\)|no steps tried met it)$/,
+  );
 });

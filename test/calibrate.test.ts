@@ -89,8 +89,8 @@ describe('steps and sampling rate for a target epsilon', () => {
     expect(probes[0]).toBeGreaterThan(1 - 1e-3);
   });
   test('a target no parameter can meet is refused, not silently clamped', () => {
-    expect(() =>
-      calibrateIncreasing({ figure: () => 5, target: 1, lo: 1, hi: 10, integer: true, name: 'steps' }),
-    ).toThrow(/no steps >= 1 meets the target 1/);
+    expect(() => calibrateIncreasing({ figure: () => 5, target: 1, lo: 1, hi: 10, integer: true, name: 'steps' })).toThrow(
+      /no steps >= 1 meets the target 1/,
+    );
   });
 });

@@ -28,7 +28,13 @@ async function json(args: string[], o: Parameters<typeof cli>[1] = {}): Promise<
 /** the single-figure fields of one `dpacct delta --epsilon e --json` */
 async function single(args: string[], epsilon: number): Promise<Point> {
   const j = await json(['delta', ...args, '--epsilon', String(epsilon)]);
-  return { epsilon, delta: j.delta as number, kind: j.kind as string, ...(j.lower !== undefined ? { lower: j.lower as number } : {}), ...(j.upper !== undefined ? { upper: j.upper as number } : {}) };
+  return {
+    epsilon,
+    delta: j.delta as number,
+    kind: j.kind as string,
+    ...(j.lower !== undefined ? { lower: j.lower as number } : {}),
+    ...(j.upper !== undefined ? { upper: j.upper as number } : {}),
+  };
 }
 
 describe('a curve is the single queries, composed once', () => {
@@ -36,8 +42,14 @@ describe('a curve is the single queries, composed once', () => {
   test.each([
     ['pld, poisson', run],
     ['rdp, poisson', [...run, '--accountant', 'rdp']],
-    ['pld, deterministic batches (exact)', ['--sigma', '1', '--sampler', 'deterministic', '--steps-per-epoch', '10', '--epochs', '2', ...coarse]],
-    ['pld, shuffle (lower bounds, one query per epsilon)', ['--sigma', '1', '--sampler', 'shuffle', '--steps-per-epoch', '10', '--epochs', '1', ...coarse]],
+    [
+      'pld, deterministic batches (exact)',
+      ['--sigma', '1', '--sampler', 'deterministic', '--steps-per-epoch', '10', '--epochs', '2', ...coarse],
+    ],
+    [
+      'pld, shuffle (lower bounds, one query per epsilon)',
+      ['--sigma', '1', '--sampler', 'shuffle', '--steps-per-epoch', '10', '--epochs', '1', ...coarse],
+    ],
   ])('%s: the same numbers as three single queries', async (_name, args) => {
     const j = await json(['delta', ...args, '--epsilon', epsilons.join(',')]);
     const singles = [];
@@ -83,7 +95,11 @@ describe('bad list items: one line naming the flag and the item, exit 2', () => 
   });
 
   test('missing --epsilon', async () => {
-    expect(await cli(['delta', ...run])).toEqual({ stdout: '', stderr: 'error: --epsilon: missing, expected a number >= 0 (or several, comma-separated)\n', exitCode: 2 });
+    expect(await cli(['delta', ...run])).toEqual({
+      stdout: '',
+      stderr: 'error: --epsilon: missing, expected a number >= 0 (or several, comma-separated)\n',
+      exitCode: 2,
+    });
   });
 
   test('spaces around items are accepted', async () => {
@@ -95,7 +111,14 @@ describe('bad list items: one line naming the flag and the item, exit 2', () => 
 describe('output shapes', () => {
   test('one epsilon keeps the single-figure JSON shape', async () => {
     const j = await json(['delta', ...run, '--epsilon', '1']);
-    expect(j).toMatchObject({ schemaVersion: 1, command: 'delta', quantity: 'delta', kind: 'upper', inputs: { epsilon: 1 }, accountant: { name: 'pld' } });
+    expect(j).toMatchObject({
+      schemaVersion: 1,
+      command: 'delta',
+      quantity: 'delta',
+      kind: 'upper',
+      inputs: { epsilon: 1 },
+      accountant: { name: 'pld' },
+    });
     expect(typeof j.delta).toBe('number');
     expect(j).not.toHaveProperty('curve');
   });
@@ -103,7 +126,12 @@ describe('output shapes', () => {
   test('several epsilons: a curve array in the shared top-level object', async () => {
     const j = await json(['delta', ...run, '--epsilon', '0.5,1,2']);
     expect(Object.keys(j)).toEqual(['schemaVersion', 'version', 'command', 'quantity', 'curve', 'inputs', 'accountant', 'notes']);
-    expect(j).toMatchObject({ schemaVersion: 1, command: 'delta', quantity: 'delta', accountant: { name: 'pld', settings: { discretization: 1e-3 } } });
+    expect(j).toMatchObject({
+      schemaVersion: 1,
+      command: 'delta',
+      quantity: 'delta',
+      accountant: { name: 'pld', settings: { discretization: 1e-3 } },
+    });
     expect(typeof j.version).toBe('string');
     expect(j).not.toHaveProperty('delta');
     expect((j.inputs as Record<string, unknown>).epsilon).toEqual([0.5, 1, 2]);
@@ -139,7 +167,20 @@ describe('output shapes', () => {
   });
 
   test('balls-and-bins: certified upper and lower bounds per epsilon, one Monte Carlo run beside them', async () => {
-    const bnb = ['--sigma', '1', '--sampler', 'balls-and-bins', '--steps-per-epoch', '10', '--epochs', '1', '--samples', '2000', '--seed', '3'];
+    const bnb = [
+      '--sigma',
+      '1',
+      '--sampler',
+      'balls-and-bins',
+      '--steps-per-epoch',
+      '10',
+      '--epochs',
+      '1',
+      '--samples',
+      '2000',
+      '--seed',
+      '3',
+    ];
     const j = await json(['delta', ...bnb, '--epsilon', '0.5,1']);
     expect(j).toMatchObject({ accountant: { name: 'balls-and-bins pld' } });
     const curve = j.curve as Point[];
@@ -153,7 +194,11 @@ describe('output shapes', () => {
 
 describe('specs: "epsilon" may be a list', () => {
   const spec = (epsilon: unknown) =>
-    JSON.stringify({ epsilon, accountant: { discretization: 1e-3 }, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'poisson', rate: 0.01 }, steps: 200 }] });
+    JSON.stringify({
+      epsilon,
+      accountant: { discretization: 1e-3 },
+      stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'poisson', rate: 0.01 }, steps: 200 }],
+    });
 
   test('run prints the curve, the same as dpacct delta with the list', async () => {
     const fromSpec = await json(['run', '-'], { stdin: spec([0.5, 1, 2]) });
@@ -176,11 +221,18 @@ describe('specs: "epsilon" may be a list', () => {
   });
 
   test.each([
-    [[1, -2, 'a'], ['error: epsilon[1]: expected a number >= 0, got -2', 'error: epsilon[2]: expected a number >= 0, got "a"']],
+    [
+      [1, -2, 'a'],
+      ['error: epsilon[1]: expected a number >= 0, got -2', 'error: epsilon[2]: expected a number >= 0, got "a"'],
+    ],
     [[], ['error: epsilon: expected a non-empty list of numbers >= 0, got []']],
     ['x', ['error: epsilon: expected a number >= 0 or a non-empty list of numbers >= 0, got "x"']],
     [-1, ['error: epsilon: expected a number >= 0, got -1']],
   ])('invalid "epsilon": %j', async (epsilon, lines) => {
-    expect(await cli(['run', '-'], { stdin: spec(epsilon) })).toEqual({ stdout: '', stderr: lines.map((l) => l + '\n').join(''), exitCode: 2 });
+    expect(await cli(['run', '-'], { stdin: spec(epsilon) })).toEqual({
+      stdout: '',
+      stderr: lines.map((l) => l + '\n').join(''),
+      exitCode: 2,
+    });
   });
 });

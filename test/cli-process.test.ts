@@ -23,10 +23,15 @@ function newestSource(dir: string): number {
 
 beforeAll(() => {
   // `npm install` / `npm ci` build dist via `prepare`; rebuild here only when the sources are newer
-  const stale = !existsSync(entry) || statSync(entry).mtimeMs < Math.max(newestSource(path.join(root, 'src')), newestSource(path.join(root, 'accountants')));
+  const stale =
+    !existsSync(entry) ||
+    statSync(entry).mtimeMs < Math.max(newestSource(path.join(root, 'src')), newestSource(path.join(root, 'accountants')));
   if (!stale) return;
   try {
-    execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+      cwd: root,
+      stdio: 'pipe',
+    });
   } catch (e) {
     // tsc still emits on type errors (in files being edited by others); only a missing build is fatal
     if (!existsSync(entry)) throw e;
@@ -35,7 +40,12 @@ beforeAll(() => {
 
 function dpacct(args: string[], o: { input?: string; env?: Record<string, string> } = {}) {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', ...o.env };
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/dpacct.js'), ...args], { cwd: root, input: o.input ?? '', env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/dpacct.js'), ...args], {
+    cwd: root,
+    input: o.input ?? '',
+    env,
+    encoding: 'utf8',
+  });
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.status };
 }
 
@@ -54,7 +64,12 @@ test('run examples/dpsgd-60k.json at its own settings (default precision 0.001)'
   expect(r.stderr).toBe('');
   expect(r.exitCode).toBe(0);
   const j = JSON.parse(r.stdout);
-  expect(j).toMatchObject({ command: 'run', quantity: 'epsilon', kind: 'upper', accountant: { name: 'pld', settings: { precision: 0.001 } } });
+  expect(j).toMatchObject({
+    command: 'run',
+    quantity: 'epsilon',
+    kind: 'upper',
+    accountant: { name: 'pld', settings: { precision: 0.001 } },
+  });
   // RDP (accountants/rdp.ts) bounds the same run from above and PLD must not exceed it
   const rdp = JSON.parse(dpacct(['run', 'examples/dpsgd-60k.json', '--json', '--accountant', 'rdp']).stdout);
   expect(j.upper).toBeLessThanOrEqual(rdp.epsilon);
@@ -75,7 +90,11 @@ test('check: exit 1 over budget, exit 0 within, exit 2 for a spec that is not JS
   expect(over.stdout).toMatch(/over budget/);
   expect(dpacct(['check', 'examples/analytics.json', '--discretization', '1e-3']).exitCode).toBe(0);
   const notJson = dpacct(['check', '-'], { input: '{"delta": 1e-5,,}' });
-  expect(notJson).toEqual({ stdout: '', stderr: 'error: stdin: not valid JSON: expected a property name in double quotes, found "," at line 1, column 16\n', exitCode: 2 });
+  expect(notJson).toEqual({
+    stdout: '',
+    stderr: 'error: stdin: not valid JSON: expected a property name in double quotes, found "," at line 1, column 16\n',
+    exitCode: 2,
+  });
 });
 
 test('FORCE_COLOR turns colour on even when piped', () => {
@@ -89,7 +108,18 @@ test('calibrate from the terminal matches dp_accounting (test/fixtures/calibrati
     rows: { q: number; delta: number; steps: number; target_eps: number; pld: { sigma: number } }[];
   }>('calibration.json');
   const row = calibration.rows.find((r) => r.steps === 1000 && r.target_eps === 1)!;
-  const r = dpacct(['calibrate', '--epsilon', String(row.target_eps), '--delta', String(row.delta), '--sampling-rate', String(row.q), '--steps', String(row.steps), '--json']);
+  const r = dpacct([
+    'calibrate',
+    '--epsilon',
+    String(row.target_eps),
+    '--delta',
+    String(row.delta),
+    '--sampling-rate',
+    String(row.q),
+    '--steps',
+    String(row.steps),
+    '--json',
+  ]);
   expect(r.exitCode).toBe(0);
   const j = JSON.parse(r.stdout);
   expect(j).toMatchObject({ parameter: 'sigma', guarantee: 'sufficient' });

@@ -12,7 +12,13 @@ test('compare: every sampler with its kind and the ratio to Poisson', async () =
   const j = JSON.parse(r.stdout);
   expect(j).toMatchObject({ command: 'compare', quantity: 'epsilon', schemaVersion: 1 });
   const kinds = Object.fromEntries(j.samplers.map((s: { sampler: string; kind: string }) => [s.sampler, s.kind]));
-  expect(kinds).toEqual({ deterministic: 'exact', shuffle: 'lower', 'persistent-shuffle': 'lower', poisson: 'upper', 'balls-and-bins': 'upper' });
+  expect(kinds).toEqual({
+    deterministic: 'exact',
+    shuffle: 'lower',
+    'persistent-shuffle': 'lower',
+    poisson: 'upper',
+    'balls-and-bins': 'upper',
+  });
   const poisson = j.samplers.find((s: { sampler: string }) => s.sampler === 'poisson');
   expect(poisson.ratioToPoisson).toBe(1);
   for (const s of j.samplers) expect(s.ratioToPoisson).toBeCloseTo(s.epsilon / poisson.epsilon, 12);
@@ -25,7 +31,9 @@ test('compare: every sampler with its kind and the ratio to Poisson', async () =
 });
 
 test('compare: bad input names the flag', async () => {
-  expect((await cli(['compare', ...setting])).stderr).toBe('error: give --delta (to compare epsilons) or --epsilon (to compare deltas), one of the two\n');
+  expect((await cli(['compare', ...setting])).stderr).toBe(
+    'error: give --delta (to compare epsilons) or --epsilon (to compare deltas), one of the two\n',
+  );
   expect((await cli(['compare', '--sigma', '1', '--steps-per-epoch', '10', '--epochs', '1.5', '--delta', '1e-5'])).stderr).toBe(
     'error: --epochs: expected a whole number > 0, got 1.5\n',
   );
@@ -43,8 +51,27 @@ test('epsilon --sampler shuffle is a labelled lower bound', async () => {
 });
 
 test('epsilon --sampler deterministic is exact (a Gaussian at sigma/sqrt(E))', async () => {
-  const det = JSON.parse((await cli(['epsilon', '--sigma', '2', '--sampler', 'deterministic', '--steps-per-epoch', '10', '--epochs', '4', '--delta', '1e-5', '--json'])).stdout);
-  const gauss = JSON.parse((await cli(['epsilon', '--sigma', '1', '--sampling-rate', '1', '--steps', '1', '--delta', '1e-5', '--json'])).stdout);
+  const det = JSON.parse(
+    (
+      await cli([
+        'epsilon',
+        '--sigma',
+        '2',
+        '--sampler',
+        'deterministic',
+        '--steps-per-epoch',
+        '10',
+        '--epochs',
+        '4',
+        '--delta',
+        '1e-5',
+        '--json',
+      ])
+    ).stdout,
+  );
+  const gauss = JSON.parse(
+    (await cli(['epsilon', '--sigma', '1', '--sampling-rate', '1', '--steps', '1', '--delta', '1e-5', '--json'])).stdout,
+  );
   expect(det.kind).toBe('exact');
   expect(det.epsilon).toBeCloseTo(gauss.epsilon, 9);
 });
@@ -59,12 +86,17 @@ test('calibrate: shuffle gives a necessary sigma, deterministic a sufficient one
   expect(shuffle.value).toBeLessThanOrEqual(det.value);
   const table = await cli([...args.filter((a) => a !== '--json'), '--sampler', 'shuffle']);
   expect(table.stdout).toMatch(/necessary: a certified lower bound/);
-  expect((await cli([...args, '--sampler', 'shuffle', '--target', 'epochs'])).stderr).toMatch(/--target epochs: with --sampler shuffle only --target sigma is supported/);
+  expect((await cli([...args, '--sampler', 'shuffle', '--target', 'epochs'])).stderr).toMatch(
+    /--target epochs: with --sampler shuffle only --target sigma is supported/,
+  );
 });
 
 test('check with a shuffling sampler: exit 1 when the lower bound already exceeds the budget, else exit 3', async () => {
   const spec = (epsilon: number) =>
-    JSON.stringify({ budget: { epsilon, delta: 1e-5 }, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'shuffle', stepsPerEpoch: 10 }, epochs: 1 }] });
+    JSON.stringify({
+      budget: { epsilon, delta: 1e-5 },
+      stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'shuffle', stepsPerEpoch: 10 }, epochs: 1 }],
+    });
   const over = await cli(['check', '-'], { stdin: spec(0.1) });
   expect(over.exitCode).toBe(1);
   expect(over.stdout).toMatch(/^over budget: epsilon >= [\d.]+ \(certified lower bound; no upper bound is known for this sampler\)/);
@@ -77,15 +109,20 @@ describe('balls-and-bins: a certified interval, Monte Carlo beside it when asked
   const bnb = ['--sigma', '1', '--sampler', 'balls-and-bins', '--steps-per-epoch', '10', '--epochs', '1'];
 
   test('epsilon: the certified interval is the headline; the estimate (seeded) sits beside it', async () => {
-    const run = async (seed: string) => JSON.parse((await cli(['epsilon', ...bnb, '--delta', '1e-3', '--samples', '20000', '--seed', seed, '--json'])).stdout);
+    const run = async (seed: string) =>
+      JSON.parse((await cli(['epsilon', ...bnb, '--delta', '1e-3', '--samples', '20000', '--seed', seed, '--json'])).stdout);
     const a = await run('1');
-    expect(a).toMatchObject({ kind: 'upper', accountant: { name: 'balls-and-bins pld', settings: { monteCarlo: { samples: 20000, seed: 1 } } } });
+    expect(a).toMatchObject({
+      kind: 'upper',
+      accountant: { name: 'balls-and-bins pld', settings: { monteCarlo: { samples: 20000, seed: 1 } } },
+    });
     expect(a.lower).toBeLessThanOrEqual(a.epsilon);
     expect(a.epsilon).toBe(a.upper);
     expect(a.details.monteCarlo).toMatchObject({ kind: 'estimate', confidence: 0.99 });
     expect(a.notes.join(' ')).toMatch(/Monte Carlo estimate beside it \(not a certified bound\).*probability at least 0\.99/);
     expect((await run('1')).details.monteCarlo.value).toBe(a.details.monteCarlo.value);
-    const delta = async (seed: string) => JSON.parse((await cli(['delta', ...bnb, '--epsilon', '1', '--samples', '5000', '--seed', seed, '--json'])).stdout);
+    const delta = async (seed: string) =>
+      JSON.parse((await cli(['delta', ...bnb, '--epsilon', '1', '--samples', '5000', '--seed', seed, '--json'])).stdout);
     const [d1, d1again, d2] = [await delta('1'), await delta('1'), await delta('2')];
     expect(d1.kind).toBe('upper');
     expect(d1again.details.monteCarlo.value).toBe(d1.details.monteCarlo.value);
@@ -108,7 +145,9 @@ describe('balls-and-bins: a certified interval, Monte Carlo beside it when asked
   test('Monte Carlo flags only with balls-and-bins', async () => {
     const r = await cli(['epsilon', '--sigma', '1', '--sampling-rate', '0.1', '--steps', '10', '--delta', '1e-5', '--samples', '100']);
     expect(r).toEqual({ stdout: '', stderr: 'error: --samples: only with --sampler balls-and-bins (Monte Carlo)\n', exitCode: 2 });
-    expect((await cli(['epsilon', ...bnb, '--delta', '1e-3', '--confidence', '1'])).stderr).toBe('error: --confidence: expected a number in (0, 1), got 1\n');
+    expect((await cli(['epsilon', ...bnb, '--delta', '1e-3', '--confidence', '1'])).stderr).toBe(
+      'error: --confidence: expected a number in (0, 1), got 1\n',
+    );
   });
 
   test('progress goes to a terminal stderr, never with --quiet or when piped', async () => {
@@ -126,16 +165,57 @@ describe('balls-and-bins: a certified interval, Monte Carlo beside it when asked
   });
 
   test('calibrate: a sufficient sigma from the certified upper bound', async () => {
-    const r = await cli(['calibrate', '--epsilon', '2', '--delta', '1e-5', '--sampler', 'balls-and-bins', '--steps-per-epoch', '10', '--epochs', '1', '--json']);
+    const r = await cli([
+      'calibrate',
+      '--epsilon',
+      '2',
+      '--delta',
+      '1e-5',
+      '--sampler',
+      'balls-and-bins',
+      '--steps-per-epoch',
+      '10',
+      '--epochs',
+      '1',
+      '--json',
+    ]);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ parameter: 'sigma', guarantee: 'sufficient', kind: 'upper' });
     expect(j.epsilon).toBeLessThanOrEqual(2);
     expect(j.epsilon).toBeGreaterThanOrEqual(2 * (1 - 1e-3));
-    const table = await cli(['calibrate', '--epsilon', '2', '--delta', '1e-5', '--sampler', 'balls-and-bins', '--steps-per-epoch', '10', '--epochs', '1']);
+    const table = await cli([
+      'calibrate',
+      '--epsilon',
+      '2',
+      '--delta',
+      '1e-5',
+      '--sampler',
+      'balls-and-bins',
+      '--steps-per-epoch',
+      '10',
+      '--epochs',
+      '1',
+    ]);
     expect(table.stdout).toMatch(/^noise multiplier sigma = [\d.]+ +\(enough for epsilon <= 2 at delta = 1e-5\)/);
-    expect((await cli(['calibrate', '--epsilon', '2', '--delta', '1e-5', '--sampler', 'balls-and-bins', '--steps-per-epoch', '10', '--epochs', '1', '--samples', '9'])).stderr).toBe(
-      'error: --samples: not used by calibrate (it uses certified bounds, not Monte Carlo)\n',
-    );
+    expect(
+      (
+        await cli([
+          'calibrate',
+          '--epsilon',
+          '2',
+          '--delta',
+          '1e-5',
+          '--sampler',
+          'balls-and-bins',
+          '--steps-per-epoch',
+          '10',
+          '--epochs',
+          '1',
+          '--samples',
+          '9',
+        ])
+      ).stderr,
+    ).toBe('error: --samples: not used by calibrate (it uses certified bounds, not Monte Carlo)\n');
   });
 
   test('check compares the certified upper bound of a balls-and-bins spec', async () => {

@@ -35,7 +35,10 @@ describe('bad flags: one line naming the flag and the range, exit 2, no stack', 
     [['--accountant', 'prv'], 'error: --accountant: expected one of pld, rdp, got "prv"'],
     [['--steps', '1e15'], 'error: --steps: expected a positive integer up to 1e12, got 1000000000000000'],
     [['--discretization', '0'], 'error: --discretization: expected a number in (0, 0.1], got 0'],
-    [['--sampler', 'random'], 'error: --sampler: expected one of poisson, deterministic, shuffle, persistent-shuffle, balls-and-bins, truncated-poisson, fixed-size, got "random"'],
+    [
+      ['--sampler', 'random'],
+      'error: --sampler: expected one of poisson, deterministic, shuffle, persistent-shuffle, balls-and-bins, truncated-poisson, fixed-size, got "random"',
+    ],
   ])('%j', async (flags, line) => {
     const args = ['epsilon', '--sigma', '1', '--sampling-rate', '0.01', '--steps', '100', '--delta', '1e-5'];
     const key = flags[0];
@@ -52,9 +55,17 @@ describe('bad flags: one line naming the flag and the range, exit 2, no stack', 
   });
 
   test('unknown flag, unknown command, a flag without its value', async () => {
-    expect(await cli([...base, '--sigm', '1'])).toEqual({ stdout: '', stderr: "error: unknown option '--sigm' (Did you mean --sigma?)\n", exitCode: 2 });
-    expect(await cli(['epsilonn'])).toMatchObject({ stdout: '', exitCode: 2, stderr: expect.stringMatching(/^error: unknown command 'epsilonn'/) });
-    expect(await cli([...base, '--sigma'])).toEqual({ stdout: '', stderr: "error: --sigma: missing its value\n", exitCode: 2 });
+    expect(await cli([...base, '--sigm', '1'])).toEqual({
+      stdout: '',
+      stderr: "error: unknown option '--sigm' (Did you mean --sigma?)\n",
+      exitCode: 2,
+    });
+    expect(await cli(['epsilonn'])).toMatchObject({
+      stdout: '',
+      exitCode: 2,
+      stderr: expect.stringMatching(/^error: unknown command 'epsilonn'/),
+    });
+    expect(await cli([...base, '--sigma'])).toEqual({ stdout: '', stderr: 'error: --sigma: missing its value\n', exitCode: 2 });
   });
 
   test('missing flags are all named at once', async () => {
@@ -64,7 +75,9 @@ describe('bad flags: one line naming the flag and the range, exit 2, no stack', 
       'error: --sampling-rate: missing, give --sampling-rate, or --batch-size with --dataset-size, or --steps-per-epoch',
       'error: --steps: missing, give --steps or --epochs',
     ]);
-    expect((await cli(['epsilon', '--sigma', '1', '--sampling-rate', '0.1', '--steps', '10'])).stderr).toBe('error: --delta: missing, expected a number in (0, 1)\n');
+    expect((await cli(['epsilon', '--sigma', '1', '--sampling-rate', '0.1', '--steps', '10'])).stderr).toBe(
+      'error: --delta: missing, expected a number in (0, 1)\n',
+    );
     expect((await cli(['epsilon', '--sigma', '1', '--batch-size', '10', '--steps', '10', '--delta', '1e-5'])).stderr).toBe(
       'error: --dataset-size: missing, expected a positive integer (goes with --batch-size)\n',
     );
@@ -129,36 +142,111 @@ describe('accounting commands', () => {
   });
 
   test('--epochs with batch and dataset sizes rounds steps up and says so', async () => {
-    const r = await cli(['epsilon', '--sigma', '1', '--batch-size', '3', '--dataset-size', '100', '--epochs', '1', '--delta', '1e-5', '--json', ...coarse]);
+    const r = await cli([
+      'epsilon',
+      '--sigma',
+      '1',
+      '--batch-size',
+      '3',
+      '--dataset-size',
+      '100',
+      '--epochs',
+      '1',
+      '--delta',
+      '1e-5',
+      '--json',
+      ...coarse,
+    ]);
     const j = JSON.parse(r.stdout);
     expect(j.inputs.stages[0]).toMatchObject({ samplingRate: 0.03, steps: 34 });
     expect(j.notes.join()).toMatch(/33\.33.* steps, rounded up to 34/);
   });
 
   test('calibrate sigma: sufficient, meets the target', async () => {
-    const r = await cli(['calibrate', '--epsilon', '2', '--delta', '1e-5', '--sampling-rate', '0.1', '--steps', '10', '--json', '--accountant', 'rdp']);
+    const r = await cli([
+      'calibrate',
+      '--epsilon',
+      '2',
+      '--delta',
+      '1e-5',
+      '--sampling-rate',
+      '0.1',
+      '--steps',
+      '10',
+      '--json',
+      '--accountant',
+      'rdp',
+    ]);
     expect(r.exitCode).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ command: 'calibrate', parameter: 'sigma', guarantee: 'sufficient' });
     expect(j.epsilon).toBeLessThanOrEqual(2);
     expect(j.epsilon).toBeGreaterThan(1.99);
-    const table = await cli(['calibrate', '--epsilon', '2', '--delta', '1e-5', '--sampling-rate', '0.1', '--steps', '10', '--accountant', 'rdp']);
+    const table = await cli([
+      'calibrate',
+      '--epsilon',
+      '2',
+      '--delta',
+      '1e-5',
+      '--sampling-rate',
+      '0.1',
+      '--steps',
+      '10',
+      '--accountant',
+      'rdp',
+    ]);
     expect(table.stdout).toMatch(/sufficient: the certified upper bound/);
   });
 
   test('calibrate steps: the largest that meets the target', async () => {
-    const r = await cli(['calibrate', '--target', 'steps', '--epsilon', '1', '--delta', '1e-5', '--sigma', '2', '--sampling-rate', '0.05', '--json', '--accountant', 'rdp']);
+    const r = await cli([
+      'calibrate',
+      '--target',
+      'steps',
+      '--epsilon',
+      '1',
+      '--delta',
+      '1e-5',
+      '--sigma',
+      '2',
+      '--sampling-rate',
+      '0.05',
+      '--json',
+      '--accountant',
+      'rdp',
+    ]);
     const j = JSON.parse(r.stdout);
     expect(j.parameter).toBe('steps');
     expect(Number.isInteger(j.value)).toBe(true);
     expect(j.epsilon).toBeLessThanOrEqual(1);
-    const next = JSON.parse((await cli(['epsilon', '--sigma', '2', '--sampling-rate', '0.05', '--steps', String(j.value + 1), '--delta', '1e-5', '--json', '--accountant', 'rdp'])).stdout);
+    const next = JSON.parse(
+      (
+        await cli([
+          'epsilon',
+          '--sigma',
+          '2',
+          '--sampling-rate',
+          '0.05',
+          '--steps',
+          String(j.value + 1),
+          '--delta',
+          '1e-5',
+          '--json',
+          '--accountant',
+          'rdp',
+        ])
+      ).stdout,
+    );
     expect(next.upper).toBeGreaterThan(1);
   });
 
   test('calibrate refuses to be given the parameter it calibrates', async () => {
     const r = await cli(['calibrate', '--epsilon', '2', '--delta', '1e-5', '--sigma', '1', '--sampling-rate', '0.1', '--steps', '10']);
-    expect(r).toEqual({ stdout: '', stderr: 'error: --sigma: not allowed with --target sigma (that is what is calibrated)\n', exitCode: 2 });
+    expect(r).toEqual({
+      stdout: '',
+      stderr: 'error: --sigma: not allowed with --target sigma (that is what is calibrated)\n',
+      exitCode: 2,
+    });
   });
 });
 
@@ -190,7 +278,9 @@ describe('specs: run and check', () => {
   test('check exit 1 over budget: by how much and the costliest stage', async () => {
     const r = await cli(['check', 'examples/analytics.json', '--max-epsilon', '1', ...coarse]);
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(/^over budget: epsilon <= [\d.]+ \(certified upper bound\) exceeds the budget 1 at delta = 1e-6 by [\d.]+ \([\d.]+%\)/);
+    expect(r.stdout).toMatch(
+      /^over budget: epsilon <= [\d.]+ \(certified upper bound\) exceeds the budget 1 at delta = 1e-6 by [\d.]+ \([\d.]+%\)/,
+    );
     expect(r.stdout).toMatch(/costliest stage: stages\[\d\] \(\w+\), epsilon (<=|=) [\d.]+ on its own/);
     const j = JSON.parse((await cli(['check', 'examples/analytics.json', '--max-epsilon', '1', '--json', ...coarse])).stdout);
     expect(j).toMatchObject({ command: 'check', withinBudget: false, budget: { epsilon: 1, delta: 1e-6 } });
@@ -206,7 +296,10 @@ describe('specs: run and check', () => {
   });
 
   test('check exit 2 for an invalid spec, every problem listed', async () => {
-    const bad = JSON.stringify({ budget: { epsilon: -1, delta: 1e-5 }, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'poisson', rate: 1.5 }, steps: 10 }] });
+    const bad = JSON.stringify({
+      budget: { epsilon: -1, delta: 1e-5 },
+      stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'poisson', rate: 1.5 }, steps: 10 }],
+    });
     const r = await cli(['check', '-'], { stdin: bad });
     expect(r).toEqual({
       stdout: '',
@@ -217,8 +310,14 @@ describe('specs: run and check', () => {
 
   test('check exit 2 without a budget; exit 2 for a missing file; exit 2 for text that is not JSON', async () => {
     const noBudget = JSON.stringify({ delta: 1e-5, stages: [{ mechanism: { kind: 'laplace', scale: 1 }, steps: 1 }] });
-    expect((await cli(['check', '-'], { stdin: noBudget })).stderr).toBe('error: budget.epsilon: missing, give a budget in the spec or --max-epsilon\n');
-    expect(await cli(['run', 'no/such.json'])).toEqual({ stdout: '', stderr: 'error: SPEC: cannot read "no/such.json": no such file\n', exitCode: 2 });
+    expect((await cli(['check', '-'], { stdin: noBudget })).stderr).toBe(
+      'error: budget.epsilon: missing, give a budget in the spec or --max-epsilon\n',
+    );
+    expect(await cli(['run', 'no/such.json'])).toEqual({
+      stdout: '',
+      stderr: 'error: SPEC: cannot read "no/such.json": no such file\n',
+      exitCode: 2,
+    });
     expect(await cli(['run', '-'], { stdin: '{\n  "delta": 1e-5,\n  "stages": [\n' })).toEqual({
       stdout: '',
       stderr: 'error: stdin: not valid JSON: unexpected end of input at line 4, column 1\n',
@@ -264,7 +363,11 @@ describe('specs: run and check', () => {
 
   test('replace-one doubles the sensitivity of an unsampled Gaussian and is refused for a Poisson-subsampled one', async () => {
     const spec = (adjacency: string, sigma: number, sampler?: object) =>
-      JSON.stringify({ delta: 1e-5, adjacency, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: sigma }, ...(sampler ? { sampler } : {}), steps: 1 }] });
+      JSON.stringify({
+        delta: 1e-5,
+        adjacency,
+        stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: sigma }, ...(sampler ? { sampler } : {}), steps: 1 }],
+      });
     const replaced = JSON.parse((await cli(['run', '-', '--json'], { stdin: spec('replace-one', 2) })).stdout);
     const halved = JSON.parse((await cli(['run', '-', '--json'], { stdin: spec('add-remove', 1) })).stdout);
     expect(replaced.epsilon).toBeCloseTo(halved.epsilon, 12);

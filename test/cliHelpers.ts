@@ -4,7 +4,13 @@ import { runCli } from '../src/cli/program.js';
 import type { CliIo, CliResult } from '../src/cli/io.js';
 
 export function fakeIo(
-  o: { stdin?: string | (() => Promise<string>); env?: Record<string, string>; tty?: boolean; stderrTty?: boolean; progress?: (text: string) => void } = {},
+  o: {
+    stdin?: string | (() => Promise<string>);
+    env?: Record<string, string>;
+    tty?: boolean;
+    stderrTty?: boolean;
+    progress?: (text: string) => void;
+  } = {},
 ): CliIo {
   const stdin = o.stdin;
   return {

@@ -60,7 +60,12 @@ describe('analytic Gaussian against mpmath (analytic_gaussian.json)', () => {
   );
 
   test.each(
-    (gaussian.composition_k_fold_equals_sigma_over_sqrt_k as any[]).map((r: any): [number, number, number, number] => [r.sigma, r.k, r.delta, r.eps_exact_mpmath]),
+    (gaussian.composition_k_fold_equals_sigma_over_sqrt_k as any[]).map((r: any): [number, number, number, number] => [
+      r.sigma,
+      r.k,
+      r.delta,
+      r.eps_exact_mpmath,
+    ]),
   )('k-fold composition = sigma/sqrt(k): sigma=%p k=%p delta=%p to 1e-9 relative', (sigma, k, delta, want) => {
     const r = deterministicEpsilon({ noiseMultiplier: sigma, epochs: k, delta });
     expect(r.kind).toBe('exact');
@@ -68,15 +73,18 @@ describe('analytic Gaussian against mpmath (analytic_gaussian.json)', () => {
   });
 
   // dp_accounting's get_sigma_gaussian bisects to its own tolerance, so 1e-6 relative here
-  test.each((gaussian.sigma_for_eps_delta as any[]).map((r: any): [number, number, number] => [r.eps, r.delta, r.sigma_dp_accounting_get_sigma_gaussian]))(
-    'calibrated noise for eps=%p delta=%p matches dp_accounting to 1e-6 and meets the target',
-    (eps, delta, want) => {
-      const r = analyticGaussianNoiseMultiplier({ epsilon: eps, delta });
-      expect(relErr(r.value, want)).toBeLessThan(1e-6);
-      expect(analyticGaussianDelta({ noiseMultiplier: r.value, epsilon: eps })).toBeLessThanOrEqual(delta);
-      expect(analyticGaussianDelta({ noiseMultiplier: r.lower, epsilon: eps })).toBeGreaterThan(delta);
-    },
-  );
+  test.each(
+    (gaussian.sigma_for_eps_delta as any[]).map((r: any): [number, number, number] => [
+      r.eps,
+      r.delta,
+      r.sigma_dp_accounting_get_sigma_gaussian,
+    ]),
+  )('calibrated noise for eps=%p delta=%p matches dp_accounting to 1e-6 and meets the target', (eps, delta, want) => {
+    const r = analyticGaussianNoiseMultiplier({ epsilon: eps, delta });
+    expect(relErr(r.value, want)).toBeLessThan(1e-6);
+    expect(analyticGaussianDelta({ noiseMultiplier: r.value, epsilon: eps })).toBeLessThanOrEqual(delta);
+    expect(analyticGaussianDelta({ noiseMultiplier: r.lower, epsilon: eps })).toBeGreaterThan(delta);
+  });
 });
 
 describe('deterministic batches against the ABLQ authors (ablq.json, 1e-6 relative + 6-digit printing)', () => {
@@ -97,13 +105,12 @@ describe('deterministic batches against the ABLQ authors (ablq.json, 1e-6 relati
     },
   );
 
-  test.each((ablq.multi_epoch_epsilon_at_delta.rows as any[]).map((r: any): [number, number, number] => [r.sigma, r.epochs, r.deterministic]))(
-    'eps at delta 1e-6, sigma=%p over %p epochs',
-    (sigma, epochs, want) => {
-      const r = deterministicEpsilon({ noiseMultiplier: sigma, epochs, delta: 1e-6 });
-      expect(relErr(r.value, want)).toBeLessThan(1e-6);
-    },
-  );
+  test.each(
+    (ablq.multi_epoch_epsilon_at_delta.rows as any[]).map((r: any): [number, number, number] => [r.sigma, r.epochs, r.deterministic]),
+  )('eps at delta 1e-6, sigma=%p over %p epochs', (sigma, epochs, want) => {
+    const r = deterministicEpsilon({ noiseMultiplier: sigma, epochs, delta: 1e-6 });
+    expect(relErr(r.value, want)).toBeLessThan(1e-6);
+  });
 
   test.each((ablq.sigma_for_epsilon.rows as any[]).map((r: any): [number, number] => [r.epsilon, r.sigma_deterministic]))(
     'sufficient sigma for eps=%p at delta 1e-6',

@@ -16,7 +16,10 @@ describe('specs with the new mechanisms', () => {
   const stages = [
     { mechanism: { kind: 'discrete-laplace', parameter: 0.93, sensitivity: 1 }, steps: 1 },
     { mechanism: { kind: 'discrete-gaussian', sigma: 2 }, steps: 1 },
-    { mechanism: { kind: 'mixture-of-gaussians', noiseMultiplier: 2, sensitivities: [0, 0.5, 1], probabilities: [0.5, 0.3, 0.2] }, steps: 10 },
+    {
+      mechanism: { kind: 'mixture-of-gaussians', noiseMultiplier: 2, sensitivities: [0, 0.5, 1], probabilities: [0.5, 0.3, 0.2] },
+      steps: 10,
+    },
     { mechanism: { kind: 'exponential', epsilon: 0.15 }, steps: 1 },
     { mechanism: { kind: 'permute-and-flip', epsilon: 1 }, steps: 1 },
   ];
@@ -54,7 +57,11 @@ describe('specs with the new mechanisms', () => {
 
   test('zCDP steps: rdp reproduces dp_accounting; pld refuses naming the accountant', async () => {
     const r = rows.find((x) => x.kind === 'zcdp' && x.count === 100);
-    const spec = { delta: r.delta, accountant: { name: 'rdp' }, stages: [{ mechanism: { kind: 'zcdp', rho: r.event.rho }, steps: r.count }] };
+    const spec = {
+      delta: r.delta,
+      accountant: { name: 'rdp' },
+      stages: [{ mechanism: { kind: 'zcdp', rho: r.event.rho }, steps: r.count }],
+    };
     expect(Math.abs((await accountPlan(plan(spec))).value - r.rdp_eps) / r.rdp_eps).toBeLessThan(1e-6);
     const refused = await cli(['run', '-'], { stdin: JSON.stringify({ ...spec, accountant: { name: 'pld' } }) });
     expect(refused.exitCode).toBe(2);
@@ -62,18 +69,32 @@ describe('specs with the new mechanisms', () => {
   });
 
   test('schema errors name the JSON path', async () => {
-    expect(() => plan({ delta: 1e-5, stages: [{ mechanism: { kind: 'mixture-of-gaussians', noiseMultiplier: 1, sensitivities: [0, 1], probabilities: [0.5, 0.6] }, steps: 1 }] })).toThrow(
-      /stages\[0\]\.mechanism\.probabilities: expected probabilities summing to 1/,
-    );
-    expect(() => plan({ delta: 1e-5, stages: [{ mechanism: { kind: 'discrete-laplace', parameter: 1, sensitivity: 1.5 }, steps: 1 }] })).toThrow(
-      /stages\[0\]\.mechanism\.sensitivity: expected a positive integer/,
-    );
     expect(() =>
-      plan({ delta: 1e-5, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'truncated-poisson', batchSize: 10, datasetSize: 100, maxBatchSize: 200 }, steps: 1 }] }),
+      plan({
+        delta: 1e-5,
+        stages: [
+          { mechanism: { kind: 'mixture-of-gaussians', noiseMultiplier: 1, sensitivities: [0, 1], probabilities: [0.5, 0.6] }, steps: 1 },
+        ],
+      }),
+    ).toThrow(/stages\[0\]\.mechanism\.probabilities: expected probabilities summing to 1/);
+    expect(() =>
+      plan({ delta: 1e-5, stages: [{ mechanism: { kind: 'discrete-laplace', parameter: 1, sensitivity: 1.5 }, steps: 1 }] }),
+    ).toThrow(/stages\[0\]\.mechanism\.sensitivity: expected a positive integer/);
+    expect(() =>
+      plan({
+        delta: 1e-5,
+        stages: [
+          {
+            mechanism: { kind: 'gaussian', noiseMultiplier: 1 },
+            sampler: { kind: 'truncated-poisson', batchSize: 10, datasetSize: 100, maxBatchSize: 200 },
+            steps: 1,
+          },
+        ],
+      }),
     ).toThrow(/stages\[0\]\.sampler\.maxBatchSize: expected at most datasetSize \(100\)/);
-    expect(() => plan({ delta: 1e-5, examplesPerUser: 3, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, steps: 1 }] })).toThrow(
-      /examplesPerUser: expected privacyUnit "user"/,
-    );
+    expect(() =>
+      plan({ delta: 1e-5, examplesPerUser: 3, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, steps: 1 }] }),
+    ).toThrow(/examplesPerUser: expected privacyUnit "user"/);
   });
 });
 
@@ -82,20 +103,33 @@ describe('repeat-and-select (rdp, Papernot and Steinke 2022)', () => {
     const geometric = rows.find((r) => r.kind === 'repeat_and_select' && r.event.shape === 1.0);
     const poisson = rows.find((r) => r.kind === 'repeat_and_select' && r.event.shape === 'Infinity');
     const a = await accountPlan(
-      plan({ delta: geometric.delta, accountant: { name: 'rdp' }, repeatAndSelect: { mean: 10, shape: 1 }, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 3 }, steps: 1 }] }),
+      plan({
+        delta: geometric.delta,
+        accountant: { name: 'rdp' },
+        repeatAndSelect: { mean: 10, shape: 1 },
+        stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 3 }, steps: 1 }],
+      }),
     );
     expect(Math.abs(a.value / geometric.rdp_eps - 1)).toBeLessThan(1e-6);
     const inner = { mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'poisson', rate: 0.01 }, steps: 1000 };
-    const b = await accountPlan(plan({ delta: poisson.delta, accountant: { name: 'rdp' }, repeatAndSelect: { mean: 10, shape: 'infinity' }, stages: [inner] }));
+    const b = await accountPlan(
+      plan({ delta: poisson.delta, accountant: { name: 'rdp' }, repeatAndSelect: { mean: 10, shape: 'infinity' }, stages: [inner] }),
+    );
     expect(Math.abs(b.value / poisson.rdp_eps - 1)).toBeLessThan(1e-6);
-    const refused = await cli(['run', '-'], { stdin: JSON.stringify({ delta: 1e-5, repeatAndSelect: { mean: 10, shape: 1 }, stages: [inner] }) });
+    const refused = await cli(['run', '-'], {
+      stdin: JSON.stringify({ delta: 1e-5, repeatAndSelect: { mean: 10, shape: 1 }, stages: [inner] }),
+    });
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(/^error: accountant.*rdp/);
   });
 });
 
 describe('fixed-size batches', () => {
-  const stage = { mechanism: { kind: 'gaussian', noiseMultiplier: 3 }, sampler: { kind: 'fixed-size', batchSize: 1000, datasetSize: 10000 }, steps: 10 };
+  const stage = {
+    mechanism: { kind: 'gaussian', noiseMultiplier: 3 },
+    sampler: { kind: 'fixed-size', batchSize: 1000, datasetSize: 10000 },
+    steps: 10,
+  };
 
   test('refused under add-remove with the reason', async () => {
     expect(() => plan({ delta: 1e-5, stages: [stage] })).toThrow(/adjacency: the fixed-size sampler .* no tight dominating pair is known/);
@@ -109,7 +143,16 @@ describe('fixed-size batches', () => {
     expect(replace.value).toBeGreaterThan(zeroOut);
     // the pair is the Poisson pair at shift 2 (two clip norms between the unit's gradient and its replacement's);
     // a pair centred between the two values would assume the batch's other members are the same in both cases
-    const shift2 = (await accountPlan(plan({ delta: 1e-5, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 3, sensitivity: 2 }, sampler: { kind: 'poisson', rate: 0.1 }, steps: 10 }] }))).value;
+    const shift2 = (
+      await accountPlan(
+        plan({
+          delta: 1e-5,
+          stages: [
+            { mechanism: { kind: 'gaussian', noiseMultiplier: 3, sensitivity: 2 }, sampler: { kind: 'poisson', rate: 0.1 }, steps: 10 },
+          ],
+        }),
+      )
+    ).value;
     expect(replace.value).toBeCloseTo(shift2, 10);
     // the RDP cross-check beside it (Wang, Balle, Kasiviswanathan 2019) is an independent, looser upper bound
     const rdp = replace.details!.rdpCrossCheck as number;
@@ -117,10 +160,23 @@ describe('fixed-size batches', () => {
     expect(replace.notes!.join('\n')).toMatch(/RDP cross-check \(fixed-size batches/);
     // the replace-one pair is dp_accounting's REPLACE_ONE Poisson-Gaussian pair: events.json has none at these
     // settings, but with gamma = 1 it is the Gaussian at sensitivity 2, whose epsilon is exact
-    const full = (await accountPlan(
-      plan({ delta: 1e-5, adjacency: 'replace-one', stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 8 }, sampler: { kind: 'fixed-size', batchSize: 100, datasetSize: 100 }, steps: 1 }] }),
-    )).value;
-    const gaussian = (await accountPlan(plan({ delta: 1e-5, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 4 }, steps: 1 }] }))).value;
+    const full = (
+      await accountPlan(
+        plan({
+          delta: 1e-5,
+          adjacency: 'replace-one',
+          stages: [
+            {
+              mechanism: { kind: 'gaussian', noiseMultiplier: 8 },
+              sampler: { kind: 'fixed-size', batchSize: 100, datasetSize: 100 },
+              steps: 1,
+            },
+          ],
+        }),
+      )
+    ).value;
+    const gaussian = (await accountPlan(plan({ delta: 1e-5, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 4 }, steps: 1 }] })))
+      .value;
     expect(Math.abs(full - gaussian) / gaussian).toBeLessThan(1e-3);
     expect(full).toBeGreaterThanOrEqual(gaussian * (1 - 1e-9));
   });
@@ -128,7 +184,22 @@ describe('fixed-size batches', () => {
 
 describe('flags', () => {
   test('--max-batch-size selects truncated-poisson and shows plain Poisson and the overflow probability', async () => {
-    const r = await cli(['epsilon', '--sigma', '2', '--batch-size', '2048', '--dataset-size', '200000', '--max-batch-size', '2355', '--steps', '1000', '--delta', '1e-9', '--json']);
+    const r = await cli([
+      'epsilon',
+      '--sigma',
+      '2',
+      '--batch-size',
+      '2048',
+      '--dataset-size',
+      '200000',
+      '--max-batch-size',
+      '2355',
+      '--steps',
+      '1000',
+      '--delta',
+      '1e-9',
+      '--json',
+    ]);
     expect(r.exitCode).toBe(0);
     const out = JSON.parse(r.stdout);
     const row = rows.find((x) => x.kind === 'truncated_subsampled_gaussian' && x.count === 1000);
@@ -144,7 +215,21 @@ describe('flags', () => {
     const example = JSON.parse((await cli(base)).stdout);
     expect(one.epsilon).toBe(example.epsilon);
     expect(one.inputs.privacyUnit).toBe('user');
-    const refused = await cli(['epsilon', '--sigma', '1', '--steps-per-epoch', '100', '--sampler', 'shuffle', '--epochs', '1', '--delta', '1e-6', '--examples-per-user', '2']);
+    const refused = await cli([
+      'epsilon',
+      '--sigma',
+      '1',
+      '--steps-per-epoch',
+      '100',
+      '--sampler',
+      'shuffle',
+      '--epochs',
+      '1',
+      '--delta',
+      '1e-6',
+      '--examples-per-user',
+      '2',
+    ]);
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(/no user-level analysis of the shuffle sampler/);
   });

@@ -30,7 +30,12 @@ function stageOf(r: Row): Stage {
       return { mechanism: { kind: 'discrete-gaussian', sigma: e.sigma, sensitivity: e.sensitivity }, steps };
     case 'MixtureOfGaussiansDpEvent':
       return {
-        mechanism: { kind: 'mixture-of-gaussians', noiseMultiplier: e.standard_deviation, sensitivities: e.sensitivities, probabilities: e.sampling_probs },
+        mechanism: {
+          kind: 'mixture-of-gaussians',
+          noiseMultiplier: e.standard_deviation,
+          sensitivities: e.sensitivities,
+          probabilities: e.sampling_probs,
+        },
         steps,
       };
     case 'ExponentialMechanismDpEvent':

@@ -28,7 +28,8 @@ function expectClean(r: Out, context: unknown): void {
     if (r.stderr.startsWith('{')) {
       const body = JSON.parse(r.stderr) as { error: { path: string | null; message: string; exitCode: number }; errors?: unknown[] };
       if (body.error.exitCode !== 2) throw new Error(`JSON error with exit code ${body.error.exitCode} for ${where}`);
-      if (!NAMED.test(body.error.path !== null ? `${body.error.path}: ${body.error.message}` : body.error.message)) throw new Error(`JSON error without a flag or path for ${where}: ${r.stderr}`);
+      if (!NAMED.test(body.error.path !== null ? `${body.error.path}: ${body.error.message}` : body.error.message))
+        throw new Error(`JSON error without a flag or path for ${where}: ${r.stderr}`);
       return;
     }
     // one problem, one line: every line names a flag or a JSON path, and no path is named twice
@@ -44,7 +45,8 @@ function expectClean(r: Out, context: unknown): void {
 }
 
 /** A message that starts with what it is about: a flag, a JSON path, the spec source, or a choice between flags. */
-const NAMED = /^(--[a-z][a-z0-9-]*|[A-Za-z$_][\w$]*(\[\d+\])?( \([^)]*\))?(\.[A-Za-z$_][\w$]*(\[\d+\])?)*|stdin|SPEC|"[^"]*"|give |unknown (option|command)|too many arguments|option '--|missing required argument|no command given)/;
+const NAMED =
+  /^(--[a-z][a-z0-9-]*|[A-Za-z$_][\w$]*(\[\d+\])?( \([^)]*\))?(\.[A-Za-z$_][\w$]*(\[\d+\])?)*|stdin|SPEC|"[^"]*"|give |unknown (option|command)|too many arguments|option '--|missing required argument|no command given)/;
 
 // ---------------------------------------------------------------------------------------------------------
 // 1. flag sets
@@ -54,10 +56,35 @@ const numberText = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom('1', '0.5', '0.01', '2', '10', '100', '1e-5', '1e-3', '8') },
   { weight: 3, arbitrary: fc.double({ min: -10, max: 1e6, noNaN: true }).map((x) => String(x)) },
   { weight: 2, arbitrary: fc.integer({ min: -300, max: 300 }).map((e) => `1e${e}`) },
-  { weight: 1, arbitrary: fc.constantFrom('0', '-1', '5e-324', '1e400', 'NaN', 'Infinity', '', 'abc', '0x10', '1,2', '0.9999999999999999', '9007199254740993') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '0',
+      '-1',
+      '5e-324',
+      '1e400',
+      'NaN',
+      'Infinity',
+      '',
+      'abc',
+      '0x10',
+      '1,2',
+      '0.9999999999999999',
+      '9007199254740993',
+    ),
+  },
 );
 
-const SAMPLERS = ['poisson', 'deterministic', 'shuffle', 'persistent-shuffle', 'balls-and-bins', 'truncated-poisson', 'fixed-size', 'random'];
+const SAMPLERS = [
+  'poisson',
+  'deterministic',
+  'shuffle',
+  'persistent-shuffle',
+  'balls-and-bins',
+  'truncated-poisson',
+  'fixed-size',
+  'random',
+];
 
 /** One command line of epsilon / delta: a few flags chosen at random, values from numberText. */
 const flagSet = fc
@@ -65,7 +92,20 @@ const flagSet = fc
     command: fc.constantFrom('epsilon', 'delta'),
     sampler: fc.option(fc.constantFrom(...SAMPLERS), { nil: undefined }),
     flags: fc.dictionary(
-      fc.constantFrom('--sigma', '--sampling-rate', '--steps', '--epochs', '--steps-per-epoch', '--batch-size', '--dataset-size', '--max-batch-size', '--samples', '--seed', '--confidence', '--examples-per-user'),
+      fc.constantFrom(
+        '--sigma',
+        '--sampling-rate',
+        '--steps',
+        '--epochs',
+        '--steps-per-epoch',
+        '--batch-size',
+        '--dataset-size',
+        '--max-batch-size',
+        '--samples',
+        '--seed',
+        '--confidence',
+        '--examples-per-user',
+      ),
       numberText,
       { maxKeys: 5 },
     ),
@@ -125,8 +165,17 @@ test('generated flag sets: exit 0/1/2/3, no NaN/Infinity/undefined, exit 2 is on
 
 test('commands, help and odd argument lists', async () => {
   const lines: string[][] = [
-    ['help', 'epsilon'], ['help', 'nope'], ['help'], ['schema', '--quiet'], ['epsilon', '--epsilon', '1'], ['--sigma'],
-    ['epsilon', '--sigma', '--delta'], ['compare', '--seed', '3'], ['calibrate', '--target', 'steps'], ['run'], ['check', '/nonexistent.json'],
+    ['help', 'epsilon'],
+    ['help', 'nope'],
+    ['help'],
+    ['schema', '--quiet'],
+    ['epsilon', '--epsilon', '1'],
+    ['--sigma'],
+    ['epsilon', '--sigma', '--delta'],
+    ['compare', '--seed', '3'],
+    ['calibrate', '--target', 'steps'],
+    ['run'],
+    ['check', '/nonexistent.json'],
     ['epsilon', '--sigma', '1', '--sampling-rate', '1', '--steps', '1', '--delta', '1e-5', '--', 'x'],
   ];
   for (const args of lines) expectClean(await cli(args), args);
@@ -145,8 +194,16 @@ const base = {
   ],
 };
 const SPEC_NUMBERS: (string | number)[][] = [
-  ['delta'], ['budget', 'epsilon'], ['budget', 'delta'], ['accountant', 'discretization'], ['accountant', 'samples'],
-  ['stages', 0, 'mechanism', 'noiseMultiplier'], ['stages', 0, 'sampler', 'rate'], ['stages', 0, 'steps'], ['stages', 1, 'mechanism', 'scale'], ['stages', 1, 'steps'],
+  ['delta'],
+  ['budget', 'epsilon'],
+  ['budget', 'delta'],
+  ['accountant', 'discretization'],
+  ['accountant', 'samples'],
+  ['stages', 0, 'mechanism', 'noiseMultiplier'],
+  ['stages', 0, 'sampler', 'rate'],
+  ['stages', 0, 'steps'],
+  ['stages', 1, 'mechanism', 'scale'],
+  ['stages', 1, 'steps'],
 ];
 const extreme = fc.oneof(
   fc.constantFrom(0, -1, 1, 0.5, 1e-300, 5e-324, 1e300, 1e15, 9007199254740993, 0.9999999999999999, 1e-160, 1e160),
@@ -155,7 +212,12 @@ const extreme = fc.oneof(
 const mutation = fc.oneof(
   fc.tuple(fc.constantFrom(...SPEC_NUMBERS), extreme).map(([path, value]) => ({ path, value: value as unknown })),
   fc.tuple(fc.constantFrom(...SPEC_NUMBERS), fc.constantFrom<unknown>('1', null, true, [], {})).map(([path, value]) => ({ path, value })),
-  fc.tuple(fc.constantFrom(['stages', 0, 'sampler', 'kind'], ['stages', 0, 'mechanism', 'kind'], ['adjacency']), fc.constantFrom(...SAMPLERS, 'gaussian', 'laplace', 'replace-one', 'zero-out')).map(([path, value]) => ({ path: [...path] as (string | number)[], value: value as unknown })),
+  fc
+    .tuple(
+      fc.constantFrom(['stages', 0, 'sampler', 'kind'], ['stages', 0, 'mechanism', 'kind'], ['adjacency']),
+      fc.constantFrom(...SAMPLERS, 'gaussian', 'laplace', 'replace-one', 'zero-out'),
+    )
+    .map(([path, value]) => ({ path: [...path] as (string | number)[], value: value as unknown })),
 );
 
 function mutate(spec: unknown, path: (string | number)[], value: unknown): string {
@@ -173,7 +235,9 @@ test('spec mutations through run and check', async () => {
       let text = JSON.stringify(base);
       for (const c of changes) text = mutate(JSON.parse(text), c.path, c.value);
       const spec = JSON.parse(text) as typeof base;
-      const s0 = spec.stages?.[0] as { steps?: unknown; mechanism?: { noiseMultiplier?: unknown }; sampler?: { rate?: unknown } } | undefined;
+      const s0 = spec.stages?.[0] as
+        | { steps?: unknown; mechanism?: { noiseMultiplier?: unknown }; sampler?: { rate?: unknown } }
+        | undefined;
       const steps = typeof s0?.steps === 'number' ? s0.steps : 0;
       const sigma = typeof s0?.mechanism?.noiseMultiplier === 'number' ? s0.mechanism.noiseMultiplier : 1;
       const kind = (s0 as { sampler?: { kind?: unknown } } | undefined)?.sampler?.kind;
@@ -200,11 +264,59 @@ const SAMPLER_ARGS: Record<string, (sigma: number, T: number, E: number) => stri
   poisson: (s, T, E) => ['--sigma', String(s), '--steps-per-epoch', String(T), '--epochs', String(E)],
   deterministic: (s, T, E) => ['--sampler', 'deterministic', '--sigma', String(s), '--steps-per-epoch', String(T), '--epochs', String(E)],
   shuffle: (s, T, E) => ['--sampler', 'shuffle', '--sigma', String(s), '--steps-per-epoch', String(T), '--epochs', String(E)],
-  'persistent-shuffle': (s, T, E) => ['--sampler', 'persistent-shuffle', '--sigma', String(s), '--steps-per-epoch', String(T), '--epochs', String(E)],
+  'persistent-shuffle': (s, T, E) => [
+    '--sampler',
+    'persistent-shuffle',
+    '--sigma',
+    String(s),
+    '--steps-per-epoch',
+    String(T),
+    '--epochs',
+    String(E),
+  ],
   // its headline without Monte Carlo is the certified upper bound; samples kept tiny
-  'balls-and-bins': (s, T, E) => ['--sampler', 'balls-and-bins', '--sigma', String(s), '--steps-per-epoch', String(T), '--epochs', String(E), '--samples', '1', '--seed', '1'],
-  'truncated-poisson': (s, T, E) => ['--sampler', 'truncated-poisson', '--sigma', String(s), '--batch-size', '10', '--dataset-size', String(10 * T), '--max-batch-size', '30', '--epochs', String(E)],
-  'fixed-size': (s, T, E) => ['--sampler', 'fixed-size', '--adjacency', 'replace-one', '--sigma', String(s), '--batch-size', '10', '--dataset-size', String(10 * T), '--epochs', String(E)],
+  'balls-and-bins': (s, T, E) => [
+    '--sampler',
+    'balls-and-bins',
+    '--sigma',
+    String(s),
+    '--steps-per-epoch',
+    String(T),
+    '--epochs',
+    String(E),
+    '--samples',
+    '1',
+    '--seed',
+    '1',
+  ],
+  'truncated-poisson': (s, T, E) => [
+    '--sampler',
+    'truncated-poisson',
+    '--sigma',
+    String(s),
+    '--batch-size',
+    '10',
+    '--dataset-size',
+    String(10 * T),
+    '--max-batch-size',
+    '30',
+    '--epochs',
+    String(E),
+  ],
+  'fixed-size': (s, T, E) => [
+    '--sampler',
+    'fixed-size',
+    '--adjacency',
+    'replace-one',
+    '--sigma',
+    String(s),
+    '--batch-size',
+    '10',
+    '--dataset-size',
+    String(10 * T),
+    '--epochs',
+    String(E),
+  ],
 };
 
 describe('epsilon does not fall with more epochs, smaller sigma or larger q, for every sampler', () => {
@@ -238,7 +350,18 @@ describe('epsilon does not fall with more epochs, smaller sigma or larger q, for
         fc.integer({ min: 1, max: 20 }),
         fc.constantFrom('pld', 'rdp'),
         async (sigma, q, steps, accountant) => {
-          const at = (n: number) => epsilonOf(['--sigma', String(sigma), '--sampling-rate', String(q), '--steps', String(n), '--accountant', accountant, ...common]);
+          const at = (n: number) =>
+            epsilonOf([
+              '--sigma',
+              String(sigma),
+              '--sampling-rate',
+              String(q),
+              '--steps',
+              String(n),
+              '--accountant',
+              accountant,
+              ...common,
+            ]);
           expect(atLeast(await at(steps + 1), await at(steps))).toBe(true);
         },
       ),
@@ -275,12 +398,33 @@ test('extreme sigma, q, steps and delta: no finite figure where the truth is bey
         // PLD compositions of many subsampled steps at moderate noise take seconds: RDP covers those
         const heavy = q < 1 && steps > 1000 && sigma < 1e3 && sigma > 0.2;
         const use = heavy ? 'rdp' : accountant;
-        const args = ['epsilon', '--sigma', String(sigma), '--sampling-rate', String(q), '--steps', String(steps), '--delta', String(delta), '--accountant', use, '--discretization', '0.05', '--json'];
+        const args = [
+          'epsilon',
+          '--sigma',
+          String(sigma),
+          '--sampling-rate',
+          String(q),
+          '--steps',
+          String(steps),
+          '--delta',
+          String(delta),
+          '--accountant',
+          use,
+          '--discretization',
+          '0.05',
+          '--json',
+        ];
         const r = await cli(args);
         expectClean(r, args);
         if (r.exitCode !== 0) return; // refused (exit 2 out of range, exit 3 cannot certify): never a number
         checked++;
-        const j = JSON.parse(r.stdout) as { epsilon: number | null; infinite?: boolean; kind: string; lower?: number; upper?: number | null };
+        const j = JSON.parse(r.stdout) as {
+          epsilon: number | null;
+          infinite?: boolean;
+          kind: string;
+          lower?: number;
+          upper?: number | null;
+        };
         const upper = j.infinite ? Infinity : (j.upper ?? j.epsilon!);
         const truthAtLeast = independentLowerEpsilon(sigma, q, delta);
         if (!Number.isFinite(truthAtLeast)) expect(upper).toBe(Infinity);

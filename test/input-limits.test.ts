@@ -17,7 +17,9 @@ const oneError = (r: { stdout: string; stderr: string; exitCode: number }) => {
 describe('JSON that once overflowed the call stack', () => {
   test('valid JSON nested 5,000 deep: refused with its depth, not exit 70', async () => {
     const deep = '['.repeat(5000) + ']'.repeat(5000);
-    expect(oneError(await cli(['run', '-'], { stdin: deep }))).toBe(`error: stdin: JSON nesting deeper than ${MAX_SPEC_DEPTH} levels (a spec needs a few) at line 1, column ${MAX_SPEC_DEPTH + 1}\n`);
+    expect(oneError(await cli(['run', '-'], { stdin: deep }))).toBe(
+      `error: stdin: JSON nesting deeper than ${MAX_SPEC_DEPTH} levels (a spec needs a few) at line 1, column ${MAX_SPEC_DEPTH + 1}\n`,
+    );
     const inBudget = `{"budget": ${deep}}`;
     expect(oneError(await cli(['check', '-'], { stdin: inBudget }))).toMatch(/nesting deeper/);
   });
@@ -37,7 +39,8 @@ describe('JSON that once overflowed the call stack', () => {
 
 describe('duplicate keys are an error naming both places', () => {
   test('"budget" twice (the looser one used to win)', async () => {
-    const spec = '{"budget": {"epsilon": 1, "delta": 1e-5},\n "stages": [{"mechanism": {"kind": "gaussian", "noiseMultiplier": 1}, "steps": 1}],\n "budget": {"epsilon": 100, "delta": 1e-5}}';
+    const spec =
+      '{"budget": {"epsilon": 1, "delta": 1e-5},\n "stages": [{"mechanism": {"kind": "gaussian", "noiseMultiplier": 1}, "steps": 1}],\n "budget": {"epsilon": 100, "delta": 1e-5}}';
     expect(oneError(await cli(['check', '-'], { stdin: spec }))).toBe(
       'error: budget: duplicate key (at line 1, column 2 and again at line 3, column 2; give it once)\n',
     );
@@ -50,7 +53,19 @@ describe('duplicate keys are an error naming both places', () => {
   });
 
   test('the scanner agrees with JSON.parse on what is JSON', () => {
-    for (const text of ['{}', '[]', '1', '"x"', '{"a":[1,{"b":null}],"c":"\\u00e9"}', ' [ true , false ] ', '{"a":1,}', '[1,]', '{"a" 1}', '01', '[1 2]']) {
+    for (const text of [
+      '{}',
+      '[]',
+      '1',
+      '"x"',
+      '{"a":[1,{"b":null}],"c":"\\u00e9"}',
+      ' [ true , false ] ',
+      '{"a":1,}',
+      '[1,]',
+      '{"a" 1}',
+      '01',
+      '[1 2]',
+    ]) {
       let valid = true;
       try {
         JSON.parse(text);
@@ -72,19 +87,29 @@ describe('the size of a spec is capped', () => {
 describe('Monte Carlo has a cost bound', () => {
   const bnb = ['epsilon', '--sampler', 'balls-and-bins', '--sigma', '1', '--steps-per-epoch', '100', '--delta', '1e-5', '--quiet'];
 
-  test.each([
-    [['--epochs', '1', '--samples', '1e12']],
-    [['--epochs', '100000', '--samples', '1000']],
-  ])('%j is refused at once with the estimate', async (flags) => {
-    const line = oneError(await cli([...bnb, ...flags]));
-    expect(line).toMatch(/^error: --samples: expected a Monte Carlo run within the cost limit of 600 s \(.* would take about .* on \d+ workers?: .* Gaussian draws\)/);
-  });
+  test.each([[['--epochs', '1', '--samples', '1e12']], [['--epochs', '100000', '--samples', '1000']]])(
+    '%j is refused at once with the estimate',
+    async (flags) => {
+      const line = oneError(await cli([...bnb, ...flags]));
+      expect(line).toMatch(
+        /^error: --samples: expected a Monte Carlo run within the cost limit of 600 s \(.* would take about .* on \d+ workers?: .* Gaussian draws\)/,
+      );
+    },
+  );
 
   test('a spec with "samples": 1e13 (which hung a CI gate) is refused; costLimitSeconds raises the limit', async () => {
     const spec = (accountant: object) =>
-      JSON.stringify({ budget: { epsilon: 100, delta: 1e-5 }, accountant, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'balls-and-bins', stepsPerEpoch: 100 }, epochs: 1 }] });
+      JSON.stringify({
+        budget: { epsilon: 100, delta: 1e-5 },
+        accountant,
+        stages: [
+          { mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'balls-and-bins', stepsPerEpoch: 100 }, epochs: 1 },
+        ],
+      });
     expect(oneError(await cli(['check', '-'], { stdin: spec({ samples: 1e13 }) }))).toMatch(/cost limit of 600 s/);
-    expect(oneError(await cli(['check', '-', '--cost-limit', '1e7'], { stdin: spec({ samples: 1e13 }) }))).toMatch(/cost limit of 1\.0e7 s/);
+    expect(oneError(await cli(['check', '-', '--cost-limit', '1e7'], { stdin: spec({ samples: 1e13 }) }))).toMatch(
+      /cost limit of 1\.0e7 s/,
+    );
   });
 
   test('the estimate grows with samples, steps and epochs', () => {
@@ -96,10 +121,39 @@ describe('Monte Carlo has a cost bound', () => {
   });
 
   test('a time limit ends sampling with what was reached, and says so', async () => {
-    const r = await ballsAndBinsEpsilon({ noiseMultiplier: 1, stepsPerEpoch: 10, epochs: 1, samples: 5_000_000, seed: 1, workers: 0, delta: 1e-3, maxSeconds: 0.001, costLimitSeconds: 1e6 });
+    const r = await ballsAndBinsEpsilon({
+      noiseMultiplier: 1,
+      stepsPerEpoch: 10,
+      epochs: 1,
+      samples: 5_000_000,
+      seed: 1,
+      workers: 0,
+      delta: 1e-3,
+      maxSeconds: 0.001,
+      costLimitSeconds: 1e6,
+    });
     expect(r.details.stoppedAtSamples).toBeLessThan(5_000_000);
     expect(r.details.stoppedAtSamples).toBeGreaterThan(0);
-    const out = await cli(['epsilon', '--sampler', 'balls-and-bins', '--sigma', '1', '--steps-per-epoch', '10', '--epochs', '1', '--delta', '1e-3', '--samples', '5000000', '--max-seconds', '0.001', '--cost-limit', '1e6', '--quiet']);
+    const out = await cli([
+      'epsilon',
+      '--sampler',
+      'balls-and-bins',
+      '--sigma',
+      '1',
+      '--steps-per-epoch',
+      '10',
+      '--epochs',
+      '1',
+      '--delta',
+      '1e-3',
+      '--samples',
+      '5000000',
+      '--max-seconds',
+      '0.001',
+      '--cost-limit',
+      '1e6',
+      '--quiet',
+    ]);
     expect(out.exitCode).toBe(0);
     expect(out.stdout).toMatch(/Sampling stopped at the time limit \(0\.001 s\) after \d+ of 5000000 samples per direction/);
   });

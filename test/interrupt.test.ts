@@ -13,14 +13,33 @@ beforeAll(() => {
   const source = path.join(root, 'src/cli/main.ts');
   if (existsSync(entry) && statSync(entry).mtimeMs >= statSync(source).mtimeMs) return;
   try {
-    execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+      cwd: root,
+      stdio: 'pipe',
+    });
   } catch (e) {
     if (!existsSync(entry)) throw e; // tsc still emits on type errors elsewhere
   }
 });
 
 test('SIGINT: "interrupted" on stderr, exit 130, nothing on stdout', async () => {
-  const args = ['epsilon', '--sampler', 'balls-and-bins', '--sigma', '1', '--steps-per-epoch', '1000', '--epochs', '1', '--samples', '10000000', '--delta', '1e-5', '--cost-limit', '100000'];
+  const args = [
+    'epsilon',
+    '--sampler',
+    'balls-and-bins',
+    '--sigma',
+    '1',
+    '--steps-per-epoch',
+    '1000',
+    '--epochs',
+    '1',
+    '--samples',
+    '10000000',
+    '--delta',
+    '1e-5',
+    '--cost-limit',
+    '100000',
+  ];
   const child = spawn(process.execPath, [path.join(root, 'bin/dpacct.js'), ...args], { cwd: root, env: { PATH: process.env.PATH ?? '' } });
   let stdout = '';
   let stderr = '';

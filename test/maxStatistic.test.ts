@@ -51,7 +51,7 @@ describe('CDF of the max statistic against mpmath', () => {
   });
 });
 
-describe('single epoch with the authors\' thresholds reproduces ablq.json / bnb.json (remove direction)', () => {
+describe("single epoch with the authors' thresholds reproduces ablq.json / bnb.json (remove direction)", () => {
   const setting = ablq.delta_at_epsilon.setting;
   const base = { noiseMultiplier: setting.sigma, steps: setting.steps_per_epoch, thresholds: AUTHORS_THRESHOLD_GRID };
   test.each((ablq.delta_at_epsilon.rows as any[]).map((r: any): [number, number, number] => [r.epsilon, r.shuffle_lower, r.bnb_lower]))(
@@ -62,14 +62,18 @@ describe('single epoch with the authors\' thresholds reproduces ablq.json / bnb.
     },
   );
 
-  test.each((ablq.epsilon_at_delta.rows as any[]).map((r: any): [number, number, number, number] => [r.steps_per_epoch, r.sigma, r.shuffle_lower, r.bnb_lower]))(
-    'eps at delta 1e-6, T=%p sigma=%p within the 6 printed decimals',
-    (steps, sigma, shuffle, ballsAndBins) => {
-      const o = { noiseMultiplier: sigma, steps, delta: 1e-6, thresholds: AUTHORS_THRESHOLD_GRID };
-      expect(withinPrinted6Decimals(maxStatisticEpsilonLowerBound({ ...o, ...SHUFFLE }).remove.value, shuffle)).toBe(true);
-      expect(withinPrinted6Decimals(maxStatisticEpsilonLowerBound({ ...o, ...BNB }).remove.value, ballsAndBins)).toBe(true);
-    },
-  );
+  test.each(
+    (ablq.epsilon_at_delta.rows as any[]).map((r: any): [number, number, number, number] => [
+      r.steps_per_epoch,
+      r.sigma,
+      r.shuffle_lower,
+      r.bnb_lower,
+    ]),
+  )('eps at delta 1e-6, T=%p sigma=%p within the 6 printed decimals', (steps, sigma, shuffle, ballsAndBins) => {
+    const o = { noiseMultiplier: sigma, steps, delta: 1e-6, thresholds: AUTHORS_THRESHOLD_GRID };
+    expect(withinPrinted6Decimals(maxStatisticEpsilonLowerBound({ ...o, ...SHUFFLE }).remove.value, shuffle)).toBe(true);
+    expect(withinPrinted6Decimals(maxStatisticEpsilonLowerBound({ ...o, ...BNB }).remove.value, ballsAndBins)).toBe(true);
+  });
 
   test('bnb.json single-epoch columns are the same numbers as ablq.json', () => {
     const o = { noiseMultiplier: 0.35, steps: 1000, thresholds: AUTHORS_THRESHOLD_GRID, ...BNB };
@@ -80,7 +84,7 @@ describe('single epoch with the authors\' thresholds reproduces ablq.json / bnb.
 });
 
 describe('continuous threshold search', () => {
-  test('is never below the authors\' grid and stays within 4 significant digits of ablq.json (never below)', () => {
+  test("is never below the authors' grid and stays within 4 significant digits of ablq.json (never below)", () => {
     const setting = ablq.delta_at_epsilon.setting;
     for (const r of ablq.delta_at_epsilon.rows) {
       const o = { noiseMultiplier: setting.sigma, steps: setting.steps_per_epoch, epsilon: r.epsilon };
@@ -128,10 +132,13 @@ describe('several epochs (balls-and-bins pair, bnb.json multi_epoch_epsilon_at_d
   const multi = bnb.multi_epoch_epsilon_at_delta;
   const T = multi.setting.steps_per_epoch;
   test.each((multi.rows as any[]).map((r: any): [number, number, number] => [r.sigma, r.epochs, r.bnb_lower]))(
-    'sigma=%p E=%p: the authors\' slicing at discretization 1e-3 reproduces the printed digits',
+    "sigma=%p E=%p: the authors' slicing at discretization 1e-3 reproduces the printed digits",
     (sigma, epochs, want) => {
       const o = { ...BNB, noiseMultiplier: sigma, steps: T, epochs, discretization: 1e-3, slicing: 'authors' as const };
-      const got = epochs === 1 ? maxStatisticEpsilonLowerBound({ ...o, delta: 1e-6, thresholds: AUTHORS_THRESHOLD_GRID }).remove.value : composeMaxStatistic(o).epsilonLowerBound(1e-6).remove;
+      const got =
+        epochs === 1
+          ? maxStatisticEpsilonLowerBound({ ...o, delta: 1e-6, thresholds: AUTHORS_THRESHOLD_GRID }).remove.value
+          : composeMaxStatistic(o).epsilonLowerBound(1e-6).remove;
       expect(withinPrinted6Decimals(got, want)).toBe(true);
     },
   );

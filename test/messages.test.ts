@@ -12,7 +12,8 @@ const single = (r: { stdout: string; stderr: string; exitCode: number }) => {
   expect(lines).toHaveLength(1);
   return lines[0];
 };
-const spec = (stage: object) => JSON.stringify({ delta: 1e-5, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, ...stage }] });
+const spec = (stage: object) =>
+  JSON.stringify({ delta: 1e-5, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, ...stage }] });
 
 describe('flag commands name flags', () => {
   test('--sampling-rate 1e-300 --epochs 1: the epochs give 1e300 steps, past the 1e12 limit', async () => {
@@ -28,9 +29,11 @@ describe('flag commands name flags', () => {
   });
 
   test('Poisson with --adjacency replace-one names --adjacency', async () => {
-    expect(single(await cli(['epsilon', '--sigma', '1', '--sampling-rate', '0.1', '--steps', '10', '--adjacency', 'replace-one', '--delta', '1e-5']))).toMatch(
-      /^error: --adjacency: "replace-one" is not supported with --sampler poisson/,
-    );
+    expect(
+      single(
+        await cli(['epsilon', '--sigma', '1', '--sampling-rate', '0.1', '--steps', '10', '--adjacency', 'replace-one', '--delta', '1e-5']),
+      ),
+    ).toMatch(/^error: --adjacency: "replace-one" is not supported with --sampler poisson/);
   });
 
   test('--sigma without its value names --sigma (not "too many arguments")', async () => {
@@ -62,15 +65,23 @@ describe('flag commands name flags', () => {
 describe('one problem, one line (specs)', () => {
   test.each([
     [{ steps: 9007199254740993 }, /^error: stages\[0\]\.steps: expected a positive integer up to 1e12/],
-    [{ steps: 10, sampler: { kind: 'poisson', batchSize: 1e308, datasetSize: 1000 } }, /^error: stages\[0\]\.sampler\.batchSize: expected a positive integer/],
-    [{ steps: 10, sampler: { kind: 'poisson', batchSize: 10, datasetSize: -1 } }, /^error: stages\[0\]\.sampler\.datasetSize: expected a positive integer, got -1$/],
+    [
+      { steps: 10, sampler: { kind: 'poisson', batchSize: 1e308, datasetSize: 1000 } },
+      /^error: stages\[0\]\.sampler\.batchSize: expected a positive integer/,
+    ],
+    [
+      { steps: 10, sampler: { kind: 'poisson', batchSize: 10, datasetSize: -1 } },
+      /^error: stages\[0\]\.sampler\.datasetSize: expected a positive integer, got -1$/,
+    ],
   ])('%j', async (stage, line) => {
     expect(single(await cli(['run', '-'], { stdin: spec(stage) }))).toMatch(line);
   });
 
   test('"epochs": 1e400 is out of range, not "got Infinity"', async () => {
     const text = spec({ sampler: { kind: 'poisson', rate: 0.1 } }).replace('}}]', '}, "epochs": 1e400}]');
-    expect(single(await cli(['run', '-'], { stdin: text }))).toBe("error: stages[0].epochs: expected a number > 0, got a number beyond float64's range (about 1.8e308)");
+    expect(single(await cli(['run', '-'], { stdin: text }))).toBe(
+      "error: stages[0].epochs: expected a number > 0, got a number beyond float64's range (about 1.8e308)",
+    );
   });
 });
 
@@ -96,7 +107,20 @@ describe('help, schema and JSON errors', () => {
     expect(JSON.parse(r.stderr)).toEqual({ error: { path: '--sigma', message: 'expected a number > 0, got -1', exitCode: 2 } });
     const several = JSON.parse((await cli(['epsilon', '--json'])).stderr);
     expect(several.errors.length).toBeGreaterThan(1);
-    const refused = await cli(['calibrate', '--target', 'steps', '--sigma', '1e-160', '--sampling-rate', '1', '--epsilon', '8', '--delta', '1e-5', '--json']);
+    const refused = await cli([
+      'calibrate',
+      '--target',
+      'steps',
+      '--sigma',
+      '1e-160',
+      '--sampling-rate',
+      '1',
+      '--epsilon',
+      '8',
+      '--delta',
+      '1e-5',
+      '--json',
+    ]);
     expect(refused.exitCode).toBe(3);
     expect(JSON.parse(refused.stderr).error.exitCode).toBe(3);
     const spec = await cli(['run', '-', '--json'], { stdin: '{"stages": 1}' });
@@ -106,14 +130,42 @@ describe('help, schema and JSON errors', () => {
 
 describe('calibrate says where the figure is, and does not claim a search limit is the largest value', () => {
   test('"at sigma = 0.x: epsilon <= 8 (certified upper bound)", not "there: ... (upper)"', async () => {
-    const r = await cli(['calibrate', '--epsilon', '8', '--delta', '1e-5', '--sampling-rate', '0.01', '--steps', '1000', '--accountant', 'rdp', '--quiet']);
+    const r = await cli([
+      'calibrate',
+      '--epsilon',
+      '8',
+      '--delta',
+      '1e-5',
+      '--sampling-rate',
+      '0.01',
+      '--steps',
+      '1000',
+      '--accountant',
+      'rdp',
+      '--quiet',
+    ]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^at sigma = [0-9.]+: epsilon <= [0-9.]+ \(certified upper bound\)$/m);
     expect(r.stdout).not.toMatch(/^there:/m);
   });
 
   test('steps at the search limit (1e9): "the search limit", not "the largest"', async () => {
-    const r = await cli(['calibrate', '--target', 'steps', '--epsilon', '1e4', '--sigma', '5', '--sampling-rate', '0.01', '--delta', '1e-5', '--accountant', 'rdp', '--quiet']);
+    const r = await cli([
+      'calibrate',
+      '--target',
+      'steps',
+      '--epsilon',
+      '1e4',
+      '--sigma',
+      '5',
+      '--sampling-rate',
+      '0.01',
+      '--delta',
+      '1e-5',
+      '--accountant',
+      'rdp',
+      '--quiet',
+    ]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^steps = 1000000000 {2}\(the search limit; it still keeps epsilon <= 10000/);
   });
@@ -126,7 +178,10 @@ test('--sampler and --adjacency help list their allowed values', async () => {
 });
 
 test('check labels an exact (closed-form) figure as exact, as run does', async () => {
-  const spec = JSON.stringify({ budget: { epsilon: 20, delta: 1e-5 }, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'deterministic', stepsPerEpoch: 10 }, epochs: 10 }] });
+  const spec = JSON.stringify({
+    budget: { epsilon: 20, delta: 1e-5 },
+    stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'deterministic', stepsPerEpoch: 10 }, epochs: 10 }],
+  });
   const check = await cli(['check', '-'], { stdin: spec });
   expect(check.exitCode).toBe(0);
   expect(check.stdout).toMatch(/^within budget: epsilon <= 17\.857 \(exact, closed form; rounded up\)/);

@@ -19,7 +19,20 @@ const result = (over: Partial<AccountingResult> = {}): AccountingResult => ({
   kind: 'upper',
   upper: 2.912341,
   lower: 2.90118,
-  inputs: { delta: 1e-5, adjacency: 'add-remove', privacyUnit: 'example', stages: [{ label: 'stages[0]', mechanism: { kind: 'gaussian', noiseMultiplier: 1.1 }, sampler: 'poisson', samplingRate: 0.0042667, steps: 14063 }] },
+  inputs: {
+    delta: 1e-5,
+    adjacency: 'add-remove',
+    privacyUnit: 'example',
+    stages: [
+      {
+        label: 'stages[0]',
+        mechanism: { kind: 'gaussian', noiseMultiplier: 1.1 },
+        sampler: 'poisson',
+        samplingRate: 0.0042667,
+        steps: 14063,
+      },
+    ],
+  },
   accountant: { name: 'pld', settings: { discretization: 1e-4, adjacency: 'add-remove' } },
   notes: [],
   ...over,
@@ -120,9 +133,17 @@ describe('tables', () => {
       },
       plain,
     );
-    expect(text).toMatch(/over budget: epsilon <= 2\.9124 \(certified upper bound\) exceeds the budget 2 at delta = 1e-5 by 0\.91234 \(45\.6%\)/);
+    expect(text).toMatch(
+      /over budget: epsilon <= 2\.9124 \(certified upper bound\) exceeds the budget 2 at delta = 1e-5 by 0\.91234 \(45\.6%\)/,
+    );
     expect(text).toMatch(/costliest stage: stages\[1\] \(b\), epsilon <= 2\.5 on its own/);
-    const json = budgetJson({ withinBudget: false, basis: 'upper', budget: { epsilon: 2, delta: 1e-5 }, result: result(), excess: 0.912341 });
+    const json = budgetJson({
+      withinBudget: false,
+      basis: 'upper',
+      budget: { epsilon: 2, delta: 1e-5 },
+      result: result(),
+      excess: 0.912341,
+    });
     expect(json).toMatchObject({ command: 'check', withinBudget: false, excess: 0.912341, epsilon: 2.912341 });
   });
 });

@@ -87,7 +87,7 @@ const oracle = JSON.parse(readFileSync(new URL('./fixtures/pld_oracle_sweep.json
 };
 
 test.each(oracle.rows.map((r) => [r.q, r.sigma, r.steps, r.delta, r] as const))(
-  'q=%p sigma=%p steps=%p delta=%p: inside dp_accounting\'s optimistic..pessimistic band',
+  "q=%p sigma=%p steps=%p delta=%p: inside dp_accounting's optimistic..pessimistic band",
   (_q, _s, _n, _d, r) => {
     const f = pldEpsilon(stages(r.q, r.sigma, r.steps), r.delta, { precision: 0.01 });
     expect(f.upper).toBeGreaterThanOrEqual(r.optimistic);

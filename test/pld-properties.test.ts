@@ -36,7 +36,8 @@ const name = (c: { q: number; sigma: number; steps: number; logDelta: number }) 
 
 describe('PLD lower <= PLD upper, PLD lower <= RDP upper, all finite', () => {
   const cases = fc.sample(config, { seed: 20261129, numRuns: 25 });
-  for (const c of cases) plans.add(`bounds ${name(c)}`, { stages: stages(c.q, c.sigma, c.steps), options: coarse, epsilonAt: [10 ** c.logDelta] });
+  for (const c of cases)
+    plans.add(`bounds ${name(c)}`, { stages: stages(c.q, c.sigma, c.steps), options: coarse, epsilonAt: [10 ** c.logDelta] });
   test.each(cases.map((c) => [name(c), c] as const))('%s', (key, { q, sigma, steps, logDelta }) => {
     const delta = 10 ** logDelta;
     const f = plans.get(`bounds ${key}`).epsilon[0];

@@ -28,7 +28,7 @@ const dpsgd = (q: number, sigma: number, steps: number): Stage[] => [
 
 /** float64 FFT rounding booked at +infinity by the accountant (the larger direction). */
 function bookedRounding(f: { details: Readonly<Record<string, unknown>> }): number {
-  const r = (d: unknown) => ((d as { floatRounding?: number } | undefined)?.floatRounding ?? 0);
+  const r = (d: unknown) => (d as { floatRounding?: number } | undefined)?.floatRounding ?? 0;
   return Math.max(r(f.details.remove), r(f.details.add));
 }
 
@@ -75,7 +75,10 @@ describe('DP-SGD (Poisson-subsampled Gaussian) against dp_accounting and PRV', (
 
   const deltaRows = reference('mechanisms.json').dpsgd_delta_for_eps as any[];
   for (const [i, row] of deltaRows.entries())
-    composed.add(`delta(eps) row ${i}`, { stages: dpsgd(row.q, row.sigma, row.steps), deltaAt: Object.keys(row.pld_acc.delta).map(Number) });
+    composed.add(`delta(eps) row ${i}`, {
+      stages: dpsgd(row.q, row.sigma, row.steps),
+      deltaAt: Object.keys(row.pld_acc.delta).map(Number),
+    });
   test('delta(eps) for q = 0.01, sigma = 1 (mechanisms.json, dp_accounting and PRV)', () => {
     for (const [i, row] of deltaRows.entries()) {
       const answer = composed.get(`delta(eps) row ${i}`);
@@ -156,7 +159,11 @@ describe('other mechanisms (mechanisms.json)', () => {
     const stages: Stage[] = [
       { mechanism: { kind: 'randomized-response', noiseParameter: r.noise_parameter, categories: r.num_buckets }, steps: r.k },
     ];
-    composed.add(`randomized response ${i}`, { stages, options: { adjacency: 'replace-one' }, epsilonAt: Object.keys(r.exact.eps).map(Number) });
+    composed.add(`randomized response ${i}`, {
+      stages,
+      options: { adjacency: 'replace-one' },
+      epsilonAt: Object.keys(r.exact.eps).map(Number),
+    });
   }
   test('randomized response (replace-one) against the exact multinomial sum', () => {
     for (const [i, r] of (mech.randomized_response as any[]).entries()) {
@@ -198,7 +205,14 @@ describe('other mechanisms (mechanisms.json)', () => {
     }
   });
   const one: Stage = { mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, poissonRate: 0.01, steps: 300 };
-  composed.add('300 steps as 3 x 100', { stages: [{ ...one, steps: 100 }, { ...one, steps: 100 }, { ...one, steps: 100 }], epsilonAt: [1e-5] });
+  composed.add('300 steps as 3 x 100', {
+    stages: [
+      { ...one, steps: 100 },
+      { ...one, steps: 100 },
+      { ...one, steps: 100 },
+    ],
+    epsilonAt: [1e-5],
+  });
   composed.add('300 steps as one stage', { stages: [one], epsilonAt: [1e-5] });
   test('composing a stage with itself k times equals one stage of k steps', () => {
     const split = composed.get('300 steps as 3 x 100').epsilon[0].upper;

@@ -90,7 +90,9 @@ describe("the BNB authors' figures (bnb.json, sigma 0.35, T = 1000, one epoch)",
 describe('balls-and-bins above Poisson: few steps per epoch, many epochs, in the bulk (large delta)', () => {
   it('sigma 0.8, T = 4, E = 20, delta 0.2: the certified lower bound exceeds the Poisson upper bound', () => {
     const ours = epsilonInterval(0.8, 4, 20, 0.2, 2e-3);
-    const poisson = pldEpsilon([{ mechanism: { kind: 'gaussian', noiseMultiplier: 0.8 }, poissonRate: 1 / 4, steps: 80 }], 0.2, { discretization: 1e-3 });
+    const poisson = pldEpsilon([{ mechanism: { kind: 'gaussian', noiseMultiplier: 0.8 }, poissonRate: 1 / 4, steps: 80 }], 0.2, {
+      discretization: 1e-3,
+    });
     expect(ours.lower).toBeGreaterThan(poisson.upper);
   });
 });

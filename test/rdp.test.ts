@@ -1,12 +1,5 @@
 import { reference } from './helpers/reference.js';
-import {
-  DEFAULT_RDP_ORDERS,
-  deltaFromRdp,
-  epsilonFromRdp,
-  rdpDelta,
-  rdpEpsilon,
-  rdpOfStages,
-} from '../accountants/rdp.js';
+import { DEFAULT_RDP_ORDERS, deltaFromRdp, epsilonFromRdp, rdpDelta, rdpEpsilon, rdpOfStages } from '../accountants/rdp.js';
 import { sampledGaussianRenyi } from '../accountants/rdp/sampledGaussian.js';
 import { laplaceRenyi, pureDpRenyi, randomizedResponseRenyi } from '../accountants/rdp/divergence.js';
 import type { Stage } from '../src/mechanism.js';
@@ -142,10 +135,7 @@ describe('mechanisms.json rdp columns (dp_accounting RdpAccountant), eps and del
   test('laplace (k-fold, 12 rows)', () => {
     const worst = Math.max(
       ...mechanisms.laplace.map((r: any) =>
-        checkColumns(
-          [{ mechanism: { kind: 'laplace', scale: r.scale_b, sensitivity: r.sensitivity }, steps: r.k }],
-          r.rdp,
-        ),
+        checkColumns([{ mechanism: { kind: 'laplace', scale: r.scale_b, sensitivity: r.sensitivity }, steps: r.k }], r.rdp),
       ),
     );
     expect(worst).toBeLessThan(1e-6); // measured: 1.7e-16
@@ -183,9 +173,7 @@ describe('mechanisms.json rdp columns (dp_accounting RdpAccountant), eps and del
   });
 
   test('dpsgd_delta_for_eps (4 rows)', () => {
-    const worst = Math.max(
-      ...mechanisms.dpsgd_delta_for_eps.map((r: any) => checkColumns(dpsgd(r.q, r.sigma, r.steps), r.rdp)),
-    );
+    const worst = Math.max(...mechanisms.dpsgd_delta_for_eps.map((r: any) => checkColumns(dpsgd(r.q, r.sigma, r.steps), r.rdp)));
     expect(worst).toBeLessThan(1e-6); // measured: 4.6e-13
   });
 });
@@ -281,7 +269,9 @@ describe('closed forms', () => {
     }
     // order 2, computed by hand: ln((e^(2 eps) + e^(-eps)) / (1 + e^eps))
     const eps = 1.3;
-    expect(relErr(pureDpRenyi({ epsilon: eps, order: 2 }), Math.log((Math.exp(2 * eps) + Math.exp(-eps)) / (1 + Math.exp(eps))))).toBeLessThan(1e-14);
+    expect(
+      relErr(pureDpRenyi({ epsilon: eps, order: 2 }), Math.log((Math.exp(2 * eps) + Math.exp(-eps)) / (1 + Math.exp(eps)))),
+    ).toBeLessThan(1e-14);
     const stage: Stage[] = [{ mechanism: { kind: 'eps-delta', epsilon: eps, delta: 0 }, steps: 4 }];
     expect(rdpOfStages(stage, { orders: [2] }).rdp[0]).toBeCloseTo(4 * pureDpRenyi({ epsilon: eps, order: 2 }), 14);
   });
@@ -375,7 +365,9 @@ describe('conversions (epsilonFromRdp, deltaFromRdp)', () => {
   test('bad curves are input errors', () => {
     expect(() => epsilonFromRdp({ orders, rdp: [0.1, 0.2], delta: 1e-5 })).toThrow(InputError);
     expect(() => epsilonFromRdp({ orders, rdp: [0.1, NaN, 0.2], delta: 1e-5 })).toThrow('rdp[1]: expected');
-    expect(() => epsilonFromRdp({ orders: [1, 2, 3], rdp: [0, 0, 0], delta: 1e-5 })).toThrow('orders[0]: expected a finite number > 1, got 1');
+    expect(() => epsilonFromRdp({ orders: [1, 2, 3], rdp: [0, 0, 0], delta: 1e-5 })).toThrow(
+      'orders[0]: expected a finite number > 1, got 1',
+    );
     expect(() => deltaFromRdp({ orders, rdp: [0, 0, 0], epsilon: -1 })).toThrow('epsilon: expected a finite number >= 0, got -1');
   });
 });
@@ -405,7 +397,9 @@ describe('refusals and input errors', () => {
     expect(() => rdpEpsilon(good, 2)).toThrow(new InputError('delta', 'a number in (0, 1)', 2));
     expect(() => rdpEpsilon(good, 2)).toThrow('delta: expected a number in (0, 1), got 2');
     expect(() => rdpDelta(good, NaN)).toThrow('epsilon: expected a finite number >= 0, got NaN');
-    expect(() => rdpEpsilon(dpsgd(0.01, -1, 10), 1e-5)).toThrow('stages[0].mechanism.noiseMultiplier: expected a finite number > 0, got -1');
+    expect(() => rdpEpsilon(dpsgd(0.01, -1, 10), 1e-5)).toThrow(
+      'stages[0].mechanism.noiseMultiplier: expected a finite number > 0, got -1',
+    );
     expect(() => rdpEpsilon(dpsgd(0, 1, 10), 1e-5)).toThrow('stages[0].poissonRate: expected a number in (0, 1], got 0');
     expect(() => rdpEpsilon(dpsgd(1.5, 1, 10), 1e-5)).toThrow('stages[0].poissonRate: expected a number in (0, 1], got 1.5');
     expect(() => rdpEpsilon(dpsgd(0.01, 1, 2.5), 1e-5)).toThrow('stages[0].steps: expected a positive integer, got 2.5');

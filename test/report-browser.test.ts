@@ -28,12 +28,18 @@ let context: BrowserContext;
 let file: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium; .ci/run does this)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium; .ci/run does this)`);
   const spec = 'examples/dpsgd-60k.json';
   const report = await buildReport({
     specText: readFileSync(spec, 'utf8'),
     source: spec,
-    settings: { overrides: { discretization: 1e-2 }, maxEpochPoints: 6, profileEpsilons: [0.25, 0.5, 1, 2, 3, 4], samplers: ['deterministic', 'shuffle', 'persistent-shuffle', 'poisson'] },
+    settings: {
+      overrides: { discretization: 1e-2 },
+      maxEpochPoints: 6,
+      profileEpsilons: [0.25, 0.5, 1, 2, 3, 4],
+      samplers: ['deterministic', 'shuffle', 'persistent-shuffle', 'poisson'],
+    },
   });
   mkdirSync(ARTIFACTS, { recursive: true });
   file = path.join(ARTIFACTS, 'report-dpsgd-60k.html');

@@ -32,7 +32,8 @@ const reports = new Map<string, PrivacyReport>();
 const specText = (name: string) => readFileSync(`examples/${name}.json`, 'utf8');
 
 beforeAll(async () => {
-  for (const name of EXAMPLES) reports.set(name, await buildReport({ specText: specText(name), source: `examples/${name}.json`, settings: CHEAP, now: NOW }));
+  for (const name of EXAMPLES)
+    reports.set(name, await buildReport({ specText: specText(name), source: `examples/${name}.json`, settings: CHEAP, now: NOW }));
 });
 
 const io = () => ({ ...fakeIo(), writeFile: (p: string, t: string) => writeFile(p, t, 'utf8') });
@@ -42,7 +43,15 @@ describe.each(EXAMPLES)('report of examples/%s.json', (name) => {
   test('markdown: every section, the spec and its SHA-256', () => {
     const r = reports.get(name)!;
     const md = reportMarkdown(r);
-    for (const heading of ['## Guarantee', '## Assumptions and settings', '## ε per batch sampler', '## ε after each', '## Privacy profile δ(ε)', '## Costliest stage', '## Provenance'])
+    for (const heading of [
+      '## Guarantee',
+      '## Assumptions and settings',
+      '## ε per batch sampler',
+      '## ε after each',
+      '## Privacy profile δ(ε)',
+      '## Costliest stage',
+      '## Provenance',
+    ])
       expect(md).toContain(heading);
     expect(md).toContain(createHash('sha256').update(specText(name)).digest('hex'));
     expect(md).toContain(specText(name).trim());
@@ -78,7 +87,9 @@ describe.each(EXAMPLES)('report of examples/%s.json', (name) => {
 });
 
 describe('figures of the DP-SGD example against dp_accounting (PLD, 1e-4 grid)', () => {
-  const ref = reference<{ 'epsilon_at_delta_1e-5': Record<string, number>; delta_at_epsilon_full_run: Record<string, number> }>('report_dpsgd60k.json');
+  const ref = reference<{ 'epsilon_at_delta_1e-5': Record<string, number>; delta_at_epsilon_full_run: Record<string, number> }>(
+    'report_dpsgd60k.json',
+  );
 
   test('epsilon after each epoch: a certified upper bound above the reference, within 3% on a 1e-2 grid', () => {
     const r = reports.get('dpsgd-60k')!;
@@ -129,7 +140,16 @@ test('a short run compares every sampler named, balls-and-bins included, each wi
     delta: 1e-5,
     stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 2 }, sampler: { kind: 'shuffle', stepsPerEpoch: 10 }, epochs: 2 }],
   });
-  const r = await buildReport({ specText: text, source: 'short.json', settings: { overrides: { discretization: 1e-2 }, maxEpochPoints: 1, profileEpsilons: [1, 2], samplers: ['deterministic', 'shuffle', 'persistent-shuffle', 'poisson', 'balls-and-bins'] } });
+  const r = await buildReport({
+    specText: text,
+    source: 'short.json',
+    settings: {
+      overrides: { discretization: 1e-2 },
+      maxEpochPoints: 1,
+      profileEpsilons: [1, 2],
+      samplers: ['deterministic', 'shuffle', 'persistent-shuffle', 'poisson', 'balls-and-bins'],
+    },
+  });
   if (!r.samplers.applicable) throw new Error('expected the sampler table');
   const kinds = Object.fromEntries(r.samplers.rows.map((row) => [row.sampler, row.figure.kind]));
   expect(kinds).toMatchObject({ deterministic: 'exact', shuffle: 'lower', poisson: 'upper', 'balls-and-bins': 'upper' });
@@ -203,7 +223,20 @@ describe('dpacct report -o FILE, then dpacct verify FILE', () => {
 });
 
 describe('dpacct compare --plot: epsilon against epochs as a text chart', () => {
-  const args = ['compare', '--sigma', '1', '--steps-per-epoch', '10', '--epochs', '3', '--delta', '1e-5', '--discretization', '0.01', '--plot'];
+  const args = [
+    'compare',
+    '--sigma',
+    '1',
+    '--steps-per-epoch',
+    '10',
+    '--epochs',
+    '3',
+    '--delta',
+    '1e-5',
+    '--discretization',
+    '0.01',
+    '--plot',
+  ];
 
   test('a letter per sampler, the axes and a legend under the table', async () => {
     const r = await runCli(args, io());
@@ -226,7 +259,9 @@ describe('dpacct compare --plot: epsilon against epochs as a text chart', () => 
     const r = await runCli([...args, '--json'], io());
     const j = JSON.parse(r.stdout);
     expect(j.plot.epochs).toEqual([1, 2, 3]);
-    expect(j.plot.series.map((s: { sampler: string }) => s.sampler)).toEqual(expect.arrayContaining(['deterministic', 'shuffle', 'poisson']));
+    expect(j.plot.series.map((s: { sampler: string }) => s.sampler)).toEqual(
+      expect.arrayContaining(['deterministic', 'shuffle', 'poisson']),
+    );
     const bad = await runCli(['compare', '--sigma', '1', '--steps-per-epoch', '10', '--epochs', '4', '--epsilon', '2', '--plot'], io());
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('--plot: draws epsilon against epochs');
@@ -235,7 +270,24 @@ describe('dpacct compare --plot: epsilon against epochs as a text chart', () => 
 
 test('textChart puts the extremes in the corners and marks overlaps', async () => {
   const { textChart } = await import('../src/output/textChart.js');
-  const lines = textChart({ series: [{ name: 'a', marker: 'a', points: [[1, 1], [10, 10]] }, { name: 'b', marker: 'b', points: [[10, 10]] }], xLabel: 'x', yLabel: 'y', width: 20, height: 5, yLog: false });
+  const lines = textChart({
+    series: [
+      {
+        name: 'a',
+        marker: 'a',
+        points: [
+          [1, 1],
+          [10, 10],
+        ],
+      },
+      { name: 'b', marker: 'b', points: [[10, 10]] },
+    ],
+    xLabel: 'x',
+    yLabel: 'y',
+    width: 20,
+    height: 5,
+    yLog: false,
+  });
   const plot = lines.slice(1, 6);
   expect(plot[0].endsWith('*')).toBe(true);
   expect(plot[4]).toMatch(/┤a$/);

@@ -1,11 +1,5 @@
 import { reference } from './helpers/reference.js';
-import {
-  SAMPLERS,
-  compareSamplers,
-  samplerCalibrateNoise,
-  samplerDelta,
-  samplerEpsilon,
-} from '../accountants/samplers.js';
+import { SAMPLERS, compareSamplers, samplerCalibrateNoise, samplerDelta, samplerEpsilon } from '../accountants/samplers.js';
 import { analyticGaussianDelta, analyticGaussianEpsilon } from '../accountants/deterministic.js';
 import { InputError } from '../src/errors.js';
 
@@ -33,7 +27,7 @@ describe('one entry point per sampler', () => {
     expect(r.value).toBeLessThanOrEqual(row.shuffle_lower * (1 + 1e-4));
   });
 
-  test('poisson: the PLD engine\'s certified upper bound for q = 1/T over T*E steps', () => {
+  test("poisson: the PLD engine's certified upper bound for q = 1/T over T*E steps", () => {
     // ablq.json used discretization 1e-3 with dp_accounting (connect-the-dots); a finer grid can only be lower
     const r = samplerEpsilon({ ...setting, sampler: 'poisson', delta: 1e-6 });
     expect(r.kind).toBe('upper');
@@ -104,7 +98,9 @@ describe('compare', () => {
     for (const r of c.rows) expect(r.ratioToPoisson).not.toBeNull();
     expect(() => compareSamplers({ noiseMultiplier: 1, stepsPerEpoch: 10, epochs: 1, delta: 1e-5, epsilon: 1 })).toThrow(InputError);
     expect(() => compareSamplers({ noiseMultiplier: 1, stepsPerEpoch: 10, epochs: 1 })).toThrow(/delta/);
-    expect(() => compareSamplers({ noiseMultiplier: 1, stepsPerEpoch: 10, epochs: 1, delta: 1e-5, samplers: ['bins' as never] })).toThrow(/sampler/);
+    expect(() => compareSamplers({ noiseMultiplier: 1, stepsPerEpoch: 10, epochs: 1, delta: 1e-5, samplers: ['bins' as never] })).toThrow(
+      /sampler/,
+    );
   });
 });
 
@@ -150,6 +146,8 @@ describe('calibrate (ablq.json sigma_for_epsilon, delta 1e-6, T 1000, one epoch)
     expect(() => samplerEpsilon({ sampler: 'poisson', noiseMultiplier: 1, stepsPerEpoch: 1.5, epochs: 1, delta: 1e-5 })).toThrow(
       /stepsPerEpoch/,
     );
-    expect(() => samplerEpsilon({ sampler: 'nope' as never, noiseMultiplier: 1, stepsPerEpoch: 1, epochs: 1, delta: 1e-5 })).toThrow(/sampler/);
+    expect(() => samplerEpsilon({ sampler: 'nope' as never, noiseMultiplier: 1, stepsPerEpoch: 1, epochs: 1, delta: 1e-5 })).toThrow(
+      /sampler/,
+    );
   });
 });

@@ -17,7 +17,25 @@ const oracle = reference('scaling-oracle.json');
 
 describe('noise multiplier of Table 2 configurations (delta 1e-8, Poisson, PLD)', () => {
   test('the issue example: --json names noiseMultiplier and noiseBatchRatio; sigma within 0.3% of dp_accounting and meets the target', async () => {
-    const r = await cli(['scaling', 'noise', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--batch-size', '220000', '--steps', '11000', '--seq-len', '512', '--model-size', '4.9e7', '--json']);
+    const r = await cli([
+      'scaling',
+      'noise',
+      '--epsilon',
+      '4',
+      '--delta',
+      '1e-8',
+      '--units',
+      '1e7',
+      '--batch-size',
+      '220000',
+      '--steps',
+      '11000',
+      '--seq-len',
+      '512',
+      '--model-size',
+      '4.9e7',
+      '--json',
+    ]);
     expect(r.exitCode).toBe(0);
     const j = JSON.parse(r.stdout);
     const ref = oracle.table2Sigma.find((o: any) => o.row === 9);
@@ -62,7 +80,14 @@ describe('VaultGemma (sigma 0.614, 100,000 steps, batch 518,000 sequences, delta
   const sequences = vg.training_tokens_mixture / vg.sequence_length; // 1.27e10 sequences of 1024 tokens
 
   test('RDP: the units needed for eps = 2 match dp_accounting (8.7e11: the RDP bound is too loose to show plausibility)', async () => {
-    const r = await unitsForBudget({ epsilon: 2, delta: vg.delta_at_most, noiseMultiplier: vg.noise_multiplier, batchSize: vg.batch_size_sequences, steps: vg.steps, accountant: 'rdp' });
+    const r = await unitsForBudget({
+      epsilon: 2,
+      delta: vg.delta_at_most,
+      noiseMultiplier: vg.noise_multiplier,
+      batchSize: vg.batch_size_sequences,
+      steps: vg.steps,
+      accountant: 'rdp',
+    });
     // dp_accounting: the largest q meeting eps <= 2 is in [5.983e-7, 6e-7]
     expect(r.units).toBeGreaterThanOrEqual(vg.batch_size_sequences / oracle.vaultGemmaRdp.rateMissing);
     expect(r.units).toBeLessThanOrEqual(Math.ceil(vg.batch_size_sequences / oracle.vaultGemmaRdp.rateMeeting) * 1.001);
@@ -73,7 +98,14 @@ describe('VaultGemma (sigma 0.614, 100,000 steps, batch 518,000 sequences, delta
 
   test('PLD at the mixture size (N = 1.27e10, q = 4.1e-5): eps <= 2 at delta 1.1e-10 is certified, consistent with dp_accounting (plausible)', async () => {
     // discretization 3e-3: the float64 FFT rounding of the default 1e-4 grid (about 3e-10) would exceed delta
-    const plan = stagePlan({ units: Math.round(sequences), batchSize: vg.batch_size_sequences, steps: vg.steps, sigma: vg.noise_multiplier, delta: vg.delta_at_most, discretization: 3e-3 });
+    const plan = stagePlan({
+      units: Math.round(sequences),
+      batchSize: vg.batch_size_sequences,
+      steps: vg.steps,
+      sigma: vg.noise_multiplier,
+      delta: vg.delta_at_most,
+      discretization: 3e-3,
+    });
     const r = await accountPlan(plan, { quantity: 'epsilon', delta: vg.delta_at_most });
     // a certified upper bound: not below dp_accounting's 1.717, and within the published eps <= 2
     expect(r.upper!).toBeGreaterThanOrEqual(oracle.vaultGemmaPld.epsilonAtDelta);

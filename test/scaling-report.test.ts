@@ -26,20 +26,48 @@ function newestSource(dir: string): number {
 
 beforeAll(() => {
   // `npm ci` builds dist through `prepare`; rebuild only when the sources are newer
-  const stale = !existsSync(entry) || statSync(entry).mtimeMs < Math.max(newestSource(path.join(root, 'src')), newestSource(path.join(root, 'accountants')));
+  const stale =
+    !existsSync(entry) ||
+    statSync(entry).mtimeMs < Math.max(newestSource(path.join(root, 'src')), newestSource(path.join(root, 'accountants')));
   if (!stale) return;
   try {
-    execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+      cwd: root,
+      stdio: 'pipe',
+    });
   } catch (e) {
     if (!existsSync(entry)) throw e;
   }
 });
-const ARGS = ['scaling', 'optimize', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--flops', '3.8e20', '--model-sizes', '4', '--batch-sizes', '4', '--accountant', 'rdp', '--quiet', '--json'];
+const ARGS = [
+  'scaling',
+  'optimize',
+  '--epsilon',
+  '4',
+  '--delta',
+  '1e-8',
+  '--units',
+  '1e7',
+  '--flops',
+  '3.8e20',
+  '--model-sizes',
+  '4',
+  '--batch-sizes',
+  '4',
+  '--accountant',
+  'rdp',
+  '--quiet',
+  '--json',
+];
 
 test('optimize --report writes an HTML report with the loss curve, the best configurations and the saturating compute', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'dpacct-scaling-'));
   const file = path.join(dir, 'scaling.html');
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/dpacct.js'), ...ARGS, '--report', file], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/dpacct.js'), ...ARGS, '--report', file], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '' },
+  });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   const j = JSON.parse(r.stdout);
@@ -50,10 +78,16 @@ test('optimize --report writes an HTML report with the loss curve, the best conf
   expect(html).toMatch(/^<!DOCTYPE html>/);
   expect(html).not.toMatch(/<script|<link|src=|NaN|Infinity|undefined/);
   expect(html).toContain('id="plot-scaling"');
-  for (const name of ['best loss per budget', 'best configurations here', 'saturating compute', 'asked budget']) expect(html).toContain(`data-series="${name}"`);
+  for (const name of ['best loss per budget', 'best configurations here', 'saturating compute', 'asked budget'])
+    expect(html).toContain(`data-series="${name}"`);
   const paths = [...html.matchAll(/<path class="line" d="([^"]*)"/g)].map((m) => m[1]);
   expect(paths.length).toBe(3); // the curve and the two marker lines; the configurations are points
   for (const d of paths) expect(d).toMatch(/^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+)+$/);
-  expect(html).toContain(`At 3.8e20 FLOPs the best configuration is a ${Number(j.best.modelSize.toPrecision(3)).toExponential().replace('+', '').replace(/\.?0+e/, 'e')}`);
+  expect(html).toContain(
+    `At 3.8e20 FLOPs the best configuration is a ${Number(j.best.modelSize.toPrecision(3))
+      .toExponential()
+      .replace('+', '')
+      .replace(/\.?0+e/, 'e')}`,
+  );
   expect(html).toMatch(/Saturating compute: about [\d.]+e\d+ FLOPs/);
 });

@@ -57,7 +57,9 @@ describe('loss tables (CSV)', () => {
 
   test('smooths non-monotone measurements: loss non-increasing in steps (pool adjacent violators)', () => {
     expect(isotonicDecreasing([3, 2, 2.5, 1])).toEqual([3, 2.25, 2.25, 1]);
-    const bumpy = rows.map((r, i) => (i === 0 ? r : r.replace(/,([^,]+)$/, (_, loss) => `,${r.startsWith('1000000,100000,') ? Number(loss) + 5 : loss}`)));
+    const bumpy = rows.map((r, i) =>
+      i === 0 ? r : r.replace(/,([^,]+)$/, (_, loss) => `,${r.startsWith('1000000,100000,') ? Number(loss) + 5 : loss}`),
+    );
     const model = tableModel(bumpy.join('\n'), 'bumpy.csv');
     const early = model.predict({ modelSize: 1e6, steps: 1e3, noiseBatchRatio: 1e-6 });
     const late = model.predict({ modelSize: 1e6, steps: 1e5, noiseBatchRatio: 1e-6 });
@@ -70,7 +72,7 @@ describe('loss tables (CSV)', () => {
 });
 
 describe('optimize on the bundled model (a small search: the full 100 x 100 case is in bench/)', () => {
-  test("N = 1e7, eps = 4, C = 3.8e20 (a Table 2 row): models far smaller than non-private scaling, batches in the hundreds of thousands", async () => {
+  test('N = 1e7, eps = 4, C = 3.8e20 (a Table 2 row): models far smaller than non-private scaling, batches in the hundreds of thousands', async () => {
     const r = await optimize(
       { epsilon: 4, delta: 1e-8, units: 1e7, seqLen: 512, flops: 3.8e20, model: bundled, accountant: 'rdp' },
       { modelCount: 25, batchCount: 40, gridNodes: { rates: 6, steps: 5 }, exactCandidates: 1 },
@@ -90,14 +92,52 @@ describe('optimize on the bundled model (a small search: the full 100 x 100 case
 
 describe('CLI errors name the flag and the range (exit 2)', () => {
   test.each([
-    [['scaling', 'noise', '--epsilon', '4', '--delta', '2', '--units', '1e7', '--batch-size', '100', '--steps', '10'], /--delta: expected a number in \(0, 1\), got 2/],
-    [['scaling', 'noise', '--epsilon', '4', '--delta', '1e-8', '--units', '100', '--batch-size', '1000', '--steps', '10'], /--batch-size: expected at most --units \(100\), got 1000/],
+    [
+      ['scaling', 'noise', '--epsilon', '4', '--delta', '2', '--units', '1e7', '--batch-size', '100', '--steps', '10'],
+      /--delta: expected a number in \(0, 1\), got 2/,
+    ],
+    [
+      ['scaling', 'noise', '--epsilon', '4', '--delta', '1e-8', '--units', '100', '--batch-size', '1000', '--steps', '10'],
+      /--batch-size: expected at most --units \(100\), got 1000/,
+    ],
     [['scaling', 'optimize', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7'], /--flops: missing/],
-    [['scaling', 'optimize', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--flops', '10'], /--flops: expected a compute budget in \[/],
-    [['scaling', 'optimize', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--flops', '1e20', '--sampler', 'shuffle'], /--sampler: expected poisson or deterministic/],
-    [['scaling', 'eval', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--model-size', '1e8', '--batch-size', '100'], /--steps: give --steps or --flops/],
-    [['scaling', 'optimize', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--flops', '1e20', '--model-sizes', '5000'], /--model-sizes: expected a positive integer <= 1000, got 5000/],
-    [['scaling', 'eval', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--model-size', '1e8', '--batch-size', '100', '--steps', '10', '--loss-model', '/nonexistent.json'], /--loss-model: expected a readable/],
+    [
+      ['scaling', 'optimize', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--flops', '10'],
+      /--flops: expected a compute budget in \[/,
+    ],
+    [
+      ['scaling', 'optimize', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--flops', '1e20', '--sampler', 'shuffle'],
+      /--sampler: expected poisson or deterministic/,
+    ],
+    [
+      ['scaling', 'eval', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--model-size', '1e8', '--batch-size', '100'],
+      /--steps: give --steps or --flops/,
+    ],
+    [
+      ['scaling', 'optimize', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--flops', '1e20', '--model-sizes', '5000'],
+      /--model-sizes: expected a positive integer <= 1000, got 5000/,
+    ],
+    [
+      [
+        'scaling',
+        'eval',
+        '--epsilon',
+        '4',
+        '--delta',
+        '1e-8',
+        '--units',
+        '1e7',
+        '--model-size',
+        '1e8',
+        '--batch-size',
+        '100',
+        '--steps',
+        '10',
+        '--loss-model',
+        '/nonexistent.json',
+      ],
+      /--loss-model: expected a readable/,
+    ],
   ])('%j', async (argv, message) => {
     const r = await cli(argv as string[]);
     expect(r.exitCode).toBe(2);
@@ -108,7 +148,24 @@ describe('CLI errors name the flag and the range (exit 2)', () => {
   test('a JSON law with a bad coefficient is refused with its JSON path', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dpacct-')), 'law.json');
     fs.writeFileSync(file, JSON.stringify({ ...BERT_TABLE2_LAW, coefficients: { ...BERT_TABLE2_LAW.coefficients, A: -1 } }));
-    const r = await cli(['scaling', 'eval', '--epsilon', '4', '--delta', '1e-8', '--units', '1e7', '--model-size', '1e8', '--batch-size', '100', '--steps', '10', '--loss-model', file]);
+    const r = await cli([
+      'scaling',
+      'eval',
+      '--epsilon',
+      '4',
+      '--delta',
+      '1e-8',
+      '--units',
+      '1e7',
+      '--model-size',
+      '1e8',
+      '--batch-size',
+      '100',
+      '--steps',
+      '10',
+      '--loss-model',
+      file,
+    ]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/law.json: coefficients.A: /);
   });

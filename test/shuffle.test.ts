@@ -47,7 +47,7 @@ describe('one epoch', () => {
 
 describe('persistent shuffling = one epoch at sigma/sqrt(E) (ablq.json shuffle_lower_persistent)', () => {
   test.each((multi.rows as any[]).map((r: any): [number, number, number] => [r.sigma, r.epochs, r.shuffle_lower_persistent]))(
-    'sigma=%p E=%p: authors\' thresholds within the printed digits, continuous search not below',
+    "sigma=%p E=%p: authors' thresholds within the printed digits, continuous search not below",
     (sigma, epochs, want) => {
       const o = { noiseMultiplier: sigma, stepsPerEpoch: T, epochs, delta: DELTA, mode: 'persistent' as const };
       expect(withinPrinted(shuffleEpsilonLowerBound({ ...o, thresholds: AUTHORS_THRESHOLD_GRID }).value, want)).toBe(true);
@@ -70,7 +70,7 @@ describe('persistent shuffling = one epoch at sigma/sqrt(E) (ablq.json shuffle_l
 describe('dynamic shuffling over epochs (ablq.json shuffle_lower_dynamic)', () => {
   const rows = multi.rows.filter((r: any) => r.epochs > 1);
   test.each((rows as any[]).map((r: any): [number, number, number] => [r.sigma, r.epochs, r.shuffle_lower_dynamic]))(
-    'sigma=%p E=%p: the authors\' slicing at their discretization 1e-3 reproduces the printed digits',
+    "sigma=%p E=%p: the authors' slicing at their discretization 1e-3 reproduces the printed digits",
     (sigma, epochs, want) => {
       const r = shuffleEpsilonLowerBound({
         noiseMultiplier: sigma,
@@ -128,7 +128,14 @@ describe('properties', () => {
     ]) {
       const det = deterministicEpsilon({ noiseMultiplier: sigma, epochs, delta: 1e-5 }).value;
       for (const mode of ['dynamic', 'persistent'] as const) {
-        const lower = shuffleEpsilonLowerBound({ noiseMultiplier: sigma, stepsPerEpoch: steps, epochs, delta: 1e-5, mode, discretization: 1e-3 });
+        const lower = shuffleEpsilonLowerBound({
+          noiseMultiplier: sigma,
+          stepsPerEpoch: steps,
+          epochs,
+          delta: 1e-5,
+          mode,
+          discretization: 1e-3,
+        });
         expect(lower.value).toBeLessThanOrEqual(det);
       }
     }
@@ -140,7 +147,13 @@ describe('properties', () => {
     const persistent = shuffleDeltaLowerBound({ noiseMultiplier: 0.9, stepsPerEpoch: 1, epochs: 3, epsilon: 1, mode: 'persistent' }).value;
     expect(Math.abs(persistent - det)).toBeLessThanOrEqual(1e-9 * det);
     // dynamic: E compositions of the same Gaussian, rounded down on a grid of 1e-3: within E * 1e-3 of loss
-    const dynamic = shuffleEpsilonLowerBound({ noiseMultiplier: 0.9, stepsPerEpoch: 1, epochs: 3, delta: 1e-5, discretization: 1e-3 }).value;
+    const dynamic = shuffleEpsilonLowerBound({
+      noiseMultiplier: 0.9,
+      stepsPerEpoch: 1,
+      epochs: 3,
+      delta: 1e-5,
+      discretization: 1e-3,
+    }).value;
     const detEps = deterministicEpsilon({ noiseMultiplier: 0.9, epochs: 3, delta: 1e-5 }).value;
     expect(dynamic).toBeLessThanOrEqual(detEps);
     expect(dynamic).toBeGreaterThanOrEqual(detEps - 3 * 1e-3);

@@ -61,7 +61,15 @@ describe('a stage composed with itself equals one stage of the summed steps', ()
   ];
   test.each(mechanisms.map((m) => [m.kind, m] as const))('%s', async (_kind, mechanism) => {
     const sampler = mechanism.kind === 'gaussian' ? { sampler: { kind: 'poisson', rate: 0.05 } } : {};
-    const split = planFromSpec(validateSpec({ delta: 1e-6, stages: [{ mechanism, ...sampler, steps: 10 }, { mechanism, ...sampler, steps: 20 }] }));
+    const split = planFromSpec(
+      validateSpec({
+        delta: 1e-6,
+        stages: [
+          { mechanism, ...sampler, steps: 10 },
+          { mechanism, ...sampler, steps: 20 },
+        ],
+      }),
+    );
     const whole = planFromSpec(validateSpec({ delta: 1e-6, stages: [{ mechanism, ...sampler, steps: 30 }] }));
     const a = await accountPlan(split);
     const b = await accountPlan(whole);

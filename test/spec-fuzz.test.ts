@@ -25,7 +25,9 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 function objectPaths(v: Json, at: (string | number)[] = []): (string | number)[][] {
   if (v === null || typeof v !== 'object') return [];
   const here = Array.isArray(v) ? [] : [at];
-  const children = Array.isArray(v) ? v.map((c, i) => objectPaths(c, [...at, i])) : Object.entries(v).map(([k, c]) => objectPaths(c, [...at, k]));
+  const children = Array.isArray(v)
+    ? v.map((c, i) => objectPaths(c, [...at, i]))
+    : Object.entries(v).map(([k, c]) => objectPaths(c, [...at, k]));
   return [...here, ...children.flat()];
 }
 
@@ -46,10 +48,22 @@ function at(root: Json, path: (string | number)[]): Record<string | number, Json
 const clone = (): Json => JSON.parse(JSON.stringify(valid));
 const objects = objectPaths(valid as unknown as Json);
 const numbers = numberPaths(valid as unknown as Json);
-const REQUIRED: (string | number)[][] = [['stages'], ['stages', 0, 'mechanism'], ['stages', 0, 'mechanism', 'kind'], ['stages', 1, 'mechanism', 'scale'], ['stages', 0, 'sampler', 'kind']];
+const REQUIRED: (string | number)[][] = [
+  ['stages'],
+  ['stages', 0, 'mechanism'],
+  ['stages', 0, 'mechanism', 'kind'],
+  ['stages', 1, 'mechanism', 'scale'],
+  ['stages', 0, 'sampler', 'kind'],
+];
 const KINDS = ['gaussian', 'laplace', 'randomized-response', 'eps-delta', 'poisson'];
 
-const notANumber = fc.oneof(fc.string(), fc.constant(null), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }), fc.dictionary(fc.string(), fc.integer(), { maxKeys: 2 }));
+const notANumber = fc.oneof(
+  fc.string(),
+  fc.constant(null),
+  fc.boolean(),
+  fc.array(fc.integer(), { maxLength: 2 }),
+  fc.dictionary(fc.string(), fc.integer(), { maxKeys: 2 }),
+);
 
 const broken: fc.Arbitrary<string> = fc.oneof(
   // an unknown key somewhere
@@ -82,11 +96,18 @@ const broken: fc.Arbitrary<string> = fc.oneof(
     return JSON.stringify(spec);
   }),
   // an unknown kind
-  fc.tuple(fc.integer({ min: 0, max: 3 }), fc.string({ maxLength: 12 }).filter((s) => !KINDS.includes(s) && !['deterministic', 'shuffle', 'persistent-shuffle', 'balls-and-bins'].includes(s))).map(([i, kind]) => {
-    const spec = clone();
-    at(spec, ['stages', i, 'mechanism']).kind = kind;
-    return JSON.stringify(spec);
-  }),
+  fc
+    .tuple(
+      fc.integer({ min: 0, max: 3 }),
+      fc
+        .string({ maxLength: 12 })
+        .filter((s) => !KINDS.includes(s) && !['deterministic', 'shuffle', 'persistent-shuffle', 'balls-and-bins'].includes(s)),
+    )
+    .map(([i, kind]) => {
+      const spec = clone();
+      at(spec, ['stages', i, 'mechanism']).kind = kind;
+      return JSON.stringify(spec);
+    }),
   // any JSON value at all, and any text at all
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc.string({ maxLength: 40 }),

@@ -43,7 +43,9 @@ describe('spec validation', () => {
         'stages[0].mechanism.noiseMultiplier: expected a number > 0, got -1',
         'stages[0].steps: expected a positive integer up to 1e12, got 1.5',
         'stages[1].mechanism.kind: expected one of "gaussian", "laplace", "randomized-response", "eps-delta", "discrete-laplace", "discrete-gaussian", "mixture-of-gaussians", "exponential", "permute-and-flip", "zcdp", "tree-aggregation", got "gauss"',
-        expect.stringMatching(/^stages\[2\]\.sampler\.rat: unknown key, did you mean "rate"\? \(allowed: kind, rate, batchSize, datasetSize\)$/),
+        expect.stringMatching(
+          /^stages\[2\]\.sampler\.rat: unknown key, did you mean "rate"\? \(allowed: kind, rate, batchSize, datasetSize\)$/,
+        ),
       ]),
     );
     expect(p.length).toBe(5);
@@ -53,9 +55,9 @@ describe('spec validation', () => {
     expect(problems({ delta: 1e-5, budgett: {}, stages: [gaussianStage] })).toEqual([
       expect.stringMatching(/^budgett: unknown key, did you mean "budget"\?/),
     ]);
-    expect(problems({ delta: 1e-5, stages: [{ ...gaussianStage, mechanism: { kind: 'gaussian', noiseMultiplier: 1, sigma: 1 } }] })).toEqual([
-      expect.stringMatching(/^stages\[0\]\.mechanism\.sigma: unknown key/),
-    ]);
+    expect(
+      problems({ delta: 1e-5, stages: [{ ...gaussianStage, mechanism: { kind: 'gaussian', noiseMultiplier: 1, sigma: 1 } }] }),
+    ).toEqual([expect.stringMatching(/^stages\[0\]\.mechanism\.sigma: unknown key/)]);
   });
 
   test('missing fields say so', () => {
@@ -77,16 +79,18 @@ describe('spec validation', () => {
 
   test('rules across fields', () => {
     expect(problems({ stages: [gaussianStage] })).toEqual(['(spec): give delta (to query epsilon), epsilon (to query delta) or a budget']);
-    expect(problems({ delta: 1e-5, stages: [{ ...gaussianStage, epochs: 2 }] })).toEqual(['stages[0]: give exactly one of steps and epochs']);
+    expect(problems({ delta: 1e-5, stages: [{ ...gaussianStage, epochs: 2 }] })).toEqual([
+      'stages[0]: give exactly one of steps and epochs',
+    ]);
     expect(problems({ delta: 1e-5, stages: [{ mechanism: { kind: 'laplace', scale: 1 }, epochs: 2 }] })).toEqual([
       'stages[0].epochs: epochs needs a sampler (or give steps instead)',
     ]);
-    expect(problems({ delta: 1e-5, stages: [{ ...gaussianStage, sampler: { kind: 'poisson', rate: 0.1, batchSize: 10, datasetSize: 100 } }] })).toEqual([
-      'stages[0].sampler: give rate, or batchSize and datasetSize (one of the two)',
-    ]);
-    expect(problems({ delta: 1e-5, stages: [{ ...gaussianStage, sampler: { kind: 'poisson', batchSize: 500, datasetSize: 100 } }] })).toEqual([
-      'stages[0].sampler.batchSize: expected at most datasetSize (100), got 500',
-    ]);
+    expect(
+      problems({ delta: 1e-5, stages: [{ ...gaussianStage, sampler: { kind: 'poisson', rate: 0.1, batchSize: 10, datasetSize: 100 } }] }),
+    ).toEqual(['stages[0].sampler: give rate, or batchSize and datasetSize (one of the two)']);
+    expect(
+      problems({ delta: 1e-5, stages: [{ ...gaussianStage, sampler: { kind: 'poisson', batchSize: 500, datasetSize: 100 } }] }),
+    ).toEqual(['stages[0].sampler.batchSize: expected at most datasetSize (100), got 500']);
   });
 
   test('replace-one on a Poisson-subsampled stage is refused clearly', () => {
@@ -118,7 +122,9 @@ describe('JSON Schema', () => {
     const schema = specJsonSchema() as { properties: Record<string, unknown>; additionalProperties: unknown; required: string[] };
     expect(schema.additionalProperties).toBe(false);
     expect(schema.required).toEqual(['stages']);
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['delta', 'epsilon', 'budget', 'adjacency', 'privacyUnit', 'stages']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['delta', 'epsilon', 'budget', 'adjacency', 'privacyUnit', 'stages']),
+    );
     const text = JSON.stringify(schema);
     expect(text).toContain('"exclusiveMinimum":0');
     expect(text).toContain('balls-and-bins');
@@ -160,7 +166,13 @@ describe('plan', () => {
   test('deterministic batches are E unsampled Gaussian releases; T rounds up', () => {
     const spec = validateSpec({
       delta: 1e-5,
-      stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1 }, sampler: { kind: 'deterministic', batchSize: 256, datasetSize: 60000 }, epochs: 3 }],
+      stages: [
+        {
+          mechanism: { kind: 'gaussian', noiseMultiplier: 1 },
+          sampler: { kind: 'deterministic', batchSize: 256, datasetSize: 60000 },
+          epochs: 3,
+        },
+      ],
     });
     const plan = planFromSpec(spec);
     expect(plan.stages[0]).toMatchObject({ stepsPerEpoch: 235, epochs: 3, steps: 705 });

@@ -18,7 +18,7 @@ const spec = (k: number | undefined, q: number, sigma: number, steps: number, de
     stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: sigma }, sampler: { kind: 'poisson', rate: q }, steps }],
   });
 
-test('the Binomial(k, q) weights are the rows\' sampling probabilities', () => {
+test("the Binomial(k, q) weights are the rows' sampling probabilities", () => {
   expect(userRows.length).toBeGreaterThanOrEqual(2);
   for (const r of userRows) {
     const w = binomialWeights(r.user_level.k, r.user_level.q);
@@ -27,13 +27,16 @@ test('the Binomial(k, q) weights are the rows\' sampling probabilities', () => {
   }
 });
 
-test.each(userRows.map((r) => [r.user_level.k, r.user_level.q, r]))('k = %d, q = %d: between dp_accounting\'s optimistic and pessimistic(+0.1%) figures', async (_k, _q, r: any) => {
-  const u = r.user_level;
-  const result = await accountPlan(planFromSpec(spec(u.k, u.q, u.sigma, r.count, r.delta, r.interval)));
-  expect(result.value).toBeLessThanOrEqual(r.pld_pessimistic_eps * 1.001);
-  expect(result.value).toBeGreaterThanOrEqual(r.pld_optimistic_eps);
-  expect(result.inputs.privacyUnit).toBe('user');
-});
+test.each(userRows.map((r) => [r.user_level.k, r.user_level.q, r]))(
+  "k = %d, q = %d: between dp_accounting's optimistic and pessimistic(+0.1%) figures",
+  async (_k, _q, r: any) => {
+    const u = r.user_level;
+    const result = await accountPlan(planFromSpec(spec(u.k, u.q, u.sigma, r.count, r.delta, r.interval)));
+    expect(result.value).toBeLessThanOrEqual(r.pld_pessimistic_eps * 1.001);
+    expect(result.value).toBeGreaterThanOrEqual(r.pld_optimistic_eps);
+    expect(result.inputs.privacyUnit).toBe('user');
+  },
+);
 
 test('k = 1 is the example-level figure, and epsilon grows with k', async () => {
   const at = async (k: number | undefined) => (await accountPlan(planFromSpec(spec(k, 0.01, 1, 50, 1e-6, 1e-3)))).value;
@@ -47,13 +50,23 @@ test('k = 1 is the example-level figure, and epsilon grows with k', async () => 
 test('sound conversions elsewhere, refusals where none is implemented', () => {
   const gaussian = { kind: 'gaussian', noiseMultiplier: 2 } as const;
   expect(userLevelMechanism({ mechanism: gaussian, sampler: 'deterministic' }, 3)).toEqual({ ...gaussian, sensitivity: 3 });
-  expect(userLevelMechanism({ mechanism: { kind: 'exponential', epsilon: 0.1 }, sampler: 'none' }, 3)).toEqual({ kind: 'exponential', epsilon: 0.1 * 3 });
+  expect(userLevelMechanism({ mechanism: { kind: 'exponential', epsilon: 0.1 }, sampler: 'none' }, 3)).toEqual({
+    kind: 'exponential',
+    epsilon: 0.1 * 3,
+  });
   expect(userLevelMechanism({ mechanism: { kind: 'zcdp', rho: 0.01 }, sampler: 'none' }, 3)).toEqual({ kind: 'zcdp', rho: 0.09 });
-  expect(userLevelMechanism({ mechanism: { kind: 'laplace', scale: 1 }, sampler: 'poisson', poissonRate: 0.1 }, 2)).toMatch(/gaussian mechanisms only/);
+  expect(userLevelMechanism({ mechanism: { kind: 'laplace', scale: 1 }, sampler: 'poisson', poissonRate: 0.1 }, 2)).toMatch(
+    /gaussian mechanisms only/,
+  );
   expect(userLevelMechanism({ mechanism: { kind: 'eps-delta', epsilon: 1, delta: 1e-6 }, sampler: 'none' }, 2)).toMatch(/delta > 0/);
   expect(() =>
     planFromSpec(
-      validateSpec({ delta: 1e-5, privacyUnit: 'user', examplesPerUser: 2, stages: [{ mechanism: { kind: 'randomized-response', categories: 2, noiseParameter: 0.5 }, steps: 1 }] }),
+      validateSpec({
+        delta: 1e-5,
+        privacyUnit: 'user',
+        examplesPerUser: 2,
+        stages: [{ mechanism: { kind: 'randomized-response', categories: 2, noiseParameter: 0.5 }, steps: 1 }],
+      }),
     ),
   ).toThrow(/stages\[0\]: no user-level conversion of the randomized-response mechanism/);
 });

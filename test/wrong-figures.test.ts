@@ -34,7 +34,12 @@ describe('almost no noise is never certified as private', () => {
   });
 
   test('a spec with sensitivity 1e160 fails check (exit 1, infinite epsilon), not exit 0', async () => {
-    const spec = { budget: { epsilon: 3, delta: 1e-5 }, stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: 1, sensitivity: 1e160 }, sampler: { kind: 'poisson', rate: 1 }, steps: 1 }] };
+    const spec = {
+      budget: { epsilon: 3, delta: 1e-5 },
+      stages: [
+        { mechanism: { kind: 'gaussian', noiseMultiplier: 1, sensitivity: 1e160 }, sampler: { kind: 'poisson', rate: 1 }, steps: 1 },
+      ],
+    };
     const r = await cli(['check', '-', '--json'], { stdin: JSON.stringify(spec) });
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain('"infinite": true');
@@ -42,7 +47,20 @@ describe('almost no noise is never certified as private', () => {
 
   test('calibrate --target steps at sigma 1e-160 refuses (exit 3) rather than naming a step count', async () => {
     for (const q of ['1', '0.01']) {
-      const r = await cli(['calibrate', '--target', 'steps', '--sigma', '1e-160', '--sampling-rate', q, '--epsilon', '8', '--delta', '1e-5', '--quiet']);
+      const r = await cli([
+        'calibrate',
+        '--target',
+        'steps',
+        '--sigma',
+        '1e-160',
+        '--sampling-rate',
+        q,
+        '--epsilon',
+        '8',
+        '--delta',
+        '1e-5',
+        '--quiet',
+      ]);
       expect(r.exitCode).toBe(3);
       expect(r.stdout).toBe('');
     }
@@ -91,7 +109,23 @@ describe('shuffling at sigma 1e-160: a number, never "not a number"', () => {
   });
 
   test('balls-and-bins at sigma 1e-160: infinite certified upper bound, no Monte Carlo, no internal error', async () => {
-    const r = await cli(['epsilon', '--sampler', 'balls-and-bins', '--sigma', '1e-160', '--samples', '100', '--steps-per-epoch', '10', '--epochs', '1', '--delta', '1e-5', '--json', '--quiet']);
+    const r = await cli([
+      'epsilon',
+      '--sampler',
+      'balls-and-bins',
+      '--sigma',
+      '1e-160',
+      '--samples',
+      '100',
+      '--steps-per-epoch',
+      '10',
+      '--epochs',
+      '1',
+      '--delta',
+      '1e-5',
+      '--json',
+      '--quiet',
+    ]);
     expect(r.exitCode).toBe(0);
     expect(json(r)).toMatchObject({ epsilon: null, infinite: true, kind: 'upper' });
   });
@@ -116,7 +150,19 @@ describe('the shuffling lower bound does not fall with more epochs', () => {
   });
 
   test('the CLI note names the epochs the bound comes from', async () => {
-    const r = await cli(['epsilon', '--sampler', 'shuffle', '--sigma', '1', '--steps-per-epoch', '10000', '--epochs', '3000', '--delta', '1e-5']);
+    const r = await cli([
+      'epsilon',
+      '--sampler',
+      'shuffle',
+      '--sigma',
+      '1',
+      '--steps-per-epoch',
+      '10000',
+      '--epochs',
+      '3000',
+      '--delta',
+      '1e-5',
+    ]);
     expect(r.exitCode).toBe(0);
     const value = Number(/^epsilon >= ([0-9.]+)/.exec(r.stdout)![1]);
     // 7.27 at 1,000 epochs (the figure); it was 4.21 at 3,000

@@ -35,7 +35,14 @@ async function epsilonFigure(plan: AccountingPlan, delta: number, options: Accou
   const { setting, confidenceWords } = monteCarloRun(plan, options);
   const { ballsAndBinsEpsilon } = await import('./index.js');
   const r = await ballsAndBinsEpsilon({ ...setting, delta });
-  const details = { method: r.method, confidence: r.confidence, resolved: r.resolved, meanEpsilon: r.meanEpsilon, ...(r.suggestedSamples ? { suggestedSamples: r.suggestedSamples } : {}), ...r.details };
+  const details = {
+    method: r.method,
+    confidence: r.confidence,
+    resolved: r.resolved,
+    meanEpsilon: r.meanEpsilon,
+    ...(r.suggestedSamples ? { suggestedSamples: r.suggestedSamples } : {}),
+    ...r.details,
+  };
   const stopped = stoppedNotes(r.details, plan.accountant.monteCarlo);
   if (r.resolved && r.epsilon !== null)
     return {
@@ -78,7 +85,10 @@ async function deltaFigures(plan: AccountingPlan, epsilons: readonly number[], o
   const r = await ballsAndBinsDelta({ ...setting, epsilons });
   return epsilons.map((epsilon, i) => {
     const e = r.estimates[i];
-    const notes = [`Monte Carlo estimate: delta is at most this ${confidenceWords}; not a certified bound.`, ...stoppedNotes(r.details, plan.accountant.monteCarlo)];
+    const notes = [
+      `Monte Carlo estimate: delta is at most this ${confidenceWords}; not a certified bound.`,
+      ...stoppedNotes(r.details, plan.accountant.monteCarlo),
+    ];
     if (!e.resolved)
       notes.push(
         `The samples do not resolve delta at epsilon = ${formatInput(epsilon)} (${e.mean === 0 ? 'no sample exceeded it' : 'the upper confidence bound is more than twice the mean'}); ` +
@@ -88,7 +98,16 @@ async function deltaFigures(plan: AccountingPlan, epsilons: readonly number[], o
       value: e.ucb,
       kind: 'estimate' as const,
       lower: e.lower,
-      details: { method: r.method, confidence: r.confidence, resolved: e.resolved, mean: e.mean, remove: e.remove, add: e.add, ...(e.suggestedSamples ? { suggestedSamples: e.suggestedSamples } : {}), ...r.details },
+      details: {
+        method: r.method,
+        confidence: r.confidence,
+        resolved: e.resolved,
+        mean: e.mean,
+        remove: e.remove,
+        add: e.add,
+        ...(e.suggestedSamples ? { suggestedSamples: e.suggestedSamples } : {}),
+        ...r.details,
+      },
       notes,
     };
   });
@@ -108,7 +127,11 @@ export const ballsAndBinsAccountant: Accountant = {
   },
   async accountMany(plan, queries: readonly Query[], options = {}) {
     if (queries.every((q) => q.quantity === 'delta'))
-      return deltaFigures(plan, queries.map((q) => (q as { epsilon: number }).epsilon), options);
+      return deltaFigures(
+        plan,
+        queries.map((q) => (q as { epsilon: number }).epsilon),
+        options,
+      );
     const figures: Figure[] = [];
     for (const q of queries) figures.push(await this.account(plan, q, options));
     return figures;
@@ -146,7 +169,10 @@ export const ballsAndBinsAccountant: Accountant = {
       value: found.value,
       guarantee: 'necessary',
       evaluations: found.evaluations,
-      at: { figure: { value: lower, kind: 'lower', lower, details: {} }, accountant: { name: 'balls-and-bins lower bound', settings: { adjacency: plan.adjacency } } },
+      at: {
+        figure: { value: lower, kind: 'lower', lower, details: {} },
+        accountant: { name: 'balls-and-bins lower bound', settings: { adjacency: plan.adjacency } },
+      },
       notes: [
         `Balls-and-bins: calibrated from a certified lower bound, so this sigma is necessary (any smaller one fails the target).`,
         `A sufficient sigma (certified: deterministic batches dominate balls-and-bins) is ${sufficient}; the truth lies between. ` +

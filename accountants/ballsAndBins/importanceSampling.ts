@@ -34,9 +34,7 @@ export interface ImportanceSetting {
 /** Exact probability of the sampled region (a certified upper bound on delta for every eps >= thresholdEpsilon). */
 export function importanceRegionMass(o: ImportanceSetting): number {
   const t = { noiseMultiplier: o.noiseMultiplier, steps: o.steps, epsilon: o.thresholdEpsilon };
-  return o.direction === 'remove'
-    ? maxAtLeastProbability(removeThreshold(t), o.steps)
-    : maxAtMostProbability(addThreshold(t), o.steps);
+  return o.direction === 'remove' ? maxAtLeastProbability(removeThreshold(t), o.steps) : maxAtMostProbability(addThreshold(t), o.steps);
 }
 
 /** Returns a function that draws `count` conditional samples from `rng` and feeds their losses to `acc`. */

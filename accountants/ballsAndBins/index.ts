@@ -309,8 +309,7 @@ function makeJob(
  * own region mass is at least half of g's (so no eps gets less than half the effective samples of a pass of its own).
  */
 function importanceGroups(n: Normalized, direction: Direction, epsilons: readonly number[]): number[][] {
-  const mass = (e: number) =>
-    importanceRegionMass({ direction, noiseMultiplier: n.sigma, steps: n.steps, thresholdEpsilon: e });
+  const mass = (e: number) => importanceRegionMass({ direction, noiseMultiplier: n.sigma, steps: n.steps, thresholdEpsilon: e });
   const groups: number[][] = [];
   let i = 0;
   while (i < epsilons.length) {
@@ -398,7 +397,9 @@ function deltaEstimate(
 // delta(eps)
 
 /** When the time limit stopped a run: the fewest samples any of its jobs reached. */
-function stoppedAt(run: { readonly totals: readonly { samples: number }[]; readonly info: { stopped?: boolean } }): { stoppedAtSamples?: number } {
+function stoppedAt(run: { readonly totals: readonly { samples: number }[]; readonly info: { stopped?: boolean } }): {
+  stoppedAtSamples?: number;
+} {
   if (!run.info.stopped) return {};
   return { stoppedAtSamples: Math.min(...run.totals.map((t) => t.samples)) };
 }
@@ -485,7 +486,11 @@ export async function ballsAndBinsDelta(
  */
 export async function ballsAndBinsDirectionDelta(
   o: BallsAndBinsSetting & { readonly epsilons: readonly number[]; readonly direction: Direction },
-): Promise<{ readonly kind: 'estimate'; readonly estimates: readonly DirectionEstimate[]; readonly details: Readonly<Record<string, unknown>> }> {
+): Promise<{
+  readonly kind: 'estimate';
+  readonly estimates: readonly DirectionEstimate[];
+  readonly details: Readonly<Record<string, unknown>>;
+}> {
   const n = normalize(o);
   checkEpsilons(o.epsilons);
   if (!DIRECTIONS.includes(o.direction)) throw new InputError('direction', "'remove' or 'add'", o.direction);
@@ -596,8 +601,10 @@ export async function ballsAndBinsEpsilon(o: BallsAndBinsSetting & { readonly de
   const pilot = await gridPass(n, pilotGrid, pilotLowers, pilotSamples, 1, progress(0));
   const combined = (p: GridPass, k: number, bound: (d: DirectionEstimate) => number) => Math.max(bound(p.remove[k]), bound(p.add[k]));
   const pilotLcb = (d: DirectionEstimate) =>
-    !d.sampled ? 0 : d.regionMass *
-    klLowerConfidenceBound({ mean: Math.min(1, d.mean / (d.regionMass || 1)), samples: pilotSamples, failureProbability: n.beta });
+    !d.sampled
+      ? 0
+      : d.regionMass *
+        klLowerConfidenceBound({ mean: Math.min(1, d.mean / (d.regionMass || 1)), samples: pilotSamples, failureProbability: n.beta });
   let from = lo;
   let to = upper;
   pilot.grid.forEach((e, k) => {
@@ -625,7 +632,10 @@ export async function ballsAndBinsEpsilon(o: BallsAndBinsSetting & { readonly de
     lowerBound: 'max-statistic construction with means (1, 0)',
     upperBound: n.epochs === 1 ? 'deterministic-batch Gaussian and importance-region masses' : 'deterministic-batch Gaussian',
     ...(main.stoppedAtSamples !== undefined || pilot.stoppedAtSamples !== undefined
-      ? { stoppedAtSamples: main.stoppedAtSamples ?? n.samples, ...(pilot.stoppedAtSamples !== undefined ? { pilotStoppedAtSamples: pilot.stoppedAtSamples } : {}) }
+      ? {
+          stoppedAtSamples: main.stoppedAtSamples ?? n.samples,
+          ...(pilot.stoppedAtSamples !== undefined ? { pilotStoppedAtSamples: pilot.stoppedAtSamples } : {}),
+        }
       : {}),
   };
   const base = { kind: 'estimate' as const, method: n.method, delta, confidence: n.confidence, meanEpsilon, lower, upper };

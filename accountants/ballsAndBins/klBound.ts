@@ -53,7 +53,13 @@ export function klUpperConfidenceBound(o: {
   if (q >= 1) return 1;
   if (q === 0) return -Math.expm1(-target);
   // the width is checked after each step (from the second on), as the bound is a step past the first bracket
-  const b = bisect({ lo: q, hi: 1, below: (u) => !(bernoulliKl(q, u) > target), done: (l, h, steps) => steps > 0 && h - l <= 1e-15 * h, maxSteps: 200 });
+  const b = bisect({
+    lo: q,
+    hi: 1,
+    below: (u) => !(bernoulliKl(q, u) > target),
+    done: (l, h, steps) => steps > 0 && h - l <= 1e-15 * h,
+    maxSteps: 200,
+  });
   return b.hi;
 }
 
@@ -68,7 +74,13 @@ export function klLowerConfidenceBound(o: {
   const target = -Math.log(o.failureProbability) / o.samples;
   if (q <= 0) return 0;
   if (q === 1) return Math.exp(-target);
-  const b = bisect({ lo: 0, hi: q, below: (u) => bernoulliKl(q, u) > target, done: (l, h, steps) => steps > 0 && h - l <= 1e-15 * h, maxSteps: 200 });
+  const b = bisect({
+    lo: 0,
+    hi: q,
+    below: (u) => bernoulliKl(q, u) > target,
+    done: (l, h, steps) => steps > 0 && h - l <= 1e-15 * h,
+    maxSteps: 200,
+  });
   return b.lo;
 }
 

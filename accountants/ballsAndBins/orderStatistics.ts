@@ -59,7 +59,11 @@ export function defaultRanks(maxRank: number): number[] {
 }
 
 /** Throws a RangeError naming the rule a rank list breaks; returns nothing when the list is usable. */
-export function validateRanks(o: { readonly direction: 'remove' | 'add'; readonly steps: number; readonly ranks: readonly number[] }): void {
+export function validateRanks(o: {
+  readonly direction: 'remove' | 'add';
+  readonly steps: number;
+  readonly ranks: readonly number[];
+}): void {
   const maxRank = o.direction === 'remove' ? o.steps - 1 : o.steps;
   const r = o.ranks;
   if (o.direction === 'remove' && o.steps === 1) {
@@ -108,9 +112,7 @@ export function rankedNormalsSampler(o: {
 }
 
 /** Returns a function that draws `count` samples of the (upper-biased) composed loss and feeds them to `acc`. */
-export function orderStatisticsSampler(
-  o: OrderStatisticsSetting,
-): (rng: Xoshiro128, count: number, acc: HockeyStickAccumulator) => void {
+export function orderStatisticsSampler(o: OrderStatisticsSetting): (rng: Xoshiro128, count: number, acc: HockeyStickAccumulator) => void {
   validateRanks(o);
   const remove = o.direction === 'remove';
   const steps = o.steps;

@@ -39,7 +39,8 @@ export function epsilonFromRdp(o: RdpCurve & { readonly delta: number }): {
     const a = orders[k];
     const r = rdp[k];
     let eps: number;
-    if (delta * delta + Math.expm1(-r) > 0) eps = 0; // KL bound already gives delta(0) <= delta
+    if (delta * delta + Math.expm1(-r) > 0)
+      eps = 0; // KL bound already gives delta(0) <= delta
     else if (a > MIN_CONVERSION_ORDER) eps = r + Math.log1p(-1 / a) - Math.log(delta * a) / (a - 1);
     else eps = Infinity;
     if (eps < best) {

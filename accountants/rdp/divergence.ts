@@ -30,11 +30,7 @@ export function laplaceRenyi(o: { readonly epsilon: number; readonly order: numb
  * ln(1 + sum_i P_i expm1((alpha-1) L_i)) (L_i = ln P_i/Q_i), which has no cancellation as alpha -> 1; otherwise
  * a log-sum-exp, which cannot overflow. The result is clamped at 0, the true minimum of a divergence.
  */
-export function discreteRenyi(o: {
-  readonly logP: readonly number[];
-  readonly logQ: readonly number[];
-  readonly order: number;
-}): number {
+export function discreteRenyi(o: { readonly logP: readonly number[]; readonly logQ: readonly number[]; readonly order: number }): number {
   const a1 = o.order - 1;
   let maxScaledLoss = -Infinity;
   let maxExponent = -Infinity;
@@ -93,10 +89,7 @@ export function randomizedResponsePair(
  * distributions (the pair is symmetric, so the two agree; both are computed so the code states the intent).
  */
 export function randomizedResponseRenyi(
-  o: { readonly categories: number; readonly order: number } & (
-    | { readonly noiseParameter: number }
-    | { readonly epsilon: number }
-  ),
+  o: { readonly categories: number; readonly order: number } & ({ readonly noiseParameter: number } | { readonly epsilon: number }),
 ): number {
   const pair = randomizedResponsePair(o);
   return Math.max(

@@ -64,6 +64,7 @@ export function repeatAndSelectRdp(curve: RdpCurve, mean: number, shape: number)
   for (let i = 0; i < orders.length; i++) if (orders[i] > 1) out[i] = rdp[i] + log(mean) / (orders[i] - 1) + c;
   // RDP grows with the order: a bound at a larger order holds at a smaller one
   const result = new Float64Array(out);
-  for (let i = 0; i < orders.length; i++) for (let j = 0; j < orders.length; j++) if (orders[j] >= orders[i]) result[i] = min(result[i], out[j]);
+  for (let i = 0; i < orders.length; i++)
+    for (let j = 0; j < orders.length; j++) if (orders[j] >= orders[i]) result[i] = min(result[i], out[j]);
   return result;
 }

@@ -31,9 +31,7 @@ export function sampledGaussianRenyi(o: {
 }): number {
   const { samplingRate: q, noiseMultiplier: sigma, order: alpha } = o;
   if (q === 1) return alpha / (2 * sigma * sigma);
-  const logA = Number.isInteger(alpha)
-    ? logAIntegerOrder(q, sigma, alpha)
-    : logAFractionalOrder(q, sigma, alpha);
+  const logA = Number.isInteger(alpha) ? logAIntegerOrder(q, sigma, alpha) : logAFractionalOrder(q, sigma, alpha);
   return max(0, logA / (alpha - 1));
 }
 
@@ -144,8 +142,7 @@ function logRemainderBound(o: {
   const gAtSplit = -(z0 * z0) / twoVar;
   const logTailFactor = (x: number): number => min(LN_HALF, -log(x) - LOG_SQRT_2PI);
   const logB0 = m >= z0 ? gAtSplit + logTailFactor((m - z0) / sigma) : max(g(m), gAtSplit);
-  const logB1 =
-    alpha - m <= z0 ? gAtSplit + logTailFactor((z0 - alpha + m) / sigma) : max(g(alpha - m), gAtSplit);
+  const logB1 = alpha - m <= z0 ? gAtSplit + logTailFactor((z0 - alpha + m) / sigma) : max(g(alpha - m), gAtSplit);
   const logSumAbsBinom = o.logAbsBinomLast + log(abs(alpha - m + 1) / alpha);
   return alpha * log1mQ + logAddExp(logB0, logB1) + logSumAbsBinom;
 }

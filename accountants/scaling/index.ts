@@ -14,7 +14,9 @@ export type { LossDomain, LossModel, LossPoint, ParametricLaw } from './lossMode
 export { BERT_TABLE2_LAW } from './bertTable2Law.js';
 
 /** The noise of one configuration and the figures that follow from it (`dpacct scaling noise`). */
-export async function noiseReport(q: NoiseQuestion & { readonly seqLen?: number; readonly modelSize?: number }): Promise<ScalingNoiseResult> {
+export async function noiseReport(
+  q: NoiseQuestion & { readonly seqLen?: number; readonly modelSize?: number },
+): Promise<ScalingNoiseResult> {
   const sampler = q.sampler ?? 'poisson';
   const found = await calibrateNoise(q);
   const unamplified = sampler === 'poisson' ? (await unamplifiedNoise(q)).noiseMultiplier : undefined;
@@ -41,7 +43,9 @@ export async function noiseReport(q: NoiseQuestion & { readonly seqLen?: number;
     ...(unamplified !== undefined ? { unamplifiedNoiseMultiplier: unamplified } : {}),
     ...(q.seqLen !== undefined ? { seqLen: q.seqLen, tokens } : {}),
     ...(q.modelSize !== undefined ? { modelSize: q.modelSize } : {}),
-    ...(q.modelSize !== undefined && tokens !== undefined ? { computeFlops: 6 * q.modelSize * tokens, tokensPerParameter: tokens / q.modelSize } : {}),
+    ...(q.modelSize !== undefined && tokens !== undefined
+      ? { computeFlops: 6 * q.modelSize * tokens, tokensPerParameter: tokens / q.modelSize }
+      : {}),
     accounting: found.result,
     notes: [...notes, ...(found.result.notes ?? [])],
   };

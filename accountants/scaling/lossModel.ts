@@ -61,7 +61,10 @@ export function outsideDomain(model: LossModel, p: LossPoint): string | undefine
 // Parametric law
 
 const positive = z.number().gt(0);
-const range = z.object({ min: positive, max: positive }).strict().refine((r) => r.min <= r.max, { message: 'expected min <= max' });
+const range = z
+  .object({ min: positive, max: positive })
+  .strict()
+  .refine((r) => r.min <= r.max, { message: 'expected min <= max' });
 
 export const parametricLawSchema = z
   .object({
@@ -97,7 +100,10 @@ export function noiseSaturation(noiseBatchRatio: number, center: number, width: 
 }
 
 /** The four terms of form 2 with unit scale coefficients (E's term is 1): L = [E, A, B, C] . terms. */
-export function parametricTerms(c: Pick<ParametricLaw['coefficients'], 'alpha' | 'beta' | 'gamma' | 'kappa' | 'center' | 'width'>, p: LossPoint): [number, number, number, number] {
+export function parametricTerms(
+  c: Pick<ParametricLaw['coefficients'], 'alpha' | 'beta' | 'gamma' | 'kappa' | 'center' | 'width'>,
+  p: LossPoint,
+): [number, number, number, number] {
   const s = noiseSaturation(p.noiseBatchRatio, c.center, c.width);
   return [1, p.modelSize ** -c.alpha, p.steps ** -c.beta, s ** c.gamma * p.modelSize ** -c.kappa];
 }
@@ -165,7 +171,10 @@ function locate(xs: readonly number[], x: number): [number, number] {
  * non-decreasing (isotonic regression, one pass each, per model size).
  */
 export function tableModel(text: string, source: string): LossModel {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const problems: string[] = [];
   if (lines.length < 2) throw new InputErrors([`${source}: expected a header line and at least one row`]);
   const header = lines[0].split(',').map((h) => h.trim().toLowerCase());
@@ -180,7 +189,8 @@ export function tableModel(text: string, source: string): LossModel {
   lines.slice(1).forEach((line, k) => {
     const cells = line.split(',').map((c) => Number(c.trim()));
     const v = { m: cells[col.modelSize], t: cells[col.steps], n: cells[col.noiseBatchRatio], loss: cells[col.loss] };
-    if (![v.m, v.t, v.n, v.loss].every((x) => Number.isFinite(x) && x > 0)) problems.push(`${source}: line ${k + 2}: expected four numbers > 0, got "${line}"`);
+    if (![v.m, v.t, v.n, v.loss].every((x) => Number.isFinite(x) && x > 0))
+      problems.push(`${source}: line ${k + 2}: expected four numbers > 0, got "${line}"`);
     else rows.push(v);
   });
   if (problems.length) throw new InputErrors(problems.slice(0, 10));
@@ -196,7 +206,10 @@ export function tableModel(text: string, source: string): LossModel {
     loss[index] = r.loss;
   }
   const missing = loss.filter((x) => Number.isNaN(x)).length;
-  if (missing > 0) problems.push(`${source}: ${missing} of the ${loss.length} combinations of model size x steps x noise-batch ratio are missing (a full grid is needed)`);
+  if (missing > 0)
+    problems.push(
+      `${source}: ${missing} of the ${loss.length} combinations of model size x steps x noise-batch ratio are missing (a full grid is needed)`,
+    );
   if (problems.length) throw new InputErrors(problems.slice(0, 10));
   // smoothing: loss non-increasing in steps, then non-decreasing in noise
   for (let i = 0; i < ms.length; i++) {
@@ -223,9 +236,18 @@ export function tableModel(text: string, source: string): LossModel {
       const [j, wj] = locate(ts, p.steps);
       const [k, wk] = locate(ns, p.noiseBatchRatio);
       let sum = 0;
-      for (const [di, fi] of [[0, 1 - wi], [1, wi]] as const)
-        for (const [dj, fj] of [[0, 1 - wj], [1, wj]] as const)
-          for (const [dk, fk] of [[0, 1 - wk], [1, wk]] as const) {
+      for (const [di, fi] of [
+        [0, 1 - wi],
+        [1, wi],
+      ] as const)
+        for (const [dj, fj] of [
+          [0, 1 - wj],
+          [1, wj],
+        ] as const)
+          for (const [dk, fk] of [
+            [0, 1 - wk],
+            [1, wk],
+          ] as const) {
             const f = fi * fj * fk;
             if (f > 0) sum += f * Math.log(loss[at(i + di, j + dj, k + dk)]);
           }

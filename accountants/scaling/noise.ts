@@ -54,12 +54,19 @@ const SIGMA_RANGE = { min: 0.05, max: 1e6 } as const;
  * The spec of one DP-SGD stage for (N, B, T). Batch samplers account whole epochs: a partial last epoch counts as a
  * full one (never fewer participations than trained).
  */
-export function stageSpec(o: { readonly units: number; readonly batchSize: number; readonly steps: number; readonly sigma: number; readonly delta: number } & AccountingChoice): Spec {
+export function stageSpec(
+  o: {
+    readonly units: number;
+    readonly batchSize: number;
+    readonly steps: number;
+    readonly sigma: number;
+    readonly delta: number;
+  } & AccountingChoice,
+): Spec {
   const sampler = o.sampler ?? 'poisson';
   const mechanism = { kind: 'gaussian' as const, noiseMultiplier: o.sigma };
   const sizes = { batchSize: o.batchSize, datasetSize: o.units };
-  const length =
-    sampler === 'poisson' ? { steps: o.steps } : { epochs: Math.ceil(o.steps / Math.ceil(o.units / o.batchSize)) };
+  const length = sampler === 'poisson' ? { steps: o.steps } : { epochs: Math.ceil(o.steps / Math.ceil(o.units / o.batchSize)) };
   return {
     delta: o.delta,
     privacyUnit: 'example',
@@ -123,7 +130,9 @@ export async function unitsForBudget(q: UnitsQuestion): Promise<UnitsAnswer> {
       validateSpec({
         delta: q.delta,
         accountant: { name: q.accountant ?? 'pld', ...(q.discretization !== undefined ? { discretization: q.discretization } : {}) },
-        stages: [{ mechanism: { kind: 'gaussian', noiseMultiplier: q.noiseMultiplier }, sampler: { kind: 'poisson', rate }, steps: q.steps }],
+        stages: [
+          { mechanism: { kind: 'gaussian', noiseMultiplier: q.noiseMultiplier }, sampler: { kind: 'poisson', rate }, steps: q.steps },
+        ],
       }),
     );
   const found = await calibrate({
@@ -138,7 +147,15 @@ export async function unitsForBudget(q: UnitsQuestion): Promise<UnitsAnswer> {
   let units = Math.max(q.batchSize, Math.ceil(q.batchSize / found.value));
   // one-sided: the figure at the integer N must meet the target (B / N <= q by construction; checked anyway)
   for (let i = 0; ; i++) {
-    const plan = stagePlan({ units, batchSize: q.batchSize, steps: q.steps, sigma: q.noiseMultiplier, delta: q.delta, accountant: q.accountant, discretization: q.discretization });
+    const plan = stagePlan({
+      units,
+      batchSize: q.batchSize,
+      steps: q.steps,
+      sigma: q.noiseMultiplier,
+      delta: q.delta,
+      accountant: q.accountant,
+      discretization: q.discretization,
+    });
     const result = await accountPlan(plan, { quantity: 'epsilon', delta: q.delta });
     if (certifiedEpsilon(result) <= q.epsilon) return { units, result, notes: [...found.notes] };
     if (i >= 20) throw new AccountingError(`no number of units near ${units} meets epsilon <= ${q.epsilon}`);

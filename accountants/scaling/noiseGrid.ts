@@ -58,7 +58,9 @@ export async function buildNoiseGrid(o: NoiseGridQuestion): Promise<NoiseGrid> {
     Math.max(1, Math.min(o.units, i === 0 ? Math.floor(b) : i === all.length - 1 ? Math.ceil(b) : Math.round(b))),
   );
   const rates = [...new Set(batches)].map((b) => b / o.units);
-  const steps = logSpace(o.stepsRange[0], o.stepsRange[1], o.stepNodes ?? 10).map((t, i, all) => (i === 0 ? Math.floor(t) : i === all.length - 1 ? Math.ceil(t) : Math.round(t)));
+  const steps = logSpace(o.stepsRange[0], o.stepsRange[1], o.stepNodes ?? 10).map((t, i, all) =>
+    i === 0 ? Math.floor(t) : i === all.length - 1 ? Math.ceil(t) : Math.round(t),
+  );
   const sampler = o.sampler ?? 'poisson';
   if (sampler !== 'poisson' && sampler !== 'deterministic')
     throw new AccountingError(`searches support the poisson and deterministic samplers, not ${sampler}`);

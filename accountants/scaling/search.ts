@@ -9,7 +9,13 @@
  * - evaluate: one configuration.
  */
 import { AccountingError, InputError } from '../../src/errors.js';
-import type { ScalingBand, ScalingConfiguration, ScalingEvalResult, ScalingOptimizeResult, ScalingSaturateResult } from '../../src/result.js';
+import type {
+  ScalingBand,
+  ScalingConfiguration,
+  ScalingEvalResult,
+  ScalingOptimizeResult,
+  ScalingSaturateResult,
+} from '../../src/result.js';
 import { outsideDomain, type LossModel } from './lossModel.js';
 import { calibrateNoise, type AccountingChoice } from './noise.js';
 import { buildNoiseGrid, logSpace, type NoiseGrid } from './noiseGrid.js';
@@ -74,7 +80,11 @@ function grid(q: BudgetQuestion, s: Space, o: SearchOptions): Promise<NoiseGrid>
   });
 }
 
-export function configuration(q: BudgetQuestion, c: { modelSize: number; batchSize: number; steps: number; noiseMultiplier: number }, noiseSource: 'exact' | 'interpolated'): ScalingConfiguration {
+export function configuration(
+  q: BudgetQuestion,
+  c: { modelSize: number; batchSize: number; steps: number; noiseMultiplier: number },
+  noiseSource: 'exact' | 'interpolated',
+): ScalingConfiguration {
   const tokens = c.batchSize * q.seqLen * c.steps;
   const noiseBatchRatio = c.noiseMultiplier / c.batchSize;
   const point = { modelSize: c.modelSize, steps: c.steps, noiseBatchRatio };
@@ -132,7 +142,14 @@ function band(ranked: readonly Ranked[], tolerance: number): ScalingBand {
   const limit = ranked[0].loss * (1 + tolerance);
   const inside = ranked.filter((r) => r.loss <= limit);
   const span = (f: (r: Ranked) => number) => ({ min: Math.min(...inside.map(f)), max: Math.max(...inside.map(f)) });
-  return { tolerance, count: inside.length, modelSize: span((r) => r.modelSize), batchSize: span((r) => r.batchSize), steps: span((r) => r.steps), loss: span((r) => r.loss) };
+  return {
+    tolerance,
+    count: inside.length,
+    modelSize: span((r) => r.modelSize),
+    batchSize: span((r) => r.batchSize),
+    steps: span((r) => r.steps),
+    loss: span((r) => r.loss),
+  };
 }
 
 /** The compute range in which some configuration of the space has steps inside the model's domain. */
@@ -192,7 +209,8 @@ async function rankExactly(q: BudgetQuestion, s: Space, g: NoiseGrid, flops: num
   }
   candidates.sort((a, b) => (a.loss ?? Infinity) - (b.loss ?? Infinity));
   const top = ranked[0];
-  const gap = candidates.find((c) => c.modelSize === top.modelSize && c.batchSize === top.batchSize)!.noiseMultiplier / top.noiseMultiplier - 1;
+  const gap =
+    candidates.find((c) => c.modelSize === top.modelSize && c.batchSize === top.batchSize)!.noiseMultiplier / top.noiseMultiplier - 1;
   const notes = [
     `The search ranked ${ranked.length} configurations by sigma interpolated on a grid of ${g.calibrations} ${g.accountant} calibrations, ` +
       `scaled by ${scale.toFixed(4)} (exact / interpolated sigma at the first ranking's best); the best ${candidates.length} were recalibrated exactly ` +
@@ -206,25 +224,29 @@ export async function optimize(q: BudgetQuestion & { readonly flops: number }, o
   const s = space(q, o);
   const range = computeRange(q, o);
   if (!(q.flops >= range.min && q.flops <= range.max))
-    throw new InputError('--flops', `a compute budget in [${range.min.toPrecision(3)}, ${range.max.toPrecision(3)}] FLOPs (where the loss model's domain has configurations)`, q.flops);
+    throw new InputError(
+      '--flops',
+      `a compute budget in [${range.min.toPrecision(3)}, ${range.max.toPrecision(3)}] FLOPs (where the loss model's domain has configurations)`,
+      q.flops,
+    );
   const g = await grid(q, s, o);
   const exact = await rankExactly(q, s, g, q.flops, o.exactCandidates ?? 3);
   if (exact === undefined) {
     const { outside } = rank(q, s, g, q.flops);
     throw new AccountingError(
-      `no configuration at ${q.flops.toPrecision(3)} FLOPs lies inside the loss model's domain (${Object.entries(outside).map(([k, v]) => `${v} with ${k}`).join(', ')})`,
+      `no configuration at ${q.flops.toPrecision(3)} FLOPs lies inside the loss model's domain (${Object.entries(outside)
+        .map(([k, v]) => `${v} with ${k}`)
+        .join(', ')})`,
     );
   }
   const { ranked, outside } = exact;
   const tolerance = o.tolerance ?? 0.01;
   const best = exact.candidates[0];
   const nonPrivateModelSize = Math.sqrt(q.flops / (6 * NON_PRIVATE_TOKENS_PER_PARAMETER));
-  const notes = [
-    ...exact.notes,
-    `The loss is an estimate from the loss model "${q.model.name}", not a measurement.`,
-  ];
+  const notes = [...exact.notes, `The loss is an estimate from the loss model "${q.model.name}", not a measurement.`];
   if (exact.guarantee === 'necessary') notes.push('The noise multipliers are necessary (from lower bounds), not sufficient.');
-  if (best.loss === undefined) notes.push(`The exact recalibration moved the best configuration out of the loss model's domain: ${best.outsideDomain}.`);
+  if (best.loss === undefined)
+    notes.push(`The exact recalibration moved the best configuration out of the loss model's domain: ${best.outsideDomain}.`);
   return {
     epsilon: q.epsilon,
     delta: q.delta,
@@ -306,9 +328,15 @@ export async function saturate(q: BudgetQuestion, o: SearchOptions = {}): Promis
 }
 
 /** One configuration: sigma calibrated exactly, the loss predicted (or why the model cannot). */
-export async function evaluate(q: BudgetQuestion & { readonly modelSize: number; readonly batchSize: number; readonly steps: number }): Promise<ScalingEvalResult> {
+export async function evaluate(
+  q: BudgetQuestion & { readonly modelSize: number; readonly batchSize: number; readonly steps: number },
+): Promise<ScalingEvalResult> {
   const exact = await calibrateNoise(q);
-  const c = configuration(q, { modelSize: q.modelSize, batchSize: q.batchSize, steps: q.steps, noiseMultiplier: exact.noiseMultiplier }, 'exact');
+  const c = configuration(
+    q,
+    { modelSize: q.modelSize, batchSize: q.batchSize, steps: q.steps, noiseMultiplier: exact.noiseMultiplier },
+    'exact',
+  );
   return {
     epsilon: q.epsilon,
     delta: q.delta,
@@ -319,6 +347,11 @@ export async function evaluate(q: BudgetQuestion & { readonly modelSize: number;
     lossModel: q.model.name,
     configuration: c,
     guarantee: exact.guarantee,
-    notes: [...exact.notes, ...(c.loss === undefined ? [`No loss: ${c.outsideDomain} (the model does not extrapolate).`] : [`The loss is an estimate from the loss model "${q.model.name}", not a measurement.`])],
+    notes: [
+      ...exact.notes,
+      ...(c.loss === undefined
+        ? [`No loss: ${c.outsideDomain} (the model does not extrapolate).`]
+        : [`The loss is an estimate from the loss model "${q.model.name}", not a measurement.`]),
+    ],
   };
 }

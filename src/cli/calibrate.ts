@@ -23,8 +23,22 @@ interface Target {
 
 const TARGETS: Record<CalibrationParameter, Target> = {
   sigma: { free: 'sigma', set: (f, x) => ({ ...f, sigma: x }), min: () => 0.05, max: () => 1e4, start: () => 1, integer: false },
-  steps: { free: 'length', set: (f, x) => ({ ...f, steps: x, epochs: undefined }), min: () => 1, max: () => 1e9, start: () => 1000, integer: true },
-  epochs: { free: 'length', set: (f, x) => ({ ...f, epochs: x, steps: undefined }), min: () => 1, max: () => 1e6, start: () => 10, integer: true },
+  steps: {
+    free: 'length',
+    set: (f, x) => ({ ...f, steps: x, epochs: undefined }),
+    min: () => 1,
+    max: () => 1e9,
+    start: () => 1000,
+    integer: true,
+  },
+  epochs: {
+    free: 'length',
+    set: (f, x) => ({ ...f, epochs: x, steps: undefined }),
+    min: () => 1,
+    max: () => 1e6,
+    start: () => 10,
+    integer: true,
+  },
   'sampling-rate': {
     free: 'sampling',
     set: (f, x) => ({ ...f, samplingRate: x, batchSize: undefined, datasetSize: undefined, stepsPerEpoch: undefined }),
@@ -84,9 +98,13 @@ Examples:
     const given: Record<StageParameter, [boolean, string]> = {
       sigma: [flags.sigma !== undefined, '--sigma'],
       length: [flags.steps !== undefined || flags.epochs !== undefined, '--steps/--epochs'],
-      sampling: [flags.samplingRate !== undefined || flags.batchSize !== undefined || flags.stepsPerEpoch !== undefined, '--sampling-rate/--batch-size/--steps-per-epoch'],
+      sampling: [
+        flags.samplingRate !== undefined || flags.batchSize !== undefined || flags.stepsPerEpoch !== undefined,
+        '--sampling-rate/--batch-size/--steps-per-epoch',
+      ],
     };
-    if (given[target.free][0]) problems.push(`${given[target.free][1]}: not allowed with --target ${parameter} (that is what is calibrated)`);
+    if (given[target.free][0])
+      problems.push(`${given[target.free][1]}: not allowed with --target ${parameter} (that is what is calibrated)`);
     if (problems.length) throw new InputErrors(problems);
     const base: TrainingFlags = parameter === 'batch-size' ? { ...flags, batchSize: 1 } : flags;
     checkTrainingFlags(base, [target.free]);

@@ -10,7 +10,20 @@ import { EXIT } from './io.js';
 import { addOptions, readOptions } from './options.js';
 import { loadSpec, plan, withAccountant } from './spec-input.js';
 
-const KEYS = ['maxEpsilon', 'delta', 'accountant', 'discretization', 'precision', 'samples', 'seed', 'confidence', 'costLimit', 'maxSeconds', 'quiet', 'json'] as const;
+const KEYS = [
+  'maxEpsilon',
+  'delta',
+  'accountant',
+  'discretization',
+  'precision',
+  'samples',
+  'seed',
+  'confidence',
+  'costLimit',
+  'maxSeconds',
+  'quiet',
+  'json',
+] as const;
 
 export function registerCheck(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -40,7 +53,11 @@ Examples:
     if (delta === undefined) problems.push('budget.delta: missing, give a budget in the spec or --delta');
     if (problems.length) throw new InputErrors(problems);
     const { checkBudgetAsync } = await engine();
-    const report = await checkBudgetAsync(plan(spec), { epsilon: epsilon!, delta: delta! }, { onProgress: progressReporter(ctx.io, flags.quiet) });
+    const report = await checkBudgetAsync(
+      plan(spec),
+      { epsilon: epsilon!, delta: delta! },
+      { onProgress: progressReporter(ctx.io, flags.quiet) },
+    );
     const style = ctx.style(flags.json);
     ctx.finish({
       stdout: flags.json ? stringify(budgetJson(report)) : budgetTable(report, style),

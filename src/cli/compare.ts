@@ -9,7 +9,21 @@ import type { CommandContext } from './context.js';
 import { addOptions, readOptions } from './options.js';
 import { progressReporter } from './progress.js';
 
-const KEYS = ['sigma', 'stepsPerEpoch', 'batchSize', 'datasetSize', 'epochs', 'delta', 'epsilon', 'discretization', 'samples', 'seed', 'confidence', 'quiet', 'json'] as const;
+const KEYS = [
+  'sigma',
+  'stepsPerEpoch',
+  'batchSize',
+  'datasetSize',
+  'epochs',
+  'delta',
+  'epsilon',
+  'discretization',
+  'samples',
+  'seed',
+  'confidence',
+  'quiet',
+  'json',
+] as const;
 /** at most this many epoch counts on the --plot chart */
 const PLOT_POINTS = 24;
 
@@ -23,7 +37,12 @@ export function registerCompare(program: Command, ctx: CommandContext): void {
         'deterministic is exact; shuffle and persistent-shuffle are certified LOWER bounds (no tight upper\n' +
         'bound is known); poisson is a certified upper bound.',
     );
-  cmd.addOption(new Option('--plot', `also draw epsilon against epochs (1 to E, at most ${PLOT_POINTS} points) for each sampler as a text chart (needs --delta)`));
+  cmd.addOption(
+    new Option(
+      '--plot',
+      `also draw epsilon against epochs (1 to E, at most ${PLOT_POINTS} points) for each sampler as a text chart (needs --delta)`,
+    ),
+  );
   addOptions(cmd, KEYS, {
     epochs: 'number of epochs E (a whole number)',
     batchSize: 'batch size; T = ceil(dataset-size / batch-size)',
@@ -46,16 +65,23 @@ balls-and-bins joins the table (a Monte Carlo estimate) when --samples is given.
     if (f.sigma === undefined) problems.push('--sigma: missing, expected a number > 0 (the noise multiplier)');
     if (f.stepsPerEpoch === undefined && f.batchSize === undefined)
       problems.push('--steps-per-epoch: missing, give --steps-per-epoch, or --batch-size with --dataset-size');
-    if (f.stepsPerEpoch !== undefined && f.batchSize !== undefined) problems.push('give --steps-per-epoch or --batch-size with --dataset-size, not both');
+    if (f.stepsPerEpoch !== undefined && f.batchSize !== undefined)
+      problems.push('give --steps-per-epoch or --batch-size with --dataset-size, not both');
     if ((f.batchSize === undefined) !== (f.datasetSize === undefined))
-      problems.push(f.batchSize === undefined ? '--batch-size: missing, expected a positive integer (goes with --dataset-size)' : '--dataset-size: missing, expected a positive integer (goes with --batch-size)');
+      problems.push(
+        f.batchSize === undefined
+          ? '--batch-size: missing, expected a positive integer (goes with --dataset-size)'
+          : '--dataset-size: missing, expected a positive integer (goes with --batch-size)',
+      );
     if (f.batchSize !== undefined && f.datasetSize !== undefined && f.batchSize > f.datasetSize)
       problems.push(new InputError('--batch-size', `at most --dataset-size (${f.datasetSize})`, f.batchSize).message);
     if (f.epochs === undefined) problems.push('--epochs: missing, expected a whole number > 0');
     else if (!Number.isInteger(f.epochs)) problems.push(new InputError('--epochs', 'a whole number > 0', f.epochs).message);
-    if ((f.delta === undefined) === (f.epsilon === undefined)) problems.push('give --delta (to compare epsilons) or --epsilon (to compare deltas), one of the two');
+    if ((f.delta === undefined) === (f.epsilon === undefined))
+      problems.push('give --delta (to compare epsilons) or --epsilon (to compare deltas), one of the two');
     const plot = raw.plot === true;
-    if (plot && f.epsilon !== undefined) problems.push('--plot: draws epsilon against epochs at --delta; give --delta instead of --epsilon');
+    if (plot && f.epsilon !== undefined)
+      problems.push('--plot: draws epsilon against epochs at --delta; give --delta instead of --epsilon');
     if (problems.length) throw new InputErrors(problems);
 
     const notes: string[] = [];
@@ -63,7 +89,9 @@ balls-and-bins joins the table (a Monte Carlo estimate) when --samples is given.
     if (stepsPerEpoch === undefined) {
       stepsPerEpoch = Math.ceil(f.datasetSize! / f.batchSize!);
       if (f.datasetSize! % f.batchSize! !== 0)
-        notes.push(`${f.datasetSize} / ${f.batchSize} = ${f.datasetSize! / f.batchSize!} batches per epoch, counted as T = ${stepsPerEpoch} (the last batch is smaller)`);
+        notes.push(
+          `${f.datasetSize} / ${f.batchSize} = ${f.datasetSize! / f.batchSize!} batches per epoch, counted as T = ${stepsPerEpoch} (the last batch is smaller)`,
+        );
     }
     if (f.samples === undefined) {
       for (const key of ['seed', 'confidence'] as const)
@@ -71,7 +99,8 @@ balls-and-bins joins the table (a Monte Carlo estimate) when --samples is given.
       notes.push('balls-and-bins: add --samples N (and --seed S) for its Monte Carlo estimate');
     }
     const { compareSamplerRows } = await import('../spec/compare.js');
-    const query = f.delta !== undefined ? ({ quantity: 'epsilon', delta: f.delta } as const) : ({ quantity: 'delta', epsilon: f.epsilon! } as const);
+    const query =
+      f.delta !== undefined ? ({ quantity: 'epsilon', delta: f.delta } as const) : ({ quantity: 'delta', epsilon: f.epsilon! } as const);
     const monteCarlo = {
       ...(f.samples !== undefined ? { samples: f.samples } : {}),
       ...(f.seed !== undefined ? { seed: f.seed } : {}),
@@ -110,19 +139,31 @@ balls-and-bins joins the table (a Monte Carlo estimate) when --samples is given.
     }
     const { epochPoints, samplerCurves } = await import('../report/epochs.js');
     const curves = await samplerCurves(
-      { noiseMultiplier: f.sigma!, stepsPerEpoch, delta: f.delta!, ...(f.discretization !== undefined ? { discretization: f.discretization } : {}) },
+      {
+        noiseMultiplier: f.sigma!,
+        stepsPerEpoch,
+        delta: f.delta!,
+        ...(f.discretization !== undefined ? { discretization: f.discretization } : {}),
+      },
       epochPoints(f.epochs!, PLOT_POINTS),
       progressReporter(ctx.io, f.quiet, 'epochs'),
     );
     if (f.json) {
       const plotJson = {
         epochs: curves.epochs,
-        series: curves.series.map((s) => ({ sampler: s.sampler, kind: s.figures[0]?.kind, epsilon: s.figures.map((x) => (Number.isFinite(x.value) ? x.value : null)) })),
+        series: curves.series.map((s) => ({
+          sampler: s.sampler,
+          kind: s.figures[0]?.kind,
+          epsilon: s.figures.map((x) => (Number.isFinite(x.value) ? x.value : null)),
+        })),
       };
       ctx.finish({ stdout: stringify({ ...comparisonJson(report), plot: plotJson }), exitCode: 0 });
       return;
     }
     const { samplerChart } = await import('../output/textChart.js');
-    ctx.finish({ stdout: comparisonTable(report, ctx.style(false)) + '\n' + samplerChart(curves, f.delta!).join('\n') + '\n', exitCode: 0 });
+    ctx.finish({
+      stdout: comparisonTable(report, ctx.style(false)) + '\n' + samplerChart(curves, f.delta!).join('\n') + '\n',
+      exitCode: 0,
+    });
   });
 }

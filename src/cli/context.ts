@@ -39,7 +39,14 @@ export async function readSpecText(io: CliIo, path: string): Promise<{ text: str
   } catch (e) {
     if (e instanceof InputErrors) throw e; // e.g. too large for a spec
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (e as Error).message;
     throw new InputErrors([`SPEC: cannot read ${JSON.stringify(path)}: ${why}`]);
   }
 }

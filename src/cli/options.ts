@@ -35,7 +35,12 @@ interface BooleanOption {
 
 const num = (flags: string, domain: NumberDomain, help: string): NumberOption => ({ type: 'number', flags, help, domain });
 const numList = (flags: string, domain: NumberDomain, help: string): NumberListOption => ({ type: 'numberList', flags, help, domain });
-const choice = <const C extends readonly string[]>(flags: string, choices: C, help: string): ChoiceOption<C> => ({ type: 'choice', flags, help, choices });
+const choice = <const C extends readonly string[]>(flags: string, choices: C, help: string): ChoiceOption<C> => ({
+  type: 'choice',
+  flags,
+  help,
+  choices,
+});
 const bool = (flags: string, help: string): BooleanOption => ({ type: 'boolean', flags, help });
 
 export const CALIBRATION_TARGETS = ['sigma', 'steps', 'epochs', 'sampling-rate', 'batch-size'] as const;
@@ -45,19 +50,35 @@ export const OPTIONS = {
   samplingRate: num('--sampling-rate <q>', domains.rate, 'Poisson sampling rate q in (0, 1]'),
   batchSize: num('--batch-size <n>', domains.positiveInteger, 'batch size (expected size for Poisson); needs --dataset-size'),
   datasetSize: num('--dataset-size <n>', domains.positiveInteger, 'number of privacy units in the dataset'),
-  maxBatchSize: num('--max-batch-size <n>', domains.positiveInteger, 'maximum batch size: larger Poisson batches are cut at random (truncated-poisson sampler; needs --batch-size and --dataset-size)'),
-  examplesPerUser: num('--examples-per-user <k>', domains.positiveInteger, 'user-level privacy: each user has k examples and the sampler draws examples'),
+  maxBatchSize: num(
+    '--max-batch-size <n>',
+    domains.positiveInteger,
+    'maximum batch size: larger Poisson batches are cut at random (truncated-poisson sampler; needs --batch-size and --dataset-size)',
+  ),
+  examplesPerUser: num(
+    '--examples-per-user <k>',
+    domains.positiveInteger,
+    'user-level privacy: each user has k examples and the sampler draws examples',
+  ),
   stepsPerEpoch: num('--steps-per-epoch <T>', domains.positiveInteger, 'batches per epoch (instead of --batch-size/--dataset-size)'),
   steps: num('--steps <n>', domains.steps, 'number of training steps'),
   epochs: num('--epochs <E>', domains.epochs, 'number of epochs: steps = ceil(E * dataset / batch) (rounded up)'),
   delta: num('--delta <delta>', domains.openProbability, 'delta in (0, 1)'),
   epsilon: num('--epsilon <eps>', domains.nonNegative, 'epsilon >= 0'),
-  epsilons: numList('--epsilon <eps,...>', domains.nonNegative, 'epsilon >= 0, or several comma-separated (0.5,1,2,4,8) for the curve delta(epsilon)'),
+  epsilons: numList(
+    '--epsilon <eps,...>',
+    domains.nonNegative,
+    'epsilon >= 0, or several comma-separated (0.5,1,2,4,8) for the curve delta(epsilon)',
+  ),
   targetEpsilon: num('--epsilon <eps>', domains.positive, 'target epsilon (> 0)'),
   maxEpsilon: num('--max-epsilon <eps>', domains.positive, "budget epsilon; overrides the spec's budget.epsilon"),
   accountant: choice('--accountant <name>', ACCOUNTANTS, 'pld (tight, default) or rdp (looser upper bound)'),
   discretization: num('--discretization <h>', domains.discretization, 'fixed PLD grid interval (default: chosen for --precision)'),
-  precision: num('--precision <R>', domains.precision, 'PLD target relative width (upper - lower) / upper, default 0.001; the grid is refined until it is met or the work bound is reached'),
+  precision: num(
+    '--precision <R>',
+    domains.precision,
+    'PLD target relative width (upper - lower) / upper, default 0.001; the grid is refined until it is met or the work bound is reached',
+  ),
   adjacency: choice('--adjacency <kind>', ADJACENCIES, 'neighbouring datasets (default add-remove)'),
   sampler: choice('--sampler <kind>', SAMPLER_KINDS, 'batch sampler used in training (default poisson)'),
   target: choice('--target <parameter>', CALIBRATION_TARGETS, 'what to calibrate (default sigma)'),
@@ -79,7 +100,15 @@ export const OPTIONS = {
 
 export type OptionKey = keyof typeof OPTIONS;
 
-type ValueOf<O> = O extends NumberOption ? number : O extends NumberListOption ? readonly number[] : O extends ChoiceOption<infer C> ? C[number] : O extends BooleanOption ? boolean : never;
+type ValueOf<O> = O extends NumberOption
+  ? number
+  : O extends NumberListOption
+    ? readonly number[]
+    : O extends ChoiceOption<infer C>
+      ? C[number]
+      : O extends BooleanOption
+        ? boolean
+        : never;
 
 export type OptionValues<K extends OptionKey> = { -readonly [P in K]?: ValueOf<(typeof OPTIONS)[P]> };
 
@@ -99,7 +128,8 @@ export function addOptions(command: Command, keys: readonly OptionKey[], help: P
     const o = OPTIONS[key];
     const text = help[key] ?? o.help;
     // a choice lists its allowed values in the help (unless the text already names them all)
-    const values = o.type === 'choice' && !(o.choices as readonly string[]).every((c) => text.includes(c)) ? `; one of ${o.choices.join(', ')}` : '';
+    const values =
+      o.type === 'choice' && !(o.choices as readonly string[]).every((c) => text.includes(c)) ? `; one of ${o.choices.join(', ')}` : '';
     const option = new Option(o.flags, text + values);
     if (o.type === 'choice') option.argParser((v: string) => v); // validated in readOptions with our wording
     command.addOption(option);

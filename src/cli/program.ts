@@ -38,7 +38,12 @@ function commandOf(argv: readonly string[]): string | undefined {
  * The program with the command `argv` names fully registered (its module loaded now) and every other
  * command as a summary only, which is all the top-level help and the "did you mean" suggestions need.
  */
-async function buildProgram(argv: readonly string[], io: CliIo, finish: (o: Outcome) => void, out: { stdout: string[]; stderr: string[] }): Promise<Command> {
+async function buildProgram(
+  argv: readonly string[],
+  io: CliIo,
+  finish: (o: Outcome) => void,
+  out: { stdout: string[]; stderr: string[] },
+): Promise<Command> {
   const program = new Command('dpacct');
   program
     .description('Privacy accountant for differentially private training (PLD and RDP accountants, batch samplers, CI budget gate).')
@@ -81,7 +86,8 @@ function commanderMessage(e: CommanderError, argv: readonly string[]): string {
 function errorOutcome(e: unknown, env: CliIo['env']): CliResult {
   if (e instanceof InputErrors) return { stdout: '', stderr: e.problems.map((p) => `error: ${p}\n`).join(''), exitCode: EXIT.badInput };
   if (e instanceof InputError) return { stdout: '', stderr: `error: ${e.message}\n`, exitCode: EXIT.badInput };
-  if (e instanceof AccountingError) return { stdout: '', stderr: `error: cannot certify: ${oneLine(e.message)}\n`, exitCode: EXIT.cannotCertify };
+  if (e instanceof AccountingError)
+    return { stdout: '', stderr: `error: cannot certify: ${oneLine(e.message)}\n`, exitCode: EXIT.cannotCertify };
   const err = e instanceof Error ? e : new Error(String(e));
   const debug = env.DPACCT_DEBUG === '1' || env.DPACCT_DEBUG === 'true';
   const stack = debug && err.stack ? `${err.stack}\n` : '';
@@ -105,10 +111,10 @@ export async function runCli(given: readonly string[], io: CliIo): Promise<CliRe
     if (missing) raw = { stdout: '', stderr: `error: ${missing}\n`, exitCode: EXIT.badInput };
   }
   const name = commandOf(argv);
-  const result = name === undefined || COMMANDS[name].readsSpec ? raw : { ...raw, stdout: withFlagNames(raw.stdout), stderr: withFlagNames(raw.stderr) };
+  const result =
+    name === undefined || COMMANDS[name].readsSpec ? raw : { ...raw, stdout: withFlagNames(raw.stdout), stderr: withFlagNames(raw.stderr) };
   return argv.includes('--json') ? jsonErrors(result) : result;
 }
-
 
 /**
  * `--sigma --sampling-rate 0.1`: commander would take `--sampling-rate` as sigma's value and then complain
@@ -135,9 +141,15 @@ async function missingValue(argv: readonly string[]): Promise<string | undefined
  */
 function jsonErrors(result: CliResult): CliResult {
   if (result.exitCode === EXIT.ok || result.exitCode === 1 || !result.stderr.startsWith('error: ')) return result;
-  const lines = result.stderr.split('\n').filter((l) => l.startsWith('error: ')).map((l) => l.slice('error: '.length));
+  const lines = result.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('error: '))
+    .map((l) => l.slice('error: '.length));
   const errors = lines.map((line) => {
-    const m = /^((?:--[a-z0-9-]+(?: and --[a-z0-9-]+)*|[A-Za-z_$][\w$]*(?:\[\d+\])?(?:\.[A-Za-z_$][\w$]*(?:\[\d+\])?)*|SPEC|stdin)):\s(.*)$/.exec(line);
+    const m =
+      /^((?:--[a-z0-9-]+(?: and --[a-z0-9-]+)*|[A-Za-z_$][\w$]*(?:\[\d+\])?(?:\.[A-Za-z_$][\w$]*(?:\[\d+\])?)*|SPEC|stdin)):\s(.*)$/.exec(
+        line,
+      );
     return { ...(m ? { path: m[1], message: m[2] } : { path: null, message: line }), exitCode: result.exitCode };
   });
   const body = { error: errors[0], ...(errors.length > 1 ? { errors } : {}) };

@@ -4,7 +4,11 @@
  */
 import type { CliIo } from './io.js';
 
-export function progressReporter(io: CliIo, quiet: boolean | undefined, label = 'sampling'): ((done: number, total: number) => void) | undefined {
+export function progressReporter(
+  io: CliIo,
+  quiet: boolean | undefined,
+  label = 'sampling',
+): ((done: number, total: number) => void) | undefined {
   const write = io.progress;
   if (quiet || !io.stderrIsTTY || !write) return undefined;
   const started = Date.now();

@@ -65,7 +65,8 @@ Examples:
     const output = raw.output as string | undefined;
     let format: ReportFormat | undefined;
     if (raw.format !== undefined) {
-      if (!(REPORT_FORMATS as readonly string[]).includes(String(raw.format))) problems.push(new InputError('--format', REPORT_FORMATS.join(', '), String(raw.format)).message);
+      if (!(REPORT_FORMATS as readonly string[]).includes(String(raw.format)))
+        problems.push(new InputError('--format', REPORT_FORMATS.join(', '), String(raw.format)).message);
       else format = raw.format as ReportFormat;
     }
     format ??= (output !== undefined ? formatOfFile(output) : undefined) ?? 'md';
@@ -79,8 +80,12 @@ Examples:
     }
     let samplers: string[] | undefined;
     if (raw.samplers !== undefined) {
-      samplers = String(raw.samplers).split(',').map((x) => x.trim());
-      for (const x of samplers) if (!(SAMPLER_KINDS as readonly string[]).includes(x)) problems.push(new InputError('--samplers', `a comma-separated list of ${SAMPLER_KINDS.join(', ')}`, x).message);
+      samplers = String(raw.samplers)
+        .split(',')
+        .map((x) => x.trim());
+      for (const x of samplers)
+        if (!(SAMPLER_KINDS as readonly string[]).includes(x))
+          problems.push(new InputError('--samplers', `a comma-separated list of ${SAMPLER_KINDS.join(', ')}`, x).message);
     }
     if (output !== undefined && !ctx.io.writeFile) problems.push('-o: cannot write files here');
     if (problems.length) throw new InputErrors(problems);
@@ -99,7 +104,12 @@ Examples:
     const report = await buildReport({
       specText: text,
       source,
-      settings: { overrides, ...(flags.epsilons ? { profileEpsilons: [...flags.epsilons] } : {}), ...(maxEpochPoints !== undefined ? { maxEpochPoints } : {}), ...(samplers ? { samplers } : {}) },
+      settings: {
+        overrides,
+        ...(flags.epsilons ? { profileEpsilons: [...flags.epsilons] } : {}),
+        ...(maxEpochPoints !== undefined ? { maxEpochPoints } : {}),
+        ...(samplers ? { samplers } : {}),
+      },
       ...(onProgress ? { onProgress } : {}),
       ...(onSampling ? { onSampling } : {}),
     });

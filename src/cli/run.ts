@@ -10,7 +10,20 @@ import { progressReporter } from './progress.js';
 import { addOptions, readOptions } from './options.js';
 import { loadSpec, plan, withAccountant } from './spec-input.js';
 
-const KEYS = ['delta', 'epsilons', 'accountant', 'discretization', 'precision', 'samples', 'seed', 'confidence', 'costLimit', 'maxSeconds', 'quiet', 'json'] as const;
+const KEYS = [
+  'delta',
+  'epsilons',
+  'accountant',
+  'discretization',
+  'precision',
+  'samples',
+  'seed',
+  'confidence',
+  'costLimit',
+  'maxSeconds',
+  'quiet',
+  'json',
+] as const;
 
 export function registerRun(program: Command, ctx: CommandContext): void {
   const cmd = program

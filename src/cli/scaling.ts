@@ -58,7 +58,11 @@ async function lossModel(ctx: CommandContext, path: string | undefined) {
   try {
     text = await ctx.io.readFile(path);
   } catch (e) {
-    throw new InputError('--loss-model', 'a readable .csv table or .json law', `${path} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    throw new InputError(
+      '--loss-model',
+      'a readable .csv table or .json law',
+      `${path} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    );
   }
   if (/\.csv$/i.test(path)) return s.tableModel(text, path);
   let value: unknown;
@@ -114,10 +118,20 @@ Examples:
     const s = await scaling();
     const choice = { sampler: flags.sampler, accountant: flags.accountant, discretization: flags.discretization };
     if (flags.sigma !== undefined) {
-      if (flags.units !== undefined) throw new InputErrors(['give --units (to calibrate sigma) or --sigma (to solve for the units), not both']);
+      if (flags.units !== undefined)
+        throw new InputErrors(['give --units (to calibrate sigma) or --sigma (to solve for the units), not both']);
       require(flags, ['targetEpsilon', 'delta', 'batchSize', 'steps'], EXPECTED);
-      if ((flags.sampler ?? 'poisson') !== 'poisson') throw new InputError('--sampler', 'poisson when solving for the units (--sigma)', flags.sampler);
-      const r = await s.unitsReport({ epsilon: flags.targetEpsilon!, delta: flags.delta!, noiseMultiplier: flags.sigma, batchSize: flags.batchSize!, steps: flags.steps!, seqLen: flags.seqLen, ...choice });
+      if ((flags.sampler ?? 'poisson') !== 'poisson')
+        throw new InputError('--sampler', 'poisson when solving for the units (--sigma)', flags.sampler);
+      const r = await s.unitsReport({
+        epsilon: flags.targetEpsilon!,
+        delta: flags.delta!,
+        noiseMultiplier: flags.sigma,
+        batchSize: flags.batchSize!,
+        steps: flags.steps!,
+        seqLen: flags.seqLen,
+        ...choice,
+      });
       ctx.finish({ stdout: flags.json ? stringify(scalingUnitsJson(r)) : scalingUnitsTable(r, ctx.style(false)), exitCode: 0 });
       return;
     }
@@ -137,16 +151,33 @@ Examples:
   });
 
   // ---------------------------------------------------------------------------------------------- optimize / saturate
-  const SEARCH = ['targetEpsilon', 'delta', 'units', 'seqLen', 'tolerance', 'modelCount', 'batchCount', ...ACCOUNTING, 'quiet', 'json'] as const;
-  const LOSS_MODEL_HELP = 'loss model: a .csv table (model size, steps, noise-batch ratio, loss) or a .json parametric law (default: the bundled bert-table2 law)';
+  const SEARCH = [
+    'targetEpsilon',
+    'delta',
+    'units',
+    'seqLen',
+    'tolerance',
+    'modelCount',
+    'batchCount',
+    ...ACCOUNTING,
+    'quiet',
+    'json',
+  ] as const;
+  const LOSS_MODEL_HELP =
+    'loss model: a .csv table (model size, steps, noise-batch ratio, loss) or a .json parametric law (default: the bundled bert-table2 law)';
 
-  const optimize = group.command('optimize').summary('best model size, batch size and steps for a compute budget, and the near-optimal band');
+  const optimize = group
+    .command('optimize')
+    .summary('best model size, batch size and steps for a compute budget, and the near-optimal band');
   addOptions(optimize, [...SEARCH, 'flops'], HELP)
     .option('--loss-model <file>', LOSS_MODEL_HELP)
-    .option('--report <file>', 'also write a report (HTML, or Markdown for a .md file): loss against compute for the best configurations, the saturating compute marked')
+    .option(
+      '--report <file>',
+      'also write a report (HTML, or Markdown for a .md file): loss against compute for the best configurations, the saturating compute marked',
+    )
     .addHelpText(
-    'after',
-    `
+      'after',
+      `
 Searches --model-sizes x --batch-sizes configurations (T = C / (6 M B S)); sigma is interpolated on a grid of
 calibrations for the search, and the best configurations are recalibrated exactly. --seq-len defaults to 512.
 
@@ -160,8 +191,23 @@ Example:
     checkSearch(flags);
     const s = await scaling();
     const model = await lossModel(ctx, raw.lossModel as string | undefined);
-    const question = { epsilon: flags.targetEpsilon!, delta: flags.delta!, units: flags.units!, seqLen: flags.seqLen ?? DEFAULT_SEQ_LEN, flops: flags.flops!, model, sampler: flags.sampler, accountant: flags.accountant, discretization: flags.discretization };
-    const search = { tolerance: flags.tolerance, modelCount: flags.modelCount, batchCount: flags.batchCount, onProgress: progressReporter(ctx.io, flags.quiet, 'calibrating') };
+    const question = {
+      epsilon: flags.targetEpsilon!,
+      delta: flags.delta!,
+      units: flags.units!,
+      seqLen: flags.seqLen ?? DEFAULT_SEQ_LEN,
+      flops: flags.flops!,
+      model,
+      sampler: flags.sampler,
+      accountant: flags.accountant,
+      discretization: flags.discretization,
+    };
+    const search = {
+      tolerance: flags.tolerance,
+      modelCount: flags.modelCount,
+      batchCount: flags.batchCount,
+      onProgress: progressReporter(ctx.io, flags.quiet, 'calibrating'),
+    };
     const reportFile = raw.report as string | undefined;
     if (reportFile === undefined) {
       const r = await s.optimize(question, search);
@@ -176,20 +222,27 @@ Example:
     try {
       await ctx.io.writeFile(reportFile, text);
     } catch (e) {
-      throw new InputErrors([`--report: cannot write ${JSON.stringify(reportFile)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+      throw new InputErrors([
+        `--report: cannot write ${JSON.stringify(reportFile)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      ]);
     }
     const r = report.optimize;
-    const stdout = flags.json ? stringify({ ...scalingOptimizeJson(r), report: reportFile, saturatingFlops: report.saturate.saturatingFlops }) : scalingOptimizeTable(r, ctx.style(false)) + `\nreport written to ${reportFile} (saturating compute about ${formatNumber(report.saturate.saturatingFlops, 3)} FLOPs)\n`;
+    const stdout = flags.json
+      ? stringify({ ...scalingOptimizeJson(r), report: reportFile, saturatingFlops: report.saturate.saturatingFlops })
+      : scalingOptimizeTable(r, ctx.style(false)) +
+        `\nreport written to ${reportFile} (saturating compute about ${formatNumber(report.saturate.saturatingFlops, 3)} FLOPs)\n`;
     ctx.finish({ stdout, exitCode: 0 });
   });
 
   const saturate = group.command('saturate').summary('smallest compute beyond which the best loss improves by less than the tolerance');
-  addOptions(saturate, SEARCH, HELP).option('--loss-model <file>', LOSS_MODEL_HELP).addHelpText(
-    'after',
-    `
+  addOptions(saturate, SEARCH, HELP)
+    .option('--loss-model <file>', LOSS_MODEL_HELP)
+    .addHelpText(
+      'after',
+      `
 Example:
   dpacct scaling saturate --epsilon 4 --delta 1e-8 --units 1e7`,
-  );
+    );
   saturate.action(async (raw: Record<string, unknown>) => {
     const flags = readOptions(raw, SEARCH);
     require(flags, ['targetEpsilon', 'delta', 'units'], EXPECTED);
@@ -197,8 +250,22 @@ Example:
     const s = await scaling();
     const model = await lossModel(ctx, raw.lossModel as string | undefined);
     const r = await s.saturate(
-      { epsilon: flags.targetEpsilon!, delta: flags.delta!, units: flags.units!, seqLen: flags.seqLen ?? DEFAULT_SEQ_LEN, model, sampler: flags.sampler, accountant: flags.accountant, discretization: flags.discretization },
-      { tolerance: flags.tolerance, modelCount: flags.modelCount, batchCount: flags.batchCount, onProgress: progressReporter(ctx.io, flags.quiet, 'calibrating') },
+      {
+        epsilon: flags.targetEpsilon!,
+        delta: flags.delta!,
+        units: flags.units!,
+        seqLen: flags.seqLen ?? DEFAULT_SEQ_LEN,
+        model,
+        sampler: flags.sampler,
+        accountant: flags.accountant,
+        discretization: flags.discretization,
+      },
+      {
+        tolerance: flags.tolerance,
+        modelCount: flags.modelCount,
+        batchCount: flags.batchCount,
+        onProgress: progressReporter(ctx.io, flags.quiet, 'calibrating'),
+      },
     );
     ctx.finish({ stdout: flags.json ? stringify(scalingSaturateJson(r)) : scalingSaturateTable(r, ctx.style(false)), exitCode: 0 });
   });
@@ -206,22 +273,26 @@ Example:
   // ---------------------------------------------------------------------------------------------- eval
   const EVAL = ['targetEpsilon', 'delta', 'units', 'modelSize', 'batchSize', 'steps', 'flops', 'seqLen', ...ACCOUNTING, 'json'] as const;
   const evaluate = group.command('eval').summary('noise and predicted loss of one configuration');
-  addOptions(evaluate, EVAL, HELP).option('--loss-model <file>', LOSS_MODEL_HELP).addHelpText(
-    'after',
-    `
+  addOptions(evaluate, EVAL, HELP)
+    .option('--loss-model <file>', LOSS_MODEL_HELP)
+    .addHelpText(
+      'after',
+      `
 Give --steps, or --flops to derive T = floor(C / (6 M B S)). --seq-len defaults to 512.
 
 Example:
   dpacct scaling eval --epsilon 4 --delta 1e-8 --units 1e7 --model-size 4.9e7 --batch-size 220000 --steps 11000`,
-  );
+    );
   evaluate.action(async (raw: Record<string, unknown>) => {
     const flags = readOptions(raw, EVAL);
     require(flags, ['targetEpsilon', 'delta', 'units', 'modelSize', 'batchSize'], EXPECTED);
-    if ((flags.steps === undefined) === (flags.flops === undefined)) throw new InputErrors(['--steps: give --steps or --flops (one of them)']);
+    if ((flags.steps === undefined) === (flags.flops === undefined))
+      throw new InputErrors(['--steps: give --steps or --flops (one of them)']);
     checkBatch(flags);
     const seqLen = flags.seqLen ?? DEFAULT_SEQ_LEN;
     const steps = flags.steps ?? Math.floor(flags.flops! / (6 * flags.modelSize! * flags.batchSize! * seqLen));
-    if (steps < 1) throw new InputError('--flops', `at least 6 M B S = ${6 * flags.modelSize! * flags.batchSize! * seqLen} (one step)`, flags.flops);
+    if (steps < 1)
+      throw new InputError('--flops', `at least 6 M B S = ${6 * flags.modelSize! * flags.batchSize! * seqLen} (one step)`, flags.flops);
     const s = await scaling();
     const model = await lossModel(ctx, raw.lossModel as string | undefined);
     const r = await s.evaluate({

@@ -13,7 +13,16 @@ export async function loadSpec(io: CliIo, path: string): Promise<Spec> {
 /** Command-line overrides of the spec's accountant settings. */
 export function withAccountant(
   spec: Spec,
-  o: { accountant?: 'pld' | 'rdp'; discretization?: number; precision?: number; samples?: number; seed?: number; confidence?: number; costLimit?: number; maxSeconds?: number },
+  o: {
+    accountant?: 'pld' | 'rdp';
+    discretization?: number;
+    precision?: number;
+    samples?: number;
+    seed?: number;
+    confidence?: number;
+    costLimit?: number;
+    maxSeconds?: number;
+  },
 ): Spec {
   const overrides = {
     ...(o.accountant !== undefined ? { name: o.accountant } : {}),

@@ -62,7 +62,11 @@ export function checkTrainingFlags(f: TrainingFlags, free: readonly StageParamet
     problems.push(new InputError('--max-batch-size', `at most --dataset-size (${f.datasetSize})`, f.maxBatchSize).message);
   if (f.sigma === undefined && !free.includes('sigma')) problems.push(missing('sigma', 'a number > 0 (the noise multiplier)'));
   if (!free.includes('sampling')) {
-    const forms = [f.samplingRate !== undefined, f.batchSize !== undefined || f.datasetSize !== undefined, f.stepsPerEpoch !== undefined].filter(Boolean).length;
+    const forms = [
+      f.samplingRate !== undefined,
+      f.batchSize !== undefined || f.datasetSize !== undefined,
+      f.stepsPerEpoch !== undefined,
+    ].filter(Boolean).length;
     if (forms === 0)
       problems.push(
         sampler === 'poisson'
@@ -71,11 +75,17 @@ export function checkTrainingFlags(f: TrainingFlags, free: readonly StageParamet
       );
     else if (forms > 1) problems.push('give only one of --sampling-rate, --batch-size with --dataset-size, and --steps-per-epoch');
     if ((f.batchSize === undefined) !== (f.datasetSize === undefined))
-      problems.push(f.batchSize === undefined ? missing('batchSize', 'a positive integer (goes with --dataset-size)') : missing('datasetSize', 'a positive integer (goes with --batch-size)'));
+      problems.push(
+        f.batchSize === undefined
+          ? missing('batchSize', 'a positive integer (goes with --dataset-size)')
+          : missing('datasetSize', 'a positive integer (goes with --batch-size)'),
+      );
     if (f.batchSize !== undefined && f.datasetSize !== undefined && f.batchSize > f.datasetSize)
       problems.push(new InputError('--batch-size', `at most --dataset-size (${f.datasetSize})`, f.batchSize).message);
     if (sampler !== 'poisson' && f.samplingRate !== undefined)
-      problems.push(`--sampling-rate: only with --sampler poisson; with --sampler ${sampler} give --steps-per-epoch or --batch-size with --dataset-size`);
+      problems.push(
+        `--sampling-rate: only with --sampler poisson; with --sampler ${sampler} give --steps-per-epoch or --batch-size with --dataset-size`,
+      );
   }
   if (!free.includes('length')) {
     if (f.steps === undefined && f.epochs === undefined) problems.push(`${flagName('steps')}: missing, give --steps or --epochs`);
@@ -105,7 +115,8 @@ export function trainingStage(f: TrainingFlags): SpecStage {
       sampler: { kind: 'truncated-poisson', batchSize: f.batchSize!, datasetSize: f.datasetSize!, maxBatchSize: f.maxBatchSize! },
       ...length,
     };
-  if (sampler === 'fixed-size') return { mechanism, sampler: { kind: 'fixed-size', batchSize: f.batchSize!, datasetSize: f.datasetSize! }, ...length };
+  if (sampler === 'fixed-size')
+    return { mechanism, sampler: { kind: 'fixed-size', batchSize: f.batchSize!, datasetSize: f.datasetSize! }, ...length };
   return { mechanism, sampler: { kind: sampler, ...(sizes ?? { stepsPerEpoch: f.stepsPerEpoch! }) }, ...length };
 }
 

@@ -85,18 +85,31 @@ Examples:
     const exitCode = moved.length === 0 ? EXIT.ok : EXIT.overBudget;
     if (flags.json) {
       ctx.finish({
-        stdout: stringify({ command: 'verify', status, checked: figures.size, precision: stored.precision, reportVersion: stored.version, version: fresh.version, moved }),
+        stdout: stringify({
+          command: 'verify',
+          status,
+          checked: figures.size,
+          precision: stored.precision,
+          reportVersion: stored.version,
+          version: fresh.version,
+          moved,
+        }),
         exitCode,
       });
       return;
     }
-    const versions = stored.version === fresh.version ? `dpacct ${fresh.version}` : `written by dpacct ${stored.version}, recomputed with ${fresh.version}`;
+    const versions =
+      stored.version === fresh.version
+        ? `dpacct ${fresh.version}`
+        : `written by dpacct ${stored.version}, recomputed with ${fresh.version}`;
     const head =
       moved.length === 0
         ? `ok: all ${figures.size} figures of ${path} hold (recomputed within a relative ${formatNumber(stored.precision)}; ${versions})`
         : `changed: ${moved.length} of ${figures.size} figures of ${path} moved beyond a relative ${formatNumber(stored.precision)} (${versions})`;
     const lines = moved.map((m) =>
-      m.field === 'missing' ? `  ${m.path}: no longer computed` : `  ${m.path}${m.field === 'value' ? '' : `.${m.field}`}: ${shown(m.stored)} in the report, ${shown(m.recomputed)} now`,
+      m.field === 'missing'
+        ? `  ${m.path}: no longer computed`
+        : `  ${m.path}${m.field === 'value' ? '' : `.${m.field}`}: ${shown(m.stored)} in the report, ${shown(m.recomputed)} now`,
     );
     ctx.finish({ stdout: [head, ...lines].join('\n') + '\n', exitCode });
   });

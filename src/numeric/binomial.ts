@@ -42,9 +42,7 @@ export function binomialLogPmf(k: number, n: number, p: number): number {
   if (k < 0 || k > n) return -Infinity;
   if (k === 0) return n * log1p(-p);
   if (k === n) return n * log(p);
-  return (
-    stirlerr(n) - stirlerr(k) - stirlerr(n - k) - bd0(k, n * p) - bd0(n - k, n * (1 - p)) + 0.5 * log(n / (2 * PI * k * (n - k)))
-  );
+  return stirlerr(n) - stirlerr(k) - stirlerr(n - k) - bd0(k, n * p) - bd0(n - k, n * (1 - p)) + 0.5 * log(n / (2 * PI * k * (n - k)));
 }
 
 /** P(X >= k) for X ~ Binomial(n, p), accurate when small (relative error ~1e-12). */
@@ -74,7 +72,7 @@ function sumOutward(k: number, n: number, p: number, direction: 1 | -1): number 
   for (let j = k; j >= 0 && j <= n; j += direction) {
     sum += term;
     if (term < 1e-17 * sum) break;
-    term *= direction === 1 ? ((n - j) / (j + 1)) * odds : (j / (n - j + 1)) / odds;
+    term *= direction === 1 ? ((n - j) / (j + 1)) * odds : j / (n - j + 1) / odds;
   }
   return exp(logTerm + log(sum));
 }

@@ -80,12 +80,7 @@ export class Xoshiro128 {
     const a = mix64(state);
     state = (state + GOLDEN_GAMMA) & MASK64;
     const b = mix64(state);
-    return new Xoshiro128([
-      Number(a >> 32n) | 0,
-      Number(a & 0xffffffffn) | 0,
-      Number(b >> 32n) | 0,
-      Number(b & 0xffffffffn) | 0,
-    ]);
+    return new Xoshiro128([Number(a >> 32n) | 0, Number(a & 0xffffffffn) | 0, Number(b >> 32n) | 0, Number(b & 0xffffffffn) | 0]);
   }
 
   /** Next 32-bit output, as a signed int32 (use `>>> 0` for the unsigned value). */

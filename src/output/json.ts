@@ -65,7 +65,14 @@ export function budgetJson(report: BudgetReport): Record<string, unknown> {
     budget: report.budget,
     excess: finite(report.excess),
     ...(report.stageCosts
-      ? { stageCosts: report.stageCosts.map((c) => ({ label: c.label, epsilon: finite(c.epsilon), kind: c.kind, ...(c.epsilon === Infinity ? { infinite: true } : {}) })) }
+      ? {
+          stageCosts: report.stageCosts.map((c) => ({
+            label: c.label,
+            epsilon: finite(c.epsilon),
+            kind: c.kind,
+            ...(c.epsilon === Infinity ? { infinite: true } : {}),
+          })),
+        }
       : {}),
     ...resultFields(report.result),
   };

@@ -40,7 +40,7 @@ function nextDouble(x: number, towards: 1 | -1): number {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, x);
   const bits = view.getBigInt64(0);
-  view.setBigInt64(0, (x > 0) === (towards > 0) ? bits + 1n : bits - 1n);
+  view.setBigInt64(0, x > 0 === towards > 0 ? bits + 1n : bits - 1n);
   return view.getFloat64(0);
 }
 

@@ -44,7 +44,12 @@ code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; 
 .provenance td:first-child { color: #555; padding-right: 16px; }
 `;
 
-const SHORT_KIND: Record<ReportFigure['kind'], string> = { upper: 'upper bound', lower: 'lower bound', exact: 'exact', estimate: 'estimate' };
+const SHORT_KIND: Record<ReportFigure['kind'], string> = {
+  upper: 'upper bound',
+  lower: 'lower bound',
+  exact: 'exact',
+  estimate: 'estimate',
+};
 
 function kindBadge(f: ReportFigure): string {
   return `<span class="kind ${f.kind}">${esc(KIND_NAME[f.kind])}</span>`;
@@ -52,7 +57,9 @@ function kindBadge(f: ReportFigure): string {
 
 export function table(head: readonly string[], rows: readonly (readonly string[])[], numeric: readonly number[] = []): string {
   const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.includes(i) ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`).join('\n');
+  const body = rows
+    .map((r) => `<tr>${r.map((c, i) => `<td${numeric.includes(i) ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`)
+    .join('\n');
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
@@ -78,7 +85,12 @@ function epochChart(report: PrivacyReport): string {
     // rows computed at the last epoch only: one marker each
     for (const row of report.samplers.rows)
       if (!c.series.some((s) => s.sampler === row.sampler))
-        series.push({ name: `${row.sampler} (${SHORT_KIND[row.figure.kind]})`, points: [[report.samplers.setting.epochs, row.figure.value]], markersOnly: true, radius: 4 });
+        series.push({
+          name: `${row.sampler} (${SHORT_KIND[row.figure.kind]})`,
+          points: [[report.samplers.setting.epochs, row.figure.value]],
+          markersOnly: true,
+          radius: 4,
+        });
     return lineChart({
       id: 'plot-samplers',
       title: `ε against epochs per batch sampler (δ = ${formatInput(report.delta)})`,
@@ -101,10 +113,25 @@ function epochChart(report: PrivacyReport): string {
 
 function profileChart(report: PrivacyReport): string {
   const pts = report.profile.points;
-  const series: ChartSeries[] = [{ name: `δ (${SHORT_KIND[pts[0]?.figure.kind ?? 'upper']})`, points: pts.map((p) => [p.epsilon, p.figure.value] as const), dashed: pts[0]?.figure.kind === 'lower' }];
+  const series: ChartSeries[] = [
+    {
+      name: `δ (${SHORT_KIND[pts[0]?.figure.kind ?? 'upper']})`,
+      points: pts.map((p) => [p.epsilon, p.figure.value] as const),
+      dashed: pts[0]?.figure.kind === 'lower',
+    },
+  ];
   const lower = pts.filter((p) => p.figure.kind !== 'lower' && p.figure.lower !== undefined && p.figure.lower > 0);
-  if (lower.length > 1) series.push({ name: 'δ (certified lower bound)', points: lower.map((p) => [p.epsilon, p.figure.lower!] as const), dashed: true });
-  return lineChart({ id: 'plot-profile', title: 'Privacy profile δ(ε), log axes', xLabel: 'ε', yLabel: 'δ', xLog: true, yLog: true, series });
+  if (lower.length > 1)
+    series.push({ name: 'δ (certified lower bound)', points: lower.map((p) => [p.epsilon, p.figure.lower!] as const), dashed: true });
+  return lineChart({
+    id: 'plot-profile',
+    title: 'Privacy profile δ(ε), log axes',
+    xLabel: 'ε',
+    yLabel: 'δ',
+    xLog: true,
+    yLog: true,
+    series,
+  });
 }
 
 export function reportHtml(report: PrivacyReport): string {
@@ -119,7 +146,13 @@ export function reportHtml(report: PrivacyReport): string {
   if (bounds) body.push(`<p>Other certified bounds on ${h.quantity === 'epsilon' ? 'ε' : 'δ'}: ${esc(bounds)}.</p>`);
 
   body.push('<h2>Assumptions and settings</h2>', list([...settingLines(report), ...report.assumptions]));
-  body.push(table(['stage', 'mechanism', 'sampler', 'steps'], report.stages.map((s) => Object.values(stageWords(s)).map(esc)), [3]));
+  body.push(
+    table(
+      ['stage', 'mechanism', 'sampler', 'steps'],
+      report.stages.map((s) => Object.values(stageWords(s)).map(esc)),
+      [3],
+    ),
+  );
 
   body.push(`<h2>ε per batch sampler (δ = ${esc(d)})</h2>`);
   if (report.samplers.applicable) {
@@ -148,13 +181,26 @@ export function reportHtml(report: PrivacyReport): string {
   body.push(`<h2>ε after each ${per} (δ = ${esc(d)})</h2>`);
   body.push(epochChart(report));
   if (report.epochs.axis === 'none') body.push(`<p class="note">This run: not computed: ${esc(report.epochs.reason)}.</p>`);
-  else body.push(`<p class="caption">This run, as the spec describes it:</p>`, table(['after', 'steps', 'ε', 'kind'], report.epochs.points.map((p) => [esc(p.label), String(p.steps), esc(figureText(p.figure)), kindBadge(p.figure)]), [1, 2]));
+  else
+    body.push(
+      `<p class="caption">This run, as the spec describes it:</p>`,
+      table(
+        ['after', 'steps', 'ε', 'kind'],
+        report.epochs.points.map((p) => [esc(p.label), String(p.steps), esc(figureText(p.figure)), kindBadge(p.figure)]),
+        [1, 2],
+      ),
+    );
 
   body.push('<h2>Privacy profile δ(ε)</h2>', profileChart(report));
   body.push(
     table(
       ['ε', 'δ', 'kind', 'other bounds'],
-      report.profile.points.map((p) => [esc(formatInput(p.epsilon)), esc(figureText(p.figure)), kindBadge(p.figure), esc(boundsText(p.figure) || '–')]),
+      report.profile.points.map((p) => [
+        esc(formatInput(p.epsilon)),
+        esc(figureText(p.figure)),
+        kindBadge(p.figure),
+        esc(boundsText(p.figure) || '–'),
+      ]),
       [0, 1],
     ),
   );
@@ -165,7 +211,13 @@ export function reportHtml(report: PrivacyReport): string {
     `<p><strong>${esc(report.costliest.label)}</strong>: ε ${esc(figureText(report.costliest.figure))} on its own at δ = ${esc(d)} (${esc(KIND_NAME[report.costliest.figure.kind])}).</p>`,
   );
   if (report.costliest.stages.length > 1)
-    body.push(table(['stage', 'ε alone', 'kind'], report.costliest.stages.map((s) => [esc(s.label), esc(figureText(s.figure)), kindBadge(s.figure)]), [1]));
+    body.push(
+      table(
+        ['stage', 'ε alone', 'kind'],
+        report.costliest.stages.map((s) => [esc(s.label), esc(figureText(s.figure)), kindBadge(s.figure)]),
+        [1],
+      ),
+    );
 
   body.push('<h2>Provenance</h2>');
   body.push(

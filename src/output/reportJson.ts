@@ -29,8 +29,16 @@ export function reportJson(report: PrivacyReport): Record<string, unknown> {
     ? {
         applicable: true,
         setting: report.samplers.setting,
-        rows: report.samplers.rows.map((r) => ({ sampler: r.sampler, figure: figureJson(r.figure), ...(r.ratioToPoisson !== undefined ? { ratioToPoisson: r.ratioToPoisson } : {}), notes: r.notes })),
-        curves: { epochs: report.samplers.curves.epochs, series: report.samplers.curves.series.map((s) => ({ sampler: s.sampler, figures: s.figures.map(figureJson) })) },
+        rows: report.samplers.rows.map((r) => ({
+          sampler: r.sampler,
+          figure: figureJson(r.figure),
+          ...(r.ratioToPoisson !== undefined ? { ratioToPoisson: r.ratioToPoisson } : {}),
+          notes: r.notes,
+        })),
+        curves: {
+          epochs: report.samplers.curves.epochs,
+          series: report.samplers.curves.series.map((s) => ({ sampler: s.sampler, figures: s.figures.map(figureJson) })),
+        },
         notes: report.samplers.notes,
       }
     : report.samplers;
@@ -61,7 +69,10 @@ export function reportJson(report: PrivacyReport): Record<string, unknown> {
     stages: report.stages,
     samplers,
     epochs: { ...report.epochs, points: report.epochs.points.map((p) => ({ ...p, figure: figureJson(p.figure) })) },
-    profile: { points: report.profile.points.map((p) => ({ epsilon: p.epsilon, figure: figureJson(p.figure) })), notes: report.profile.notes },
+    profile: {
+      points: report.profile.points.map((p) => ({ epsilon: p.epsilon, figure: figureJson(p.figure) })),
+      notes: report.profile.notes,
+    },
     costliest: {
       label: report.costliest.label,
       figure: figureJson(report.costliest.figure),

@@ -9,7 +9,11 @@ function cell(s: string): string {
 }
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  return [`| ${head.map(cell).join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
+  return [
+    `| ${head.map(cell).join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ];
 }
 
 /** A fenced block whose fence is longer than any backtick run inside. */
@@ -29,16 +33,33 @@ export function reportMarkdown(report: PrivacyReport): string {
 
   out.push('## Assumptions and settings', '');
   for (const line of [...settingLines(report), ...report.assumptions]) out.push(`- ${line}`);
-  out.push('', ...table(['stage', 'mechanism', 'sampler', 'steps'], report.stages.map((s) => Object.values(stageWords(s)))), '');
+  out.push(
+    '',
+    ...table(
+      ['stage', 'mechanism', 'sampler', 'steps'],
+      report.stages.map((s) => Object.values(stageWords(s))),
+    ),
+    '',
+  );
 
   out.push(`## ε per batch sampler (δ = ${formatInput(report.delta)})`, '');
   if (report.samplers.applicable) {
     const s = report.samplers;
-    out.push(`Same run for every sampler: noise multiplier ${formatInput(s.setting.noiseMultiplier)}, T = ${s.setting.stepsPerEpoch} batches per epoch, E = ${s.setting.epochs} epochs.`, '');
+    out.push(
+      `Same run for every sampler: noise multiplier ${formatInput(s.setting.noiseMultiplier)}, T = ${s.setting.stepsPerEpoch} batches per epoch, E = ${s.setting.epochs} epochs.`,
+      '',
+    );
     out.push(
       ...table(
         ['sampler', 'ε', 'kind', 'other bounds', 'vs Poisson', 'note'],
-        s.rows.map((r) => [r.sampler, figureText(r.figure), KIND_NAME[r.figure.kind], boundsText(r.figure) || '–', r.ratioToPoisson !== undefined ? `×${formatNumber(r.ratioToPoisson, 3)}` : '–', r.notes[0] ?? '']),
+        s.rows.map((r) => [
+          r.sampler,
+          figureText(r.figure),
+          KIND_NAME[r.figure.kind],
+          boundsText(r.figure) || '–',
+          r.ratioToPoisson !== undefined ? `×${formatNumber(r.ratioToPoisson, 3)}` : '–',
+          r.notes[0] ?? '',
+        ]),
       ),
       '',
     );
@@ -48,23 +69,59 @@ export function reportMarkdown(report: PrivacyReport): string {
 
   out.push(`## ε after each ${report.epochs.axis === 'stages' ? 'stage' : 'epoch'} (δ = ${formatInput(report.delta)})`, '');
   if (report.epochs.axis === 'none') out.push(`Not computed: ${report.epochs.reason}.`, '');
-  else out.push(...table(['after', 'steps', 'ε', 'kind'], report.epochs.points.map((p) => [p.label, String(p.steps), figureText(p.figure), p.figure.kind])), '');
+  else
+    out.push(
+      ...table(
+        ['after', 'steps', 'ε', 'kind'],
+        report.epochs.points.map((p) => [p.label, String(p.steps), figureText(p.figure), p.figure.kind]),
+      ),
+      '',
+    );
   if (report.samplers.applicable) {
     const c = report.samplers.curves;
-    out.push(`Per sampler:`, '', ...table(['epochs', ...c.series.map((s) => s.sampler)], c.epochs.map((e, i) => [String(e), ...c.series.map((s) => figureText(s.figures[i]))])), '');
+    out.push(
+      `Per sampler:`,
+      '',
+      ...table(
+        ['epochs', ...c.series.map((s) => s.sampler)],
+        c.epochs.map((e, i) => [String(e), ...c.series.map((s) => figureText(s.figures[i]))]),
+      ),
+      '',
+    );
   }
 
   out.push('## Privacy profile δ(ε)', '');
-  out.push(...table(['ε', 'δ', 'kind', 'other bounds'], report.profile.points.map((p) => [formatInput(p.epsilon), figureText(p.figure), p.figure.kind, boundsText(p.figure) || '–'])), '');
+  out.push(
+    ...table(
+      ['ε', 'δ', 'kind', 'other bounds'],
+      report.profile.points.map((p) => [formatInput(p.epsilon), figureText(p.figure), p.figure.kind, boundsText(p.figure) || '–']),
+    ),
+    '',
+  );
   for (const n of report.profile.notes) out.push(`- ${n}`);
   if (report.profile.notes.length) out.push('');
 
   out.push('## Costliest stage', '');
-  out.push(`${report.costliest.label}: ε ${figureText(report.costliest.figure)} on its own at δ = ${formatInput(report.delta)} (${KIND_NAME[report.costliest.figure.kind]}).`, '');
-  if (report.costliest.stages.length > 1) out.push(...table(['stage', 'ε alone', 'kind'], report.costliest.stages.map((s) => [s.label, figureText(s.figure), s.figure.kind])), '');
+  out.push(
+    `${report.costliest.label}: ε ${figureText(report.costliest.figure)} on its own at δ = ${formatInput(report.delta)} (${KIND_NAME[report.costliest.figure.kind]}).`,
+    '',
+  );
+  if (report.costliest.stages.length > 1)
+    out.push(
+      ...table(
+        ['stage', 'ε alone', 'kind'],
+        report.costliest.stages.map((s) => [s.label, figureText(s.figure), s.figure.kind]),
+      ),
+      '',
+    );
 
   out.push('## Provenance', '');
-  out.push(`- dpacct ${report.version}`, `- generated ${report.generatedAt}`, `- spec: ${report.spec.source}, SHA-256 \`${report.spec.sha256}\``, '');
+  out.push(
+    `- dpacct ${report.version}`,
+    `- generated ${report.generatedAt}`,
+    `- spec: ${report.spec.source}, SHA-256 \`${report.spec.sha256}\``,
+    '',
+  );
   out.push(...fenced(report.spec.text, 'json'), '');
   return out.join('\n');
 }

@@ -70,9 +70,17 @@ export function guaranteeSentence(report: PrivacyReport): string {
   const adjacency = `${String(inputs.adjacency ?? 'add-remove')} adjacency`;
   const how = `${unit}, under ${adjacency}, ${stageSamplers(report)}`;
   const figure = figureOf(h);
-  const confidence = h.kind === 'estimate' && typeof h.details?.confidence === 'number' ? ` holding with probability at least ${h.details.confidence} over the sampling` : '';
+  const confidence =
+    h.kind === 'estimate' && typeof h.details?.confidence === 'number'
+      ? ` holding with probability at least ${h.details.confidence} over the sampling`
+      : '';
   const kind = `${h.quantity === 'epsilon' ? 'ε' : 'δ'} is a ${KIND_NAME[h.kind]}${confidence}`;
-  const caveat = h.kind === 'lower' ? ' (the true value may be larger; no upper bound is known for this sampler)' : h.kind === 'estimate' ? ' (not a certified bound)' : '';
+  const caveat =
+    h.kind === 'lower'
+      ? ' (the true value may be larger; no upper bound is known for this sampler)'
+      : h.kind === 'estimate'
+        ? ' (not a certified bound)'
+        : '';
   if (h.quantity === 'epsilon') {
     const delta = formatInput(inputs.delta as number);
     if (h.value === Infinity) return `No finite ε holds at δ = ${delta} ${how} (${accountantWords(report)}).`;
@@ -83,7 +91,12 @@ export function guaranteeSentence(report: PrivacyReport): string {
 }
 
 function figureOf(h: PrivacyReport['headline']): ReportFigure {
-  return { value: h.value, kind: h.kind, ...(h.lower !== undefined ? { lower: h.lower } : {}), ...(h.upper !== undefined ? { upper: h.upper } : {}) };
+  return {
+    value: h.value,
+    kind: h.kind,
+    ...(h.lower !== undefined ? { lower: h.lower } : {}),
+    ...(h.upper !== undefined ? { upper: h.upper } : {}),
+  };
 }
 
 /** Settings as `name: value` lines: accountant, discretization, Monte Carlo, precision. */
@@ -103,7 +116,9 @@ export function settingLines(report: PrivacyReport): string[] {
       `Monte Carlo (balls-and-bins): ${report.monteCarlo.samples} samples per direction, seed ${report.monteCarlo.seed}, confidence ${report.monteCarlo.confidence} (one-sided).`,
     );
   lines.push(`Per-sampler, per-epoch and per-stage epsilons at δ = ${formatInput(report.delta)}.`);
-  lines.push(`Figures are rounded in their safe direction (upper bounds up, lower bounds down) to 5 significant digits; \`dpacct verify\` accepts a relative change of at most ${formatNumber(report.precision.relative)}.`);
+  lines.push(
+    `Figures are rounded in their safe direction (upper bounds up, lower bounds down) to 5 significant digits; \`dpacct verify\` accepts a relative change of at most ${formatNumber(report.precision.relative)}.`,
+  );
   return lines;
 }
 

@@ -22,7 +22,13 @@ function header(command: string): Record<string, unknown> {
 }
 
 function accountingJson(r: AccountingResult): Record<string, unknown> {
-  return { epsilon: Number.isFinite(r.value) ? r.value : null, kind: r.kind, ...(r.lower !== undefined ? { lower: r.lower } : {}), ...(r.upper !== undefined ? { upper: r.upper } : {}), accountant: r.accountant };
+  return {
+    epsilon: Number.isFinite(r.value) ? r.value : null,
+    kind: r.kind,
+    ...(r.lower !== undefined ? { lower: r.lower } : {}),
+    ...(r.upper !== undefined ? { upper: r.upper } : {}),
+    accountant: r.accountant,
+  };
 }
 
 const sigmaText = (sigma: number, guarantee: 'sufficient' | 'necessary') =>
@@ -47,12 +53,16 @@ export function scalingNoiseJson(r: ScalingNoiseResult): Record<string, unknown>
 
 export function scalingNoiseTable(r: ScalingNoiseResult, style: Style): string {
   const rows: string[][] = [
-    ['noise multiplier', `${sigmaText(r.noiseMultiplier, r.guarantee)}  (${r.guarantee}: ${r.guarantee === 'sufficient' ? 'meets' : 'any smaller one fails'} epsilon <= ${n(r.epsilon)} at delta = ${n(r.delta)})`],
+    [
+      'noise multiplier',
+      `${sigmaText(r.noiseMultiplier, r.guarantee)}  (${r.guarantee}: ${r.guarantee === 'sufficient' ? 'meets' : 'any smaller one fails'} epsilon <= ${n(r.epsilon)} at delta = ${n(r.delta)})`,
+    ],
     ['noise-batch ratio', `${n(r.noiseBatchRatio)}  (sigma / B)`],
     ['sampling rate', `${n(r.samplingRate)}  (B / N, ${r.sampler} sampling)`],
     ['epochs', `${n(r.epochs)}  (B T / N)`],
   ];
-  if (r.unamplifiedNoiseMultiplier !== undefined) rows.push(['unamplified sigma', `${n(r.unamplifiedNoiseMultiplier)}  (deterministic batches, for comparison)`]);
+  if (r.unamplifiedNoiseMultiplier !== undefined)
+    rows.push(['unamplified sigma', `${n(r.unamplifiedNoiseMultiplier)}  (deterministic batches, for comparison)`]);
   if (r.tokens !== undefined) rows.push(['tokens', `${n(r.tokens)}  (B S T)`]);
   if (r.computeFlops !== undefined) rows.push(['compute', `${n(r.computeFlops)} FLOPs  (6 M B S T)`]);
   if (r.tokensPerParameter !== undefined) rows.push(['tokens per parameter', n(r.tokensPerParameter)]);
@@ -115,7 +125,9 @@ export function scalingOptimizeJson(r: ScalingOptimizeResult): Record<string, un
 export function scalingOptimizeTable(r: ScalingOptimizeResult, style: Style): string {
   const b = r.band;
   const lines = [
-    style.chalk.bold(`best configuration for ${n(r.flops)} FLOPs, N = ${n(r.units)} units, epsilon = ${n(r.epsilon)}, delta = ${n(r.delta)}`),
+    style.chalk.bold(
+      `best configuration for ${n(r.flops)} FLOPs, N = ${n(r.units)} units, epsilon = ${n(r.epsilon)}, delta = ${n(r.delta)}`,
+    ),
     ...alignColumns([CONFIGURATION_HEADER, ...r.candidates.map(configurationRow)]).map((l, i) => (i === 1 ? style.chalk.bold(l) : l)),
     `near-optimal band (loss within ${formatNumber(100 * b.tolerance)}% of the search's best): ${b.count} configurations, ` +
       `model size ${n(b.modelSize.min, 3)}..${n(b.modelSize.max, 3)}, batch ${n(b.batchSize.min, 3)}..${n(b.batchSize.max, 3)}, steps ${n(b.steps.min, 3)}..${n(b.steps.max, 3)}`,
@@ -133,7 +145,9 @@ export function scalingSaturateJson(r: ScalingSaturateResult): Record<string, un
 
 export function scalingSaturateTable(r: ScalingSaturateResult, style: Style): string {
   return (
-    style.chalk.bold(`saturating compute: ${n(r.saturatingFlops, 3)} FLOPs (N = ${n(r.units)} units, epsilon = ${n(r.epsilon)}, delta = ${n(r.delta)})`) +
+    style.chalk.bold(
+      `saturating compute: ${n(r.saturatingFlops, 3)} FLOPs (N = ${n(r.units)} units, epsilon = ${n(r.epsilon)}, delta = ${n(r.delta)})`,
+    ) +
     '\n' +
     `beyond it the best loss improves by less than ${formatNumber(100 * r.tolerance)}% (best loss at any compute: ${n(r.bestLossAnyCompute)})\n` +
     alignColumns([CONFIGURATION_HEADER, configurationRow(r.best)]).join('\n') +

@@ -40,7 +40,17 @@ function settings(r: ScalingReport): string[] {
 const HEAD = ['model size', 'batch', 'steps', 'σ', 'σ/B', 'loss', 'tokens/param', 'epochs', 'σ from'];
 
 function row(c: ScalingConfiguration): string[] {
-  return [n3(c.modelSize), n3(c.batchSize), String(c.steps), formatNumber(c.noiseMultiplier, 4), n3(c.noiseBatchRatio), c.loss !== undefined ? formatNumber(c.loss, 4) : '–', n3(c.tokensPerParameter), n3(c.epochs), c.noiseSource];
+  return [
+    n3(c.modelSize),
+    n3(c.batchSize),
+    String(c.steps),
+    formatNumber(c.noiseMultiplier, 4),
+    n3(c.noiseBatchRatio),
+    c.loss !== undefined ? formatNumber(c.loss, 4) : '–',
+    n3(c.tokensPerParameter),
+    n3(c.epochs),
+    c.noiseSource,
+  ];
 }
 
 function chart(r: ScalingReport): string {
@@ -56,10 +66,32 @@ function chart(r: ScalingReport): string {
       markersOnly: true,
       radius: 4.5,
     },
-    { name: 'saturating compute', points: [[r.saturate.saturatingFlops, lo], [r.saturate.saturatingFlops, hi]], dashed: true },
-    { name: 'asked budget', points: [[r.optimize.flops, lo], [r.optimize.flops, hi]], dashed: true },
+    {
+      name: 'saturating compute',
+      points: [
+        [r.saturate.saturatingFlops, lo],
+        [r.saturate.saturatingFlops, hi],
+      ],
+      dashed: true,
+    },
+    {
+      name: 'asked budget',
+      points: [
+        [r.optimize.flops, lo],
+        [r.optimize.flops, hi],
+      ],
+      dashed: true,
+    },
   ];
-  return lineChart({ id: 'plot-scaling', title: 'Best predicted loss against compute', xLabel: 'compute (FLOPs)', yLabel: 'predicted loss', xLog: true, yFromZero: false, series });
+  return lineChart({
+    id: 'plot-scaling',
+    title: 'Best predicted loss against compute',
+    xLabel: 'compute (FLOPs)',
+    yLabel: 'predicted loss',
+    xLog: true,
+    yFromZero: false,
+    series,
+  });
 }
 
 export function scalingReportHtml(r: ScalingReport): string {
@@ -72,7 +104,11 @@ export function scalingReportHtml(r: ScalingReport): string {
     '<h2>Loss against compute</h2>',
     chart(r),
     `<h2>Best configurations at ${esc(n3(o.flops))} FLOPs</h2>`,
-    table(HEAD, o.candidates.map((c) => row(c).map(esc)), [0, 1, 2, 3, 4, 5, 6, 7]),
+    table(
+      HEAD,
+      o.candidates.map((c) => row(c).map(esc)),
+      [0, 1, 2, 3, 4, 5, 6, 7],
+    ),
     `<p>Near-optimal band (loss within ${esc(formatNumber(100 * o.band.tolerance))}% of the search's best): ${o.band.count} configurations, model size ${esc(n3(o.band.modelSize.min))}–${esc(n3(o.band.modelSize.max))}, batch ${esc(n3(o.band.batchSize.min))}–${esc(n3(o.band.batchSize.max))}, steps ${o.band.steps.min}–${o.band.steps.max}.</p>`,
     '<h2>Assumptions and settings</h2>',
     list([...settings(r), ...new Set([...o.notes, ...r.saturate.notes])]),
@@ -87,7 +123,16 @@ export function scalingReportMarkdown(r: ScalingReport): string {
   const md = (rows: readonly (readonly string[])[]) => rows.map((x) => `| ${x.join(' | ')} |`);
   const out = [`# ${title(r)}`, '', ...summary(r).flatMap((s) => [s, '']), `## Best configurations at ${n3(o.flops)} FLOPs`, ''];
   out.push(...md([HEAD, HEAD.map(() => '---'), ...o.candidates.map(row)]), '');
-  out.push('## Best loss against compute', '', ...md([['compute (FLOPs)', 'best loss'], ['---', '---'], ...r.saturate.curve.map((p) => [n3(p.flops), p.loss !== undefined ? formatNumber(p.loss, 4) : 'outside the loss model'])]), '');
+  out.push(
+    '## Best loss against compute',
+    '',
+    ...md([
+      ['compute (FLOPs)', 'best loss'],
+      ['---', '---'],
+      ...r.saturate.curve.map((p) => [n3(p.flops), p.loss !== undefined ? formatNumber(p.loss, 4) : 'outside the loss model']),
+    ]),
+    '',
+  );
   out.push(`Saturating compute: ${n3(r.saturate.saturatingFlops)} FLOPs.`, '');
   out.push('## Assumptions and settings', '', ...[...settings(r), ...new Set([...o.notes, ...r.saturate.notes])].map((s) => `- ${s}`), '');
   out.push('## Provenance', '', `- dpacct ${r.version}`, `- generated ${r.generatedAt}`, '');

@@ -75,7 +75,9 @@ export function lineChart(chart: Chart): string {
   const m = { top: 40, right: legendWidth + 16, bottom: 52, left: 72 };
   const xLog = chart.xLog === true;
   const yLog = chart.yLog === true;
-  const series = chart.series.map((s) => ({ ...s, points: s.points.filter((p) => usable(p, xLog, yLog)) })).filter((s) => s.points.length > 0);
+  const series = chart.series
+    .map((s) => ({ ...s, points: s.points.filter((p) => usable(p, xLog, yLog)) }))
+    .filter((s) => s.points.length > 0);
   const all = series.flatMap((s) => s.points);
   const title = `<text class="chart-title" x="${m.left}" y="20">${escapeXml(chart.title)}</text>`;
   const open = `<svg xmlns="http://www.w3.org/2000/svg" id="${escapeXml(chart.id)}" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeXml(chart.title)}">`;
@@ -85,22 +87,33 @@ export function lineChart(chart: Chart): string {
   const [y0, y1] = extent(all.map((p) => p[1]));
   const range = { x: [m.left, width - m.right] as [number, number], y: [height - m.bottom, m.top] as [number, number] };
   const x = xLog ? scaleLog().domain([x0, x1]).range(range.x).nice() : scaleLinear().domain([x0, x1]).range(range.x).nice();
-  const y = yLog ? scaleLog().domain([y0, y1]).range(range.y).nice() : scaleLinear().domain([chart.yFromZero === false ? y0 : Math.min(0, y0), y1]).range(range.y).nice();
+  const y = yLog
+    ? scaleLog().domain([y0, y1]).range(range.y).nice()
+    : scaleLinear()
+        .domain([chart.yFromZero === false ? y0 : Math.min(0, y0), y1])
+        .range(range.y)
+        .nice();
 
   const parts: string[] = [open, `<title>${escapeXml(chart.title)}</title>`, title];
   // grid and ticks
   for (const t of ticksOf(y, yLog, 6)) {
     const py = y(t).toFixed(1);
     parts.push(`<line class="grid" x1="${range.x[0]}" x2="${range.x[1]}" y1="${py}" y2="${py}"/>`);
-    parts.push(`<text class="tick" x="${range.x[0] - 6}" y="${py}" text-anchor="end" dominant-baseline="middle">${escapeXml(formatNumber(t, 3))}</text>`);
+    parts.push(
+      `<text class="tick" x="${range.x[0] - 6}" y="${py}" text-anchor="end" dominant-baseline="middle">${escapeXml(formatNumber(t, 3))}</text>`,
+    );
   }
   for (const t of ticksOf(x, xLog, 7)) {
     const px = x(t).toFixed(1);
     parts.push(`<line class="grid" x1="${px}" x2="${px}" y1="${range.y[1]}" y2="${range.y[0]}"/>`);
     parts.push(`<text class="tick" x="${px}" y="${range.y[0] + 16}" text-anchor="middle">${escapeXml(formatNumber(t, 3))}</text>`);
   }
-  parts.push(`<rect class="frame" x="${range.x[0]}" y="${range.y[1]}" width="${range.x[1] - range.x[0]}" height="${range.y[0] - range.y[1]}"/>`);
-  parts.push(`<text class="axis-label" x="${(range.x[0] + range.x[1]) / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(chart.xLabel)}</text>`);
+  parts.push(
+    `<rect class="frame" x="${range.x[0]}" y="${range.y[1]}" width="${range.x[1] - range.x[0]}" height="${range.y[0] - range.y[1]}"/>`,
+  );
+  parts.push(
+    `<text class="axis-label" x="${(range.x[0] + range.x[1]) / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(chart.xLabel)}</text>`,
+  );
   parts.push(
     `<text class="axis-label" transform="translate(16 ${(range.y[0] + range.y[1]) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(chart.yLabel)}</text>`,
   );
@@ -114,7 +127,8 @@ export function lineChart(chart: Chart): string {
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     parts.push(`<g class="series" data-series="${escapeXml(s.name)}">`);
     if (!s.markersOnly) parts.push(`<path class="line" d="${d}" stroke="${colour}"${dash}/>`);
-    for (const p of s.points) parts.push(`<circle cx="${x(p[0]).toFixed(1)}" cy="${y(p[1]).toFixed(1)}" r="${s.radius ?? 2.5}" fill="${colour}"/>`);
+    for (const p of s.points)
+      parts.push(`<circle cx="${x(p[0]).toFixed(1)}" cy="${y(p[1]).toFixed(1)}" r="${s.radius ?? 2.5}" fill="${colour}"/>`);
     parts.push('</g>');
     const ly = m.top + 8 + i * 20;
     const lx = width - legendWidth;

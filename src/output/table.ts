@@ -82,13 +82,19 @@ function stageTable(inputs: Readonly<Record<string, unknown>>, style: Style): st
   const stages = (inputs.stages as StageView[] | undefined) ?? [];
   if (stages.length === 0) return [];
   const head = ['stage', 'mechanism', 'sampler', 'steps'].map((h) => style.chalk.dim(h));
-  const rows = stages.map((s) => [s.label ?? '', s.mechanism ? describeMechanism(s.mechanism) : '', describeSampler(s), String(s.steps ?? '')]);
+  const rows = stages.map((s) => [
+    s.label ?? '',
+    s.mechanism ? describeMechanism(s.mechanism) : '',
+    describeSampler(s),
+    String(s.steps ?? ''),
+  ]);
   return alignColumns([head, ...rows]).map((l) => '  ' + l);
 }
 
 function contextLine(r: AccountingResult): string {
   const inputs = r.inputs as Record<string, unknown>;
-  const at = r.quantity === 'epsilon' ? `delta = ${formatInput(inputs.delta as number)}` : `epsilon = ${formatInput(inputs.epsilon as number)}`;
+  const at =
+    r.quantity === 'epsilon' ? `delta = ${formatInput(inputs.delta as number)}` : `epsilon = ${formatInput(inputs.epsilon as number)}`;
   const unit = inputs.privacyUnit ? `, per ${inputs.privacyUnit}` : '';
   const adjacency = inputs.adjacency ? `, ${inputs.adjacency} adjacency` : '';
   return `at ${at}${unit}${adjacency}`;
@@ -104,9 +110,10 @@ function accountantLine(r: AccountingResult): string {
 /** The headline lines: `epsilon <= 2.9124  upper bound (...)`, then the other known bound. */
 function figureLines(r: AccountingResult, style: Style): string[] {
   const name = r.quantity;
-  if (r.value === Infinity)
-    return [style.chalk.bold.red(`${name} is infinite`) + ': no finite epsilon guarantee at this delta'];
-  const rows: string[][] = [[style.chalk.bold(name), RELATION[r.kind], style.chalk.bold(formatFigure(r.value, r.kind)), KIND_WORDS[r.kind]]];
+  if (r.value === Infinity) return [style.chalk.bold.red(`${name} is infinite`) + ': no finite epsilon guarantee at this delta'];
+  const rows: string[][] = [
+    [style.chalk.bold(name), RELATION[r.kind], style.chalk.bold(formatFigure(r.value, r.kind)), KIND_WORDS[r.kind]],
+  ];
   if (r.kind === 'upper' && r.lower !== undefined && r.lower > 0)
     rows.push(['', RELATION.lower, formatFigure(r.lower, 'lower'), 'lower bound (certified)']);
   if (r.kind === 'lower' && r.upper !== undefined)
@@ -131,26 +138,37 @@ export function resultTable(r: AccountingResult, style: Style): string {
 
 export function budgetTable(report: BudgetReport, style: Style): string {
   const r = report.result;
-  const compared = report.basis === 'lower' ? r.lower ?? r.value : r.upper ?? r.value;
+  const compared = report.basis === 'lower' ? (r.lower ?? r.value) : (r.upper ?? r.value);
   const shown = compared === Infinity ? 'infinite' : formatFigure(compared, report.basis);
   const relation = report.basis === 'lower' ? '>=' : '<=';
   // an exact (closed-form) figure keeps its label, as `run` prints it; rounded up, it is still an upper bound
   const what =
-    report.basis === 'lower' ? 'certified lower bound; no upper bound is known for this sampler' : r.kind === 'exact' ? 'exact, closed form; rounded up' : 'certified upper bound';
+    report.basis === 'lower'
+      ? 'certified lower bound; no upper bound is known for this sampler'
+      : r.kind === 'exact'
+        ? 'exact, closed form; rounded up'
+        : 'certified upper bound';
   const budget = `${formatInput(report.budget.epsilon)} at delta = ${formatInput(report.budget.delta)}`;
   const lines: string[] = [];
   if (report.withinBudget) {
     lines.push(style.chalk.green.bold('within budget') + `: epsilon ${relation} ${shown} (${what}), budget ${budget}`);
     lines.push(`headroom ${formatFigure(-report.excess, 'lower')}`);
   } else {
-    const by = report.excess === Infinity ? 'an infinite amount' : `${formatFigure(report.excess, 'lower')} (${formatFigure((100 * report.excess) / report.budget.epsilon, 'lower', 3)}%)`;
+    const by =
+      report.excess === Infinity
+        ? 'an infinite amount'
+        : `${formatFigure(report.excess, 'lower')} (${formatFigure((100 * report.excess) / report.budget.epsilon, 'lower', 3)}%)`;
     lines.push(style.chalk.red.bold('over budget') + `: epsilon ${relation} ${shown} (${what}) exceeds the budget ${budget} by ${by}`);
     const costs = report.stageCosts ?? [];
     if (costs.length > 1) {
       const worst = costs.reduce((a, b) => (b.epsilon > a.epsilon ? b : a));
       lines.push(`costliest stage: ${worst.label}, epsilon ${RELATION[worst.kind]} ${formatFigure(worst.epsilon, worst.kind)} on its own`);
       lines.push('', `  each stage alone at delta = ${formatInput(report.budget.delta)}:`);
-      lines.push(...alignColumns(costs.map((c) => [c.label, `epsilon ${RELATION[c.kind]} ${formatFigure(c.epsilon, c.kind)}`])).map((l) => '    ' + l));
+      lines.push(
+        ...alignColumns(costs.map((c) => [c.label, `epsilon ${RELATION[c.kind]} ${formatFigure(c.epsilon, c.kind)}`])).map(
+          (l) => '    ' + l,
+        ),
+      );
     }
   }
   lines.push(accountantLine(r), '', ...stageTable(r.inputs, style));
@@ -197,7 +215,8 @@ export function calibrationTable(report: CalibrationReport, style: Style): strin
     // a sufficient sigma is shown rounded up (still sufficient), a necessary one rounded down (still necessary)
     const value = style.chalk.bold(formatFigure(report.value, sufficient ? 'upper' : 'lower'));
     headline = sufficient ? `${name} = ${value}  (enough for ${target})` : `${name} >= ${value}  (needed for ${target})`;
-    if (report.atSearchLimit === 'min') headline = `${name} = ${value}  (the smallest searched; it already meets ${target}, and less may too)`;
+    if (report.atSearchLimit === 'min')
+      headline = `${name} = ${value}  (the smallest searched; it already meets ${target}, and less may too)`;
   } else {
     const value = style.chalk.bold(report.parameter === 'sampling-rate' ? formatFigure(report.value, 'lower') : String(report.value));
     headline =
@@ -268,7 +287,9 @@ export function deltaCurveTable(curve: DeltaCurveReport, style: Style): string {
   const cell = (x: number | undefined, kind: BoundKind) => (x === undefined || Number.isNaN(x) ? '-' : formatFigure(x, kind));
   const upperOf = (p: AccountingResult) => p.upper ?? (p.kind === 'upper' || p.kind === 'exact' ? p.value : undefined);
   const lowerOf = (p: AccountingResult) => p.lower ?? (p.kind === 'lower' || p.kind === 'exact' ? p.value : undefined);
-  const head = ['epsilon', ...(estimates ? ['delta estimate'] : []), 'delta upper bound', 'delta lower bound', 'kind'].map((h) => style.chalk.dim(h));
+  const head = ['epsilon', ...(estimates ? ['delta estimate'] : []), 'delta upper bound', 'delta lower bound', 'kind'].map((h) =>
+    style.chalk.dim(h),
+  );
   const rows = points.map((p, i) => [
     formatInput(curve.epsilons[i]),
     ...(estimates ? [p.kind === 'estimate' ? cell(p.value, 'estimate') : '-'] : []),

@@ -28,7 +28,8 @@ export function textChart(chart: TextChart): string[] {
   const height = chart.height ?? 14;
   const points = chart.series.flatMap((s) => s.points.filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1])));
   const positive = points.filter((p) => p[1] > 0).map((p) => p[1]);
-  const yLog = chart.yLog ?? (positive.length === points.length && positive.length > 1 && Math.max(...positive) / Math.min(...positive) > 20);
+  const yLog =
+    chart.yLog ?? (positive.length === points.length && positive.length > 1 && Math.max(...positive) / Math.min(...positive) > 20);
   const usable = (p: readonly [number, number]) => Number.isFinite(p[0]) && Number.isFinite(p[1]) && (!yLog || p[1] > 0);
   const ys = points.filter(usable).map((p) => (yLog ? Math.log10(p[1]) : p[1]));
   const xs = points.filter(usable).map((p) => p[0]);
@@ -83,12 +84,24 @@ export function textChart(chart: TextChart): string[] {
   return lines;
 }
 
-const MARKERS: Record<string, string> = { deterministic: 'd', shuffle: 's', 'persistent-shuffle': 'p', poisson: 'P', 'balls-and-bins': 'b' };
+const MARKERS: Record<string, string> = {
+  deterministic: 'd',
+  shuffle: 's',
+  'persistent-shuffle': 'p',
+  poisson: 'P',
+  'balls-and-bins': 'b',
+};
 const KIND_WORD: Record<string, string> = { upper: 'upper bound', lower: 'lower bound', exact: 'exact', estimate: 'estimate' };
 
 /** eps against epochs for each sampler (`compare --plot`). */
 export function samplerChart(
-  curves: { readonly epochs: readonly number[]; readonly series: readonly { readonly sampler: string; readonly figures: readonly { readonly value: number; readonly kind: string }[] }[] },
+  curves: {
+    readonly epochs: readonly number[];
+    readonly series: readonly {
+      readonly sampler: string;
+      readonly figures: readonly { readonly value: number; readonly kind: string }[];
+    }[];
+  },
   delta: number,
 ): string[] {
   const used = new Set<string>();
@@ -96,7 +109,11 @@ export function samplerChart(
     let marker = MARKERS[s.sampler] ?? String(i + 1);
     if (used.has(marker)) marker = String(i + 1);
     used.add(marker);
-    return { name: `${s.sampler} (${KIND_WORD[s.figures[0]?.kind ?? ''] ?? ''})`, marker, points: s.figures.map((f, j) => [curves.epochs[j], f.value] as const) };
+    return {
+      name: `${s.sampler} (${KIND_WORD[s.figures[0]?.kind ?? ''] ?? ''})`,
+      marker,
+      points: s.figures.map((f, j) => [curves.epochs[j], f.value] as const),
+    };
   });
   return textChart({ series, xLabel: 'epochs', yLabel: `epsilon at delta = ${formatNumber(delta)}` });
 }

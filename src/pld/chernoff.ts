@@ -158,10 +158,8 @@ export function tailWindow(parts: readonly Part[], tail: number): TailWindow {
   // strictly above high means >= high + h, strictly below low means <= low - h
   const above = (highIndex + 1) * h;
   const below = (lowIndex - 1) * h;
-  const massAbove =
-    above > supportHigh * h ? 0 : min(1, exp(logMgfTotal(up.lambda) - up.lambda * above));
-  const massBelow =
-    below < supportLow * h ? 0 : min(1, exp(logMgfTotal(-down.lambda) + down.lambda * below));
+  const massAbove = above > supportHigh * h ? 0 : min(1, exp(logMgfTotal(up.lambda) - up.lambda * above));
+  const massBelow = below < supportLow * h ? 0 : min(1, exp(logMgfTotal(-down.lambda) + down.lambda * below));
   return { low: lowIndex * h, high: highIndex * h, massAbove, massBelow };
 }
 

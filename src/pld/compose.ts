@@ -74,10 +74,7 @@ const PILOT_GAPS = [0.02, 0.05, 0.1, 0.2, 0.5, 1];
 const PILOT_TAIL_FRACTION = 1e-3;
 
 /** Composition of `count` copies of every part. All parts share one grid interval. */
-export function composeParts(
-  parts: readonly Part[],
-  options: { tail: number; maxSize?: number; pilot?: boolean },
-): Composition {
+export function composeParts(parts: readonly Part[], options: { tail: number; maxSize?: number; pilot?: boolean }): Composition {
   const active = parts.filter((p) => p.count > 0);
   if (active.length === 0) throw new RangeError('nothing to compose');
   const h = active[0].pmf.interval;

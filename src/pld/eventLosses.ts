@@ -141,7 +141,11 @@ export function mixtureOfGaussiansLoss(
     return { l: m + log(sum), d: slope / (sum * s2) };
   };
 
-  const solve = increasingSolver((x) => base(x).l, (x) => base(x).d, max(1, sigma));
+  const solve = increasingSolver(
+    (x) => base(x).l,
+    (x) => base(x).d,
+    max(1, sigma),
+  );
   /** the x with l(x) = g, for g in (baseInf, baseSup); +-Infinity outside */
   const crossing = (g: number): number => (g <= baseInf ? -Infinity : g >= baseSup ? Infinity : solve(g));
 
@@ -165,9 +169,10 @@ export function mixtureOfGaussiansLoss(
       return withBelow ? { above, below: { p: sf0(x), q: mixSf(x) } } : { above };
     };
   }
-  const density = direction === 'remove'
-    ? (x: number) => weights.reduce((s, p, i) => s + (p * normalPdf((x - shifts[i]) / sigma)) / sigma, 0)
-    : (x: number) => normalPdf(x / sigma) / sigma;
+  const density =
+    direction === 'remove'
+      ? (x: number) => weights.reduce((s, p, i) => s + (p * normalPdf((x - shifts[i]) / sigma)) / sigma, 0)
+      : (x: number) => normalPdf(x / sigma) / sigma;
   const sign = direction === 'remove' ? 1 : -1;
   let moments: { mean: number; variance: number } | undefined;
   return {
@@ -179,8 +184,7 @@ export function mixtureOfGaussiansLoss(
     lossInf: direction === 'remove' ? baseInf : -baseSup,
     lossSup: direction === 'remove' ? baseSup : -baseInf,
     infinityMass: 0,
-    moments: () =>
-      (moments ??= quadratureMoments((x) => sign * base(x).l, density, -40 * sigma, top + 40 * sigma)),
+    moments: () => (moments ??= quadratureMoments((x) => sign * base(x).l, density, -40 * sigma, top + 40 * sigma)),
   };
 }
 

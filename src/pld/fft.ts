@@ -61,13 +61,7 @@ export function realHalfSpectrum(signal: Float64Array): Float64Array {
  * then grows like power * 2^-53, the conditioning of z -> z^power itself). Coefficients whose power is
  * below 1e-300 in modulus are set to zero without computing it.
  */
-export function multiplyByPowerHalf(
-  out: Float64Array,
-  spectrum: Float64Array,
-  n: number,
-  power: number,
-  replace = false,
-): void {
+export function multiplyByPowerHalf(out: Float64Array, spectrum: Float64Array, n: number, power: number, replace = false): void {
   if (!Number.isInteger(power) || power < 0) throw new RangeError(`power must be a non-negative integer`);
   if (power === 0) return;
   const negligible = -690 / power; // ln|z| below this: |z|^power < 1e-300

@@ -259,7 +259,15 @@ function medianIndex(prefix: Float64Array): number {
 }
 
 /** Sum over relative indices [lo, hi] (clipped) from cumulative sums, on the side where they are small. */
-function rangeFromCumulative(prefix: Float64Array, suffix: Float64Array, median: number, n: number, loRaw: number, hiRaw: number, out: { sum: number; err: number }): void {
+function rangeFromCumulative(
+  prefix: Float64Array,
+  suffix: Float64Array,
+  median: number,
+  n: number,
+  loRaw: number,
+  hiRaw: number,
+  out: { sum: number; err: number },
+): void {
   const hi = hiRaw > n - 1 ? n - 1 : hiRaw;
   const lo = loRaw < 0 ? 0 : loRaw;
   if (hi < median) {
@@ -364,7 +372,19 @@ function accumulate(
     const alpha = (w1 * exp(-k * h) - 1) / e1;
     const beta = ((1 - w1) * exp(-k * h)) / e1;
     if (length <= SHORT_RUN) {
-      spreadShortRun(am, sums.windows[length], sums.tWindows![length], negExp, out, iFirst, iLast, bShift + dLo + SHORT_RUN, outShift, alpha, beta);
+      spreadShortRun(
+        am,
+        sums.windows[length],
+        sums.tWindows![length],
+        negExp,
+        out,
+        iFirst,
+        iLast,
+        bShift + dLo + SHORT_RUN,
+        outShift,
+        alpha,
+        beta,
+      );
       continue;
     }
     let weight = 0;

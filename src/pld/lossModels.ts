@@ -141,8 +141,10 @@ function subsampledRemove(noise: BaseNoise, q: number, label: string): Continuou
     lossSup: mixLoss(q, noise.lossSup),
     infinityMass: 0,
     moments: once(() =>
-      momentsByQuadrature(noise, (x) => mixLoss(q, noise.loss(x)), (x) =>
-        q === 1 ? noise.pdf(x - 1) : (1 - q) * noise.pdf(x) + q * noise.pdf(x - 1),
+      momentsByQuadrature(
+        noise,
+        (x) => mixLoss(q, noise.loss(x)),
+        (x) => (q === 1 ? noise.pdf(x - 1) : (1 - q) * noise.pdf(x) + q * noise.pdf(x - 1)),
       ),
     ),
   };

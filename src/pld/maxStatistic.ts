@@ -94,13 +94,7 @@ export function maxStatisticLogCdfAndSf(
  * 1, -expm1 would lose digits to subnormals, and P(M > c) = Phi(-zMean) + (T-1) Phi(-zZero) up to a
  * relative error below 1e-290 (inclusion-exclusion), which we use instead.
  */
-function fromParts(
-  steps: number,
-  logPhiMean: number,
-  logPhiZero: number,
-  zMean: number,
-  zZero: number,
-): { logCdf: number; logSf: number } {
+function fromParts(steps: number, logPhiMean: number, logPhiZero: number, zMean: number, zZero: number): { logCdf: number; logSf: number } {
   const logCdf = logPhiMean + (steps - 1) * logPhiZero;
   let logSf: number;
   if (logCdf > -1e-290) {
@@ -113,7 +107,6 @@ function fromParts(
   }
   return { logCdf, logSf };
 }
-
 
 /** ln(e^a - e^b) for a > b; -Infinity when a <= b. */
 function logSub(a: number, b: number): number {
@@ -292,14 +285,22 @@ export function maxStatisticDeltaLowerBound(
   if (!(Number.isFinite(o.epsilon) && o.epsilon >= 0)) throw new InputError('epsilon', 'a finite number >= 0', o.epsilon);
   const eps = o.epsilon;
   const search = o.thresholds ?? 'continuous';
-  const remove = maximizeOverThresholds((c) => {
-    const t = tailsAt(o, c);
-    return logSub(t.upperLogSf, eps + t.lowerLogSf);
-  }, o, search);
-  const add = maximizeOverThresholds((c) => {
-    const t = tailsAt(o, c);
-    return logSub(t.lowerLogCdf, eps + t.upperLogCdf);
-  }, o, search);
+  const remove = maximizeOverThresholds(
+    (c) => {
+      const t = tailsAt(o, c);
+      return logSub(t.upperLogSf, eps + t.lowerLogSf);
+    },
+    o,
+    search,
+  );
+  const add = maximizeOverThresholds(
+    (c) => {
+      const t = tailsAt(o, c);
+      return logSub(t.lowerLogCdf, eps + t.upperLogCdf);
+    },
+    o,
+    search,
+  );
   const r = { value: shaveDelta(exp(remove.value)), threshold: remove.at };
   const a = { value: shaveDelta(exp(add.value)), threshold: add.at };
   return { value: max(r.value, a.value), remove: r, add: a, evaluations: remove.evaluations + add.evaluations };
@@ -318,14 +319,22 @@ export function maxStatisticEpsilonLowerBound(
   if (!(o.delta > 0 && o.delta < 1)) throw new InputError('delta', 'a number in (0, 1)', o.delta);
   const logDelta = log(o.delta);
   const search = o.thresholds ?? 'continuous';
-  const remove = maximizeOverThresholds((c) => {
-    const t = tailsAt(o, c);
-    return logSub(t.upperLogSf, logDelta) - t.lowerLogSf;
-  }, o, search);
-  const add = maximizeOverThresholds((c) => {
-    const t = tailsAt(o, c);
-    return logSub(t.lowerLogCdf, logDelta) - t.upperLogCdf;
-  }, o, search);
+  const remove = maximizeOverThresholds(
+    (c) => {
+      const t = tailsAt(o, c);
+      return logSub(t.upperLogSf, logDelta) - t.lowerLogSf;
+    },
+    o,
+    search,
+  );
+  const add = maximizeOverThresholds(
+    (c) => {
+      const t = tailsAt(o, c);
+      return logSub(t.lowerLogCdf, logDelta) - t.upperLogCdf;
+    },
+    o,
+    search,
+  );
   const r = { value: shaveEpsilon(remove.value), threshold: remove.at };
   const a = { value: shaveEpsilon(add.value), threshold: add.at };
   return { value: max(r.value, a.value), remove: r, add: a, evaluations: remove.evaluations + add.evaluations };
@@ -399,9 +408,7 @@ export function sliceMaxStatistic(
   const shiftUpper = round(a / gap);
   const shiftLower = round(b / gap);
   const shared =
-    abs(shiftUpper * gap - a) <= 1e-12 * max(1, abs(a)) &&
-    abs(shiftLower * gap - b) <= 1e-12 * max(1, abs(b)) &&
-    shiftLower >= 0;
+    abs(shiftUpper * gap - a) <= 1e-12 * max(1, abs(a)) && abs(shiftLower * gap - b) <= 1e-12 * max(1, abs(b)) && shiftLower >= 0;
   // ln Phi((c_k - shift * gap) / sigma) from one table when the means sit on the slice grid
   let table: Float64Array | undefined;
   if (shared) {
@@ -439,9 +446,11 @@ export function sliceMaxStatistic(
  * width (a - b)/N with N the smallest integer giving a loss width <= lossInterval (at the steepest slope
  * (a - b)/sigma^2), widened if more than MAX_SLICES would be needed.
  */
-export function planSlices(
-  o: MaxStatisticPair & { readonly lossInterval: number; readonly tailMass?: number },
-): { readonly low: number; readonly gap: number; readonly count: number } {
+export function planSlices(o: MaxStatisticPair & { readonly lossInterval: number; readonly tailMass?: number }): {
+  readonly low: number;
+  readonly gap: number;
+  readonly count: number;
+} {
   const tailMass = o.tailMass ?? 1e-24;
   if (!(tailMass > 0 && tailMass < 1e-3)) throw new InputError('tailMass', 'a number in (0, 1e-3)', tailMass);
   const a = o.meanUpper;
@@ -599,7 +608,10 @@ export function composeMaxStatistic(
   const fewerEpochs = (k: number) => 2 ** floor(Math.log2(o.epochs - 1)) / 2 ** (k - 1);
   const runAt = (k: number) => (k < runs.length ? runs[k] : (runs[k] = composeEpochs({ ...o, epochs: fewerEpochs(k) })));
   const gridLimited = !authors && o.gridInterval === undefined && o.epochs > 2 && (first === undefined || first.gridLimited);
-  const bestOf = (query: (r: ComposedEpochs) => ComposedLowerBound, one: { remove: number; add: number } | undefined): ComposedLowerBound => {
+  const bestOf = (
+    query: (r: ComposedEpochs) => ComposedLowerBound,
+    one: { remove: number; add: number } | undefined,
+  ): ComposedLowerBound => {
     let remove = one?.remove ?? 0;
     let add = one?.add ?? 0;
     let fromEpochs = 1;
@@ -762,8 +774,20 @@ function composeEpochs(o: ComposeOptions): ComposedEpochs | undefined {
       slicing: o.slicing ?? 'aligned',
       slices: slices.boundaries.length - 1,
       tailMass,
-      remove: { surplus: remove.surplus, droppedMass: remove.droppedMass, clampedMass: atoms[0].clampedMass ?? 0, gridPoints: remove.gridPoints, fftSize: remove.fftSize },
-      add: { surplus: add.surplus, droppedMass: add.droppedMass, clampedMass: atoms[1].clampedMass ?? 0, gridPoints: add.gridPoints, fftSize: add.fftSize },
+      remove: {
+        surplus: remove.surplus,
+        droppedMass: remove.droppedMass,
+        clampedMass: atoms[0].clampedMass ?? 0,
+        gridPoints: remove.gridPoints,
+        fftSize: remove.fftSize,
+      },
+      add: {
+        surplus: add.surplus,
+        droppedMass: add.droppedMass,
+        clampedMass: atoms[1].clampedMass ?? 0,
+        gridPoints: add.gridPoints,
+        fftSize: add.fftSize,
+      },
     },
   };
 }

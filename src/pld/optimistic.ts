@@ -72,8 +72,7 @@ export function mergeCellsToPoints(mass: Float64Array, excess: Float64Array, def
     prefix += fromBottom[j - 1] * weight(j - 1);
   }
   for (let k = 0; k < n; k++) {
-    const up =
-      k < bestJ - 1 ? fromBottom[k] : k === bestJ - 1 ? share(available[bestJ], deficit[k], left[k]) : fromTop[k];
+    const up = k < bestJ - 1 ? fromBottom[k] : k === bestJ - 1 ? share(available[bestJ], deficit[k], left[k]) : fromTop[k];
     out[k] += (1 - up) * mass[k];
     out[k + 1] += up * mass[k];
   }

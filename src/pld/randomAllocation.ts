@@ -99,9 +99,13 @@ export function randomAllocationEpochPlds(o: RandomAllocationSetting): RandomAll
   const h = max(o.interval ?? defaultLogMeanInterval(T, o.epochs), (s * s + 20 * s) / MAX_POINTS);
   // e^z on the grid must stay far from overflow (logMean.ts tilts by e^(j h) over the whole span)
   if (!(s * s + 20 * s <= MAX_SPAN))
-    throw new AccountingError(`sigma = ${formatInput(sigma)} is too small for the random-allocation PLD (its loss spans more than ${MAX_SPAN})`);
+    throw new AccountingError(
+      `sigma = ${formatInput(sigma)} is too small for the random-allocation PLD (its loss spans more than ${MAX_SPAN})`,
+    );
   if (!(h <= MAX_INTERVAL))
-    throw new AccountingError(`sigma = ${formatInput(sigma)} is too small for the random-allocation PLD (its grid would need an interval above ${MAX_INTERVAL})`);
+    throw new AccountingError(
+      `sigma = ${formatInput(sigma)} is too small for the random-allocation PLD (its grid would need an interval above ${MAX_INTERVAL})`,
+    );
   const total = logMeanLevels(T) + (T > 1 ? logMeanLevels(T - 1) + 1 : 0);
   let done = 0;
   const tick = () => o.onProgress?.(++done, total);

@@ -57,13 +57,20 @@ export function profileGrid(epsilon: number): number[] {
 }
 
 /** The one DP-SGD setting (sigma, T, E) the samplers are compared at, or why there is none. */
-function samplerSetting(plan: AccountingPlan, spec: Spec): { noiseMultiplier: number; stepsPerEpoch: number; epochs: number; notes: string[] } | { reason: string } {
+function samplerSetting(
+  plan: AccountingPlan,
+  spec: Spec,
+): { noiseMultiplier: number; stepsPerEpoch: number; epochs: number; notes: string[] } | { reason: string } {
   if (plan.stages.length !== 1)
-    return { reason: `the spec has ${plan.stages.length} stages; batch samplers are compared for a single DP-SGD stage (see the costliest stage instead)` };
+    return {
+      reason: `the spec has ${plan.stages.length} stages; batch samplers are compared for a single DP-SGD stage (see the costliest stage instead)`,
+    };
   const stage = plan.stages[0];
   if (stage.sampler === 'none') return { reason: 'the stage has no batch sampler (every step sees the whole dataset)' };
-  if (stage.mechanism.kind !== 'gaussian') return { reason: `batch samplers are compared for Gaussian (DP-SGD) stages; this one is ${stage.mechanism.kind}` };
-  if (plan.adjacency === 'replace-one') return { reason: 'the sampler analyses assume add-remove (or zero-out) adjacency; this spec uses replace-one' };
+  if (stage.mechanism.kind !== 'gaussian')
+    return { reason: `batch samplers are compared for Gaussian (DP-SGD) stages; this one is ${stage.mechanism.kind}` };
+  if (plan.adjacency === 'replace-one')
+    return { reason: 'the sampler analyses assume add-remove (or zero-out) adjacency; this spec uses replace-one' };
   const noiseMultiplier = stage.mechanism.noiseMultiplier / (stage.mechanism.sensitivity ?? 1);
   const notes: string[] = [];
   if (stage.sampler !== 'poisson') return { noiseMultiplier, stepsPerEpoch: stage.stepsPerEpoch!, epochs: stage.epochs!, notes };
@@ -72,8 +79,11 @@ function samplerSetting(plan: AccountingPlan, spec: Spec): { noiseMultiplier: nu
   const given = spec.stages[0].epochs;
   const epochs = given !== undefined && Number.isInteger(given) ? given : Math.max(1, ceilCount(stage.steps / stepsPerEpoch));
   if (stepsPerEpoch !== stage.stepsPerEpoch)
-    notes.push(`${formatCount(stage.stepsPerEpoch!)} expected batches per epoch are counted as T = ${stepsPerEpoch} batches for the other samplers; Poisson here uses q = 1/T`);
-  if (given === undefined || !Number.isInteger(given)) notes.push(`${stage.steps} steps are counted as ${epochs} whole epochs of ${stepsPerEpoch} batches`);
+    notes.push(
+      `${formatCount(stage.stepsPerEpoch!)} expected batches per epoch are counted as T = ${stepsPerEpoch} batches for the other samplers; Poisson here uses q = 1/T`,
+    );
+  if (given === undefined || !Number.isInteger(given))
+    notes.push(`${stage.steps} steps are counted as ${epochs} whole epochs of ${stepsPerEpoch} batches`);
   return { noiseMultiplier, stepsPerEpoch, epochs, notes };
 }
 
@@ -144,9 +154,10 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
   const run: MonteCarloRun = request.onSampling ? { onProgress: request.onSampling } : {};
 
   const headline = await accountPlan(plan, plan.query, run);
-  const delta = plan.query.quantity === 'epsilon' ? plan.query.delta : plan.budget?.delta ?? FALLBACK_DELTA;
+  const delta = plan.query.quantity === 'epsilon' ? plan.query.delta : (plan.budget?.delta ?? FALLBACK_DELTA);
   const atDelta = plan.query.quantity === 'epsilon' ? headline : await accountPlan(plan, { quantity: 'epsilon', delta }, run);
-  const profileEpsilons = request.settings?.profileEpsilons ?? (plan.epsilons && plan.epsilons.length > 1 ? [...plan.epsilons] : profileGrid(atDelta.value));
+  const profileEpsilons =
+    request.settings?.profileEpsilons ?? (plan.epsilons && plan.epsilons.length > 1 ? [...plan.epsilons] : profileGrid(atDelta.value));
 
   const setting = samplerSetting(plan, spec);
   const only = request.settings?.samplers;
@@ -162,7 +173,11 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
   const checkpoints: ReportCheckpoint[] = [];
   for (const c of chosenCuts) {
     const isLast = c === allCuts[allCuts.length - 1];
-    const cut: AccountingPlan = { ...plan, stages: [...plan.stages.slice(0, c.stage), truncated(plan.stages[c.stage], c.stageSteps)], notes: [] };
+    const cut: AccountingPlan = {
+      ...plan,
+      stages: [...plan.stages.slice(0, c.stage), truncated(plan.stages[c.stage], c.stageSteps)],
+      notes: [],
+    };
     const r = isLast ? atDelta : await accountPlan(cut, { quantity: 'epsilon', delta });
     tick();
     checkpoints.push({ label: c.label, x: c.x, steps: c.steps, figure: reportFigure(r) });
@@ -173,24 +188,44 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
   const monteCarloNotes: string[] = [];
   if ('reason' in setting) samplers = { applicable: false, reason: setting.reason };
   else {
-    const samplerRun = { noiseMultiplier: setting.noiseMultiplier, stepsPerEpoch: setting.stepsPerEpoch, delta, discretization: plan.accountant.discretization, monteCarlo: plan.accountant.monteCarlo };
+    const samplerRun = {
+      noiseMultiplier: setting.noiseMultiplier,
+      stepsPerEpoch: setting.stepsPerEpoch,
+      delta,
+      discretization: plan.accountant.discretization,
+      monteCarlo: plan.accountant.monteCarlo,
+    };
     const registry = await samplerAccountants(false);
     // left out by default: a long run's random-allocation PLD can take minutes per point
     const lastOnly = only ? [] : registry.filter((x) => LAST_EPOCH_ONLY.includes(x.compareAs.sampler));
-    const curves = await samplerCurves(samplerRun, samplerEpochs, tick, only ?? registry.map((x) => x.compareAs.sampler).filter((x) => !LAST_EPOCH_ONLY.includes(x)));
+    const curves = await samplerCurves(
+      samplerRun,
+      samplerEpochs,
+      tick,
+      only ?? registry.map((x) => x.compareAs.sampler).filter((x) => !LAST_EPOCH_ONLY.includes(x)),
+    );
     const last = samplerEpochs.length - 1;
     const poissonSeries = curves.series.find((s) => s.sampler === 'poisson');
     const poisson = poissonSeries ? poissonSeries.figures[last].value : NaN;
     const ratio = (v: number) => (poisson > 0 && Number.isFinite(poisson) && Number.isFinite(v) ? { ratioToPoisson: v / poisson } : {});
-    const rows: ReportSamplerRow[] = curves.series.map((s) => ({ sampler: s.sampler, figure: s.figures[last], ...ratio(s.figures[last].value), notes: [s.note ?? KIND_NOTE[s.figures[last].kind]] }));
+    const rows: ReportSamplerRow[] = curves.series.map((s) => ({
+      sampler: s.sampler,
+      figure: s.figures[last],
+      ...ratio(s.figures[last].value),
+      notes: [s.note ?? KIND_NOTE[s.figures[last].kind]],
+    }));
     const notes = [
       ...setting.notes,
       ...curves.skipped,
       'All samplers at the same noise multiplier, batches per epoch T and epochs E; shuffling figures are lower bounds, so the true gap to Poisson is at least the ratio shown.',
     ];
     for (const a of lastOnly)
-      notes.push(`${a.compareAs.sampler}: not computed by default (its certified figure can take minutes for a long run); name it in --samplers to add its row and curve.`);
-    const monteCarloAccountants = wantsMonteCarlo ? (await samplerAccountants(true)).filter((a) => a.compareAs.monteCarlo && (!only || only.includes(a.compareAs.sampler))) : [];
+      notes.push(
+        `${a.compareAs.sampler}: not computed by default (its certified figure can take minutes for a long run); name it in --samplers to add its row and curve.`,
+      );
+    const monteCarloAccountants = wantsMonteCarlo
+      ? (await samplerAccountants(true)).filter((a) => a.compareAs.monteCarlo && (!only || only.includes(a.compareAs.sampler)))
+      : [];
     for (const a of monteCarloAccountants) {
       const sampler = a.compareAs.sampler;
       const p = samplerPlan(samplerRun, sampler, setting.epochs);
@@ -205,13 +240,22 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
       notes.push(`${sampler} (Monte Carlo) is computed at the last epoch only (a Monte Carlo run per epoch would cost too much).`);
     }
     if (only) notes.push(`Samplers compared: ${only.join(', ')} (as asked).`);
-    samplers = { applicable: true, setting: { noiseMultiplier: setting.noiseMultiplier, stepsPerEpoch: setting.stepsPerEpoch, epochs: setting.epochs, delta }, rows, curves, notes };
+    samplers = {
+      applicable: true,
+      setting: { noiseMultiplier: setting.noiseMultiplier, stepsPerEpoch: setting.stepsPerEpoch, epochs: setting.epochs, delta },
+      rows,
+      curves,
+      notes,
+    };
   }
 
   const curve = await accountDeltaCurve(plan, profileEpsilons, run);
   tick();
 
-  const costs = plan.stages.length > 1 ? (await stageCosts(plan, delta)).map((c) => ({ label: c.label, figure: reportFigure({ value: c.epsilon, kind: c.kind }) })) : [{ label: plan.stages[0].label, figure: reportFigure(atDelta) }];
+  const costs =
+    plan.stages.length > 1
+      ? (await stageCosts(plan, delta)).map((c) => ({ label: c.label, figure: reportFigure({ value: c.epsilon, kind: c.kind }) }))
+      : [{ label: plan.stages[0].label, figure: reportFigure(atDelta) }];
   tick();
   const costliest = costs.reduce((a, b) => (b.figure.value > a.figure.value ? b : a));
 
@@ -220,10 +264,12 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
     ...new Set([
       ...plan.notes,
       ...(headline.notes ?? []),
-      ...(atDelta === headline ? [] : atDelta.notes ?? []),
+      ...(atDelta === headline ? [] : (atDelta.notes ?? [])),
       ...monteCarloNotes,
       ...(plan.query.quantity === 'delta'
-        ? [`The spec queries delta; the per-sampler, per-epoch and per-stage epsilons are given at delta = ${delta}${plan.budget ? " (the budget's delta)" : ' (no budget in the spec)'}.`]
+        ? [
+            `The spec queries delta; the per-sampler, per-epoch and per-stage epsilons are given at delta = ${delta}${plan.budget ? " (the budget's delta)" : ' (no budget in the spec)'}.`,
+          ]
         : []),
     ]),
   ];
@@ -244,7 +290,10 @@ export async function buildReport(request: ReportRequest): Promise<PrivacyReport
     stages: (headline.inputs.stages as Record<string, unknown>[] | undefined) ?? [],
     samplers,
     epochs: { axis, points: checkpoints },
-    profile: { points: curve.points.map((p, i) => ({ epsilon: curve.epsilons[i], figure: reportFigure(p) })), notes: curve.notes.filter((n) => !assumptions.includes(n)) },
+    profile: {
+      points: curve.points.map((p, i) => ({ epsilon: curve.epsilons[i], figure: reportFigure(p) })),
+      notes: curve.notes.filter((n) => !assumptions.includes(n)),
+    },
     costliest: { label: costliest.label, figure: costliest.figure, stages: costs },
   };
 }

@@ -38,12 +38,22 @@ export function samplerPlan(run: SamplerRun, sampler: SamplerKind, epochs: numbe
 }
 
 /** The registry's accountants that give a sampler row, Monte Carlo ones only when asked for. */
-export async function samplerAccountants(monteCarlo: boolean): Promise<(Accountant & { compareAs: NonNullable<Accountant['compareAs']> })[]> {
-  return (await allAccountants()).filter((a): a is Accountant & { compareAs: NonNullable<Accountant['compareAs']> } => a.compareAs !== undefined && (monteCarlo || !a.compareAs.monteCarlo));
+export async function samplerAccountants(
+  monteCarlo: boolean,
+): Promise<(Accountant & { compareAs: NonNullable<Accountant['compareAs']> })[]> {
+  return (await allAccountants()).filter(
+    (a): a is Accountant & { compareAs: NonNullable<Accountant['compareAs']> } =>
+      a.compareAs !== undefined && (monteCarlo || !a.compareAs.monteCarlo),
+  );
 }
 
 export function reportFigure(f: { value: number; kind: ReportFigure['kind']; lower?: number; upper?: number }): ReportFigure {
-  return { value: f.value, kind: f.kind, ...(f.lower !== undefined ? { lower: f.lower } : {}), ...(f.upper !== undefined ? { upper: f.upper } : {}) };
+  return {
+    value: f.value,
+    kind: f.kind,
+    ...(f.lower !== undefined ? { lower: f.lower } : {}),
+    ...(f.upper !== undefined ? { upper: f.upper } : {}),
+  };
 }
 
 export interface SamplerCurves {

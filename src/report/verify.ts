@@ -43,7 +43,9 @@ const storedSchema = z.object({
     samplers: z.array(z.string()).min(1).optional(),
   }),
   precision: z.object({ relative: finiteNumber.min(0).max(1) }),
-  headline: z.object({ figure: z.object({ value: z.number().nullable(), kind: z.enum(['upper', 'lower', 'exact', 'estimate']) }).passthrough() }).passthrough(),
+  headline: z
+    .object({ figure: z.object({ value: z.number().nullable(), kind: z.enum(['upper', 'lower', 'exact', 'estimate']) }).passthrough() })
+    .passthrough(),
 });
 
 export interface StoredReport {
@@ -67,8 +69,16 @@ export function readStoredReport(text: string): StoredReport {
   if (!parsed.success)
     throw new DamagedReportError(parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`));
   const r = parsed.data;
-  if (sha256(r.spec.text) !== r.spec.sha256) throw new DamagedReportError(['spec.text: does not match spec.sha256 (the embedded spec was changed)']);
-  return { json, version: r.version, specText: r.spec.text, source: r.spec.source, settings: r.settings as ReportSettings, precision: r.precision.relative };
+  if (sha256(r.spec.text) !== r.spec.sha256)
+    throw new DamagedReportError(['spec.text: does not match spec.sha256 (the embedded spec was changed)']);
+  return {
+    json,
+    version: r.version,
+    specText: r.spec.text,
+    source: r.spec.source,
+    settings: r.settings as ReportSettings,
+    precision: r.precision.relative,
+  };
 }
 
 export interface FigureAt {
@@ -93,7 +103,12 @@ export function reportFigures(json: unknown): Map<string, FigureAt> {
     }
     if (v === null || typeof v !== 'object') return;
     const o = v as Record<string, unknown>;
-    if (typeof o.kind === 'string' && (KINDS as readonly string[]).includes(o.kind) && 'value' in o && (typeof o.value === 'number' || o.value === null)) {
+    if (
+      typeof o.kind === 'string' &&
+      (KINDS as readonly string[]).includes(o.kind) &&
+      'value' in o &&
+      (typeof o.value === 'number' || o.value === null)
+    ) {
       out.set(path, {
         path,
         value: o.value as number | null,

@@ -57,15 +57,15 @@ async function rdpHint(p: CalibrationProblem): Promise<number | undefined> {
   try {
     const found = await solveMonotoneAsync(
       {
-      direction: p.parameter === 'sigma' ? 'decreasing' : 'increasing',
-      target,
-      lo: p.parameter === 'sigma' ? Math.max(p.min, p.start / 2) : p.start,
-      hi: p.parameter === 'sigma' ? p.start : Math.min(p.max, p.start * 2),
-      min: p.min,
-      max: p.max,
-      relTol: 1e-3,
-      integer: p.integer,
-      name: p.parameter,
+        direction: p.parameter === 'sigma' ? 'decreasing' : 'increasing',
+        target,
+        lo: p.parameter === 'sigma' ? Math.max(p.min, p.start / 2) : p.start,
+        hi: p.parameter === 'sigma' ? p.start : Math.min(p.max, p.start * 2),
+        min: p.min,
+        max: p.max,
+        relTol: 1e-3,
+        integer: p.integer,
+        name: p.parameter,
       },
       async (x) => certifiedEpsilon(await accountPlan(rdp(x), { quantity: 'epsilon', delta })),
     );
@@ -139,9 +139,20 @@ export async function calibratePlan(p: CalibrationProblem): Promise<CalibrationR
   const result = await account(value);
   // one-sided: never report a value whose certified figure misses the target
   if (!(certifiedEpsilon(result) <= target))
-    throw new AccountingError(`calibration ended at ${p.parameter} = ${formatNumber(value)} whose epsilon ${certifiedEpsilon(result)} exceeds the target ${formatInput(target)}`);
+    throw new AccountingError(
+      `calibration ended at ${p.parameter} = ${formatNumber(value)} whose epsilon ${certifiedEpsilon(result)} exceeds the target ${formatInput(target)}`,
+    );
   const atSearchLimit = decreasing && found.value <= p.min ? 'min' : !decreasing && found.value >= p.max ? 'max' : undefined;
-  return { parameter: p.parameter, value, guarantee: 'sufficient', target: p.target, result, evaluations, notes, ...(atSearchLimit ? { atSearchLimit } : {}) };
+  return {
+    parameter: p.parameter,
+    value,
+    guarantee: 'sufficient',
+    target: p.target,
+    result,
+    evaluations,
+    notes,
+    ...(atSearchLimit ? { atSearchLimit } : {}),
+  };
 }
 
 /** The accountant that calibrates the noise of this plan itself, if any (first in registry order). */
@@ -164,7 +175,8 @@ async function calibrateNoiseWith(accountant: Accountant, p: CalibrationProblem,
   // one-sided: a sufficient sigma must meet the target by the figure reported beside it; the accountant's
   // own figure and the dispatched one may differ by float rounding, so step up by a few ulps if needed
   for (let i = 0; found.guarantee === 'sufficient' && certifiedEpsilon(result) > p.target.epsilon; i++) {
-    if (i >= 30) throw new AccountingError(`calibrated sigma ${formatNumber(value)} does not meet epsilon <= ${formatInput(p.target.epsilon)}`);
+    if (i >= 30)
+      throw new AccountingError(`calibrated sigma ${formatNumber(value)} does not meet epsilon <= ${formatInput(p.target.epsilon)}`);
     value *= 1 + Number.EPSILON * 2 ** i;
     result = await accountPlan(p.build(value), query);
     evaluations++;

@@ -23,7 +23,12 @@ export interface ComparisonSetting {
 /** The one-stage plan of `sampler` at the setting (Poisson: q = 1/T over T*E steps). */
 export function samplerPlan(sampler: SamplerKind, o: ComparisonSetting, query: Query): AccountingPlan {
   const T = o.stepsPerEpoch;
-  const base = { label: 'stages[0]', mechanism: { kind: 'gaussian', noiseMultiplier: o.noiseMultiplier } as const, stepsPerEpoch: T, steps: T * o.epochs };
+  const base = {
+    label: 'stages[0]',
+    mechanism: { kind: 'gaussian', noiseMultiplier: o.noiseMultiplier } as const,
+    stepsPerEpoch: T,
+    steps: T * o.epochs,
+  };
   const stage: PlanStage = sampler === 'poisson' ? { ...base, sampler, poissonRate: 1 / T } : { ...base, sampler, epochs: o.epochs };
   return {
     stages: [stage],

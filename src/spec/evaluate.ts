@@ -30,14 +30,18 @@ export function describeInputs(plan: AccountingPlan, query: Query): Record<strin
   };
 }
 
-
 /** A Figure of `accountant` as the result of `query` on `plan` (with the plan's notes and the inputs). */
 function asResult(plan: AccountingPlan, accountant: Accountant, query: Query, figure: Figure): AccountingResult {
   return resultOf(plan, accountant.describe(plan), query, figure);
 }
 
 /** A Figure as the result of `query` on `plan`, from the accountant described (name and settings). */
-export function resultOf(plan: AccountingPlan, accountant: AccountingResult['accountant'], query: Query, computed: Figure): AccountingResult {
+export function resultOf(
+  plan: AccountingPlan,
+  accountant: AccountingResult['accountant'],
+  query: Query,
+  computed: Figure,
+): AccountingResult {
   // every figure passes here: a NaN (or crossed bounds) ends as a refusal, never as a number
   const figure = guardFigure(computed, `${query.quantity} (${accountant.name} accountant)`);
   const notes = [...plan.notes, ...(figure.notes ?? [])];
@@ -79,14 +83,19 @@ export async function planAccountant(plan: AccountingPlan): Promise<PlanAccounta
 }
 
 /** The headline figure of `plan` for `query` (default: the plan's own query). */
-export async function accountPlan(plan: AccountingPlan, query: Query = plan.query, options: AccountOptions = {}): Promise<AccountingResult> {
+export async function accountPlan(
+  plan: AccountingPlan,
+  query: Query = plan.query,
+  options: AccountOptions = {},
+): Promise<AccountingResult> {
   return (await planAccountant(plan)).account(query, options);
 }
 
 /** The epsilons of a curve: a non-empty list of finite numbers >= 0. */
 function checkCurveEpsilons(epsilons: readonly number[]): void {
   if (!Array.isArray(epsilons) || epsilons.length === 0) throw new InputError('epsilons', 'a non-empty list of numbers >= 0', epsilons);
-  for (const e of epsilons) if (!(typeof e === 'number' && Number.isFinite(e) && e >= 0)) throw new InputError('epsilons', 'finite numbers >= 0', e);
+  for (const e of epsilons)
+    if (!(typeof e === 'number' && Number.isFinite(e) && e >= 0)) throw new InputError('epsilons', 'finite numbers >= 0', e);
 }
 
 function deltaCurve(plan: AccountingPlan, epsilons: readonly number[], points: readonly AccountingResult[]): DeltaCurveReport {
@@ -117,10 +126,21 @@ function deltaCurve(plan: AccountingPlan, epsilons: readonly number[], points: r
  * delta at each of `epsilons` (in the order given), from one accountant: one PLD composition queried per
  * epsilon, one Monte Carlo run shared by all of them.
  */
-export async function accountDeltaCurve(plan: AccountingPlan, epsilons: readonly number[], options: AccountOptions = {}): Promise<DeltaCurveReport> {
+export async function accountDeltaCurve(
+  plan: AccountingPlan,
+  epsilons: readonly number[],
+  options: AccountOptions = {},
+): Promise<DeltaCurveReport> {
   checkCurveEpsilons(epsilons);
   const accountant = await planAccountant(plan);
-  return deltaCurve(plan, epsilons, await accountant.accountMany(epsilons.map((epsilon) => ({ quantity: 'delta', epsilon })), options));
+  return deltaCurve(
+    plan,
+    epsilons,
+    await accountant.accountMany(
+      epsilons.map((epsilon) => ({ quantity: 'delta', epsilon })),
+      options,
+    ),
+  );
 }
 
 /** One stage's epsilon alone (the type src/output renders). */
@@ -145,7 +165,11 @@ export type BudgetCheck = BudgetReport;
  * estimate never decides it: its certified upper bound does. When several stages exceed the budget
  * together, each stage's own epsilon says which costs most.
  */
-export async function checkBudget(plan: AccountingPlan, budget: { epsilon: number; delta: number }, options: AccountOptions = {}): Promise<BudgetCheck> {
+export async function checkBudget(
+  plan: AccountingPlan,
+  budget: { epsilon: number; delta: number },
+  options: AccountOptions = {},
+): Promise<BudgetCheck> {
   const result = await accountPlan(plan, { quantity: 'epsilon', delta: budget.delta }, options);
   const upper = result.upper ?? (result.kind === 'upper' || result.kind === 'exact' ? result.value : undefined);
   if (upper === undefined) {

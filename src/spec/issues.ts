@@ -76,8 +76,8 @@ export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[], d
       if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default') x = def.innerType as typeof x;
       else if (def.type === 'union' && Array.isArray(def.options) && typeof def.discriminator === 'string') {
         const kind = (value as Record<string, unknown> | undefined)?.[def.discriminator];
-        const match = (def.options as typeof x[]).find(
-          (o) => (o._zod?.def?.shape as Record<string, { _zod: { def: { values?: unknown[] } } }> | undefined)?.[
+        const match = (def.options as (typeof x)[]).find((o) =>
+          (o._zod?.def?.shape as Record<string, { _zod: { def: { values?: unknown[] } } }> | undefined)?.[
             def.discriminator as string
           ]?._zod.def.values?.includes(kind),
         );
@@ -139,24 +139,28 @@ export function describeIssues(
           const errors = (u as { errors?: Issue[][] }).errors ?? [];
           const sameType = errors.filter((e) => !(e.length === 1 && e[0].code === 'invalid_type' && e[0].path.length === 0));
           if (sameType.length === 1)
-            lines.push(...describeIssues(sameType[0].map((e) => ({ ...e, path: [...path, ...e.path] }) as Issue), options));
-          else lines.push(`${where}: ${tail(/^Invalid input/.test(issue.message) ? 'one of the allowed forms' : issue.message, issue.input, present)}`);
+            lines.push(
+              ...describeIssues(
+                sameType[0].map((e) => ({ ...e, path: [...path, ...e.path] }) as Issue),
+                options,
+              ),
+            );
+          else
+            lines.push(
+              `${where}: ${tail(/^Invalid input/.test(issue.message) ? 'one of the allowed forms' : issue.message, issue.input, present)}`,
+            );
         }
         break;
       }
       case 'invalid_type': {
         const message = issue.message;
-        const expected = message.startsWith('Invalid input')
-          ? (TYPE_WORDS[issue.expected] ?? `a ${issue.expected}`)
-          : message;
+        const expected = message.startsWith('Invalid input') ? (TYPE_WORDS[issue.expected] ?? `a ${issue.expected}`) : message;
         lines.push(`${where}: ${tail(expected, issue.input, present)}`);
         break;
       }
       case 'invalid_value': {
         const expected =
-          issue.values.length === 1
-            ? JSON.stringify(issue.values[0])
-            : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+          issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
         lines.push(`${where}: ${tail(expected, issue.input, present)}`);
         break;
       }

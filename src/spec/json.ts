@@ -37,7 +37,9 @@ export function parseJsonText(text: string, source: string): unknown {
 }
 
 export function tooLarge(source: string): InputErrors {
-  return new InputErrors([`${source}: too large for a spec (more than ${MAX_SPEC_BYTES / (1024 * 1024)} MB); a spec is a few kilobytes of JSON`]);
+  return new InputErrors([
+    `${source}: too large for a spec (more than ${MAX_SPEC_BYTES / (1024 * 1024)} MB); a spec is a few kilobytes of JSON`,
+  ]);
 }
 
 export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
@@ -153,7 +155,8 @@ export function scanJson(text: string): { error?: { offset: number; reason: stri
       const c = text[i];
       if (c === '{' || c === '[') {
         if (stack.length >= MAX_SPEC_DEPTH) fail(`nesting deeper than ${MAX_SPEC_DEPTH} levels (a spec needs a few)`);
-        const frame: Frame = c === '{' ? { kind: 'object', path: path(), keys: new Map(), child: '' } : { kind: 'array', path: path(), child: 0 };
+        const frame: Frame =
+          c === '{' ? { kind: 'object', path: path(), keys: new Map(), child: '' } : { kind: 'array', path: path(), child: 0 };
         i++;
         ws();
         if (text[i] === (c === '{' ? '}' : ']')) {

@@ -34,7 +34,9 @@ export function ceilCount(x: number): number {
 /** Steps derived from epochs beyond what the accountants take: the message names epochs, the user's input. */
 function tooManySteps(path: readonly (string | number)[], epochs: number, steps: number, problems: string[]): boolean {
   if (steps <= MAX_STEPS) return false;
-  problems.push(`${formatPath([...path, 'epochs'])}: expected at most ${MAX_STEPS_TEXT} steps in all, got ${epochs} epochs = ${formatCount(steps)} steps`);
+  problems.push(
+    `${formatPath([...path, 'epochs'])}: expected at most ${MAX_STEPS_TEXT} steps in all, got ${epochs} epochs = ${formatCount(steps)} steps`,
+  );
   return true;
 }
 
@@ -72,7 +74,14 @@ function planStage(stage: SpecStage, index: number, adjacency: Adjacency, proble
       if (tooManySteps(path, stage.epochs!, steps, problems)) return undefined;
       if (steps !== exact) notes.push(`${label}: ${stage.epochs} epochs = ${exact} steps, rounded up to ${steps}`);
     }
-    return { label, mechanism, sampler: 'fixed-size', fixedSize: { batchSize: s.batchSize, datasetSize: s.datasetSize }, stepsPerEpoch: s.datasetSize / s.batchSize, steps };
+    return {
+      label,
+      mechanism,
+      sampler: 'fixed-size',
+      fixedSize: { batchSize: s.batchSize, datasetSize: s.datasetSize },
+      stepsPerEpoch: s.datasetSize / s.batchSize,
+      steps,
+    };
   }
   if (s.kind === 'truncated-poisson') {
     const q = s.rate ?? s.batchSize! / s.datasetSize;
@@ -100,8 +109,7 @@ function planStage(stage: SpecStage, index: number, adjacency: Adjacency, proble
       const exact = s.rate !== undefined ? stage.epochs! / s.rate : (stage.epochs! * s.datasetSize!) / s.batchSize!;
       steps = ceilCount(exact);
       if (tooManySteps(path, stage.epochs!, steps, problems)) return undefined;
-      if (steps !== exact)
-        notes.push(`${label}: ${stage.epochs} epochs = ${exact} steps, rounded up to ${steps}`);
+      if (steps !== exact) notes.push(`${label}: ${stage.epochs} epochs = ${exact} steps, rounded up to ${steps}`);
     }
     const stepsPerEpoch = s.datasetSize !== undefined ? s.datasetSize / s.batchSize! : 1 / q;
     return { label, mechanism, sampler: 'poisson', poissonRate: q, stepsPerEpoch, steps };
@@ -164,7 +172,12 @@ export function planFromSpec(spec: Spec): AccountingPlan {
     ...(epsilons ? { epsilons: [...epsilons] } : {}),
     ...(spec.budget ? { budget: { epsilon: spec.budget.epsilon, delta: spec.budget.delta } } : {}),
     ...(spec.repeatAndSelect
-      ? { repeatAndSelect: { mean: spec.repeatAndSelect.mean, shape: spec.repeatAndSelect.shape === 'infinity' ? Infinity : spec.repeatAndSelect.shape } }
+      ? {
+          repeatAndSelect: {
+            mean: spec.repeatAndSelect.mean,
+            shape: spec.repeatAndSelect.shape === 'infinity' ? Infinity : spec.repeatAndSelect.shape,
+          },
+        }
       : {}),
     accountant: {
       name: spec.accountant?.name ?? 'pld',

@@ -54,9 +54,7 @@ function batchSampler<K extends Exclude<SamplerKind, 'poisson' | 'truncated-pois
   return z
     .object({
       kind: z.literal(kind),
-      stepsPerEpoch: d.positiveInteger.schema
-        .optional()
-        .describe('batches per epoch T (give this or batchSize and datasetSize)'),
+      stepsPerEpoch: d.positiveInteger.schema.optional().describe('batches per epoch T (give this or batchSize and datasetSize)'),
       batchSize: d.positiveInteger.schema.optional().describe('batch size; T = ceil(datasetSize / batchSize)'),
       datasetSize: d.positiveInteger.schema.optional().describe('number of privacy units in the dataset'),
     })
@@ -80,9 +78,7 @@ export const stageSchema = z
     mechanism: mechanismSchema,
     sampler: samplerSchema.optional().describe('how the input of each step is sampled; omitted = the whole dataset'),
     steps: d.steps.schema.optional().describe('number of steps (give this or epochs)'),
-    epochs: d.epochs.schema
-      .optional()
-      .describe('number of epochs; needs a sampler; steps = ceil(epochs * steps per epoch)'),
+    epochs: d.epochs.schema.optional().describe('number of epochs; needs a sampler; steps = ceil(epochs * steps per epoch)'),
   })
   .strict();
 
@@ -97,12 +93,8 @@ export const budgetSchema = z
 export const accountantSchema = z
   .object({
     name: z.enum(ACCOUNTANTS).optional().describe('pld (default, tight) or rdp (looser, cheaper upper bound)'),
-    discretization: d.discretization.schema
-      .optional()
-      .describe('PLD grid interval, fixed; without it the grid is chosen for `precision`'),
-    precision: d.precision.schema
-      .optional()
-      .describe('PLD target relative width (upper - lower) / upper of the answer; default 0.001'),
+    discretization: d.discretization.schema.optional().describe('PLD grid interval, fixed; without it the grid is chosen for `precision`'),
+    precision: d.precision.schema.optional().describe('PLD target relative width (upper - lower) / upper of the answer; default 0.001'),
     samples: d.positiveInteger.schema.optional().describe('Monte Carlo samples per direction (balls-and-bins); default 100000'),
     seed: d.nonNegativeInteger.schema.optional().describe('Monte Carlo seed: the same seed gives the same numbers; default 0'),
     confidence: d.confidence.schema.optional().describe('confidence of Monte Carlo upper bounds; default 0.99'),
@@ -131,7 +123,9 @@ export const specSchema = z
       })
       .strict()
       .optional()
-      .describe('the stages are one run, repeated a random number of times and only the best run released (rdp accountant; Papernot and Steinke 2022)'),
+      .describe(
+        'the stages are one run, repeated a random number of times and only the best run released (rdp accountant; Papernot and Steinke 2022)',
+      ),
     examplesPerUser: d.positiveInteger.schema
       .optional()
       .describe('with privacyUnit "user": examples each user contributes (samplers then draw examples, not users)'),
@@ -149,8 +143,7 @@ export const specSchema = z
   })
   .strict()
   .superRefine((spec, ctx) => {
-    const problem = (path: (string | number)[], message: string, input?: unknown) =>
-      ctx.addIssue({ code: 'custom', path, message, input });
+    const problem = (path: (string | number)[], message: string, input?: unknown) => ctx.addIssue({ code: 'custom', path, message, input });
     if (spec.delta !== undefined && spec.epsilon !== undefined)
       problem(['epsilon'], 'give delta (to query epsilon) or epsilon (to query delta), not both', spec.epsilon);
     if (spec.delta === undefined && spec.epsilon === undefined && spec.budget === undefined)
@@ -164,12 +157,15 @@ export const specSchema = z
         problem(at('mechanism'), 'give exactly one of noiseParameter and epsilon');
       if (m.kind === 'mixture-of-gaussians') {
         if (m.probabilities.length !== m.sensitivities.length)
-          problem(at('mechanism', 'probabilities'), `expected ${m.sensitivities.length} probabilities (one per sensitivity), got ${m.probabilities.length}`);
+          problem(
+            at('mechanism', 'probabilities'),
+            `expected ${m.sensitivities.length} probabilities (one per sensitivity), got ${m.probabilities.length}`,
+          );
         const sum = m.probabilities.reduce((a, b) => a + b, 0);
-        if (!(Math.abs(sum - 1) <= 1e-9)) problem(at('mechanism', 'probabilities'), `expected probabilities summing to 1, got a sum of ${sum}`);
+        if (!(Math.abs(sum - 1) <= 1e-9))
+          problem(at('mechanism', 'probabilities'), `expected probabilities summing to 1, got a sum of ${sum}`);
       }
-      if ((stage.steps === undefined) === (stage.epochs === undefined))
-        problem(at(), 'give exactly one of steps and epochs');
+      if ((stage.steps === undefined) === (stage.epochs === undefined)) problem(at(), 'give exactly one of steps and epochs');
       if (stage.epochs !== undefined && stage.sampler === undefined)
         problem(at('epochs'), 'epochs needs a sampler (or give steps instead)', stage.epochs);
       const s = stage.sampler;
@@ -186,7 +182,8 @@ export const specSchema = z
           if (validSize(s.datasetSize) && s.maxBatchSize > s.datasetSize)
             problem(at('sampler', 'maxBatchSize'), `expected at most datasetSize (${s.datasetSize}), got ${s.maxBatchSize}`);
         }
-        if (m.kind !== 'gaussian') problem(at('sampler', 'kind'), `the ${s.kind} sampler is accounted for gaussian mechanisms only`, s.kind);
+        if (m.kind !== 'gaussian')
+          problem(at('sampler', 'kind'), `the ${s.kind} sampler is accounted for gaussian mechanisms only`, s.kind);
         return;
       }
       const hasSizes = s.batchSize !== undefined || s.datasetSize !== undefined;
@@ -195,8 +192,7 @@ export const specSchema = z
       if (hasSizes && (s.batchSize === undefined || s.datasetSize === undefined))
         problem(at('sampler'), 'batchSize and datasetSize go together');
       if (s.kind === 'poisson') {
-        if ((s.rate === undefined) === !hasSizes)
-          problem(at('sampler'), 'give rate, or batchSize and datasetSize (one of the two)');
+        if ((s.rate === undefined) === !hasSizes) problem(at('sampler'), 'give rate, or batchSize and datasetSize (one of the two)');
       } else {
         if ((s.stepsPerEpoch === undefined) === !hasSizes)
           problem(at('sampler'), 'give stepsPerEpoch, or batchSize and datasetSize (one of the two)');

@@ -31,7 +31,9 @@ export interface CalibrateAnswer {
 await serve<CalibrateJob, CalibrateAnswer>((job) => {
   const epsilon = (x: number): number => {
     const p = { ...job.fixed, [job.find]: x } as Record<Parameter, number>;
-    const stages = [{ mechanism: { kind: 'gaussian' as const, noiseMultiplier: p.noiseMultiplier }, poissonRate: p.poissonRate, steps: p.steps }];
+    const stages = [
+      { mechanism: { kind: 'gaussian' as const, noiseMultiplier: p.noiseMultiplier }, poissonRate: p.poissonRate, steps: p.steps },
+    ];
     return pldEpsilon(stages, job.delta).upper;
   };
   const common = { figure: epsilon, target: job.target, lo: job.lo, hi: job.hi, max: job.max };
