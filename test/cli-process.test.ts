@@ -2,41 +2,13 @@
  * End to end: the real executable (`node bin/dpacct.js`, built into dist/) as a user or CI runs it,
  * with real pipes, exit statuses and environment.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensureBuilt, root } from './helpers/built.js';
 import { reference } from './helpers/reference.js';
 
-const root = process.cwd();
-const entry = path.join(root, 'dist/src/cli/main.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    const s = statSync(p);
-    if (s.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (name.endsWith('.ts')) newest = Math.max(newest, s.mtimeMs);
-  }
-  return newest;
-}
-
-beforeAll(() => {
-  // `npm install` / `npm ci` build dist via `prepare`; rebuild here only when the sources are newer
-  const stale =
-    !existsSync(entry) ||
-    statSync(entry).mtimeMs < Math.max(newestSource(path.join(root, 'src')), newestSource(path.join(root, 'accountants')));
-  if (!stale) return;
-  try {
-    execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
-      cwd: root,
-      stdio: 'pipe',
-    });
-  } catch (e) {
-    // tsc still emits on type errors (in files being edited by others); only a missing build is fatal
-    if (!existsSync(entry)) throw e;
-  }
-});
+beforeAll(ensureBuilt);
 
 function dpacct(args: string[], o: { input?: string; env?: Record<string, string> } = {}) {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', ...o.env };

@@ -5,40 +5,13 @@
  * report carries them, as self-contained HTML with a drawn plot. Run as the built executable (dist/), where
  * the search takes a few seconds instead of minutes under jest's module wrapper.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ensureBuilt, root } from './helpers/built.js';
 
-const root = process.cwd();
-const entry = path.join(root, 'dist/src/cli/main.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    const s = statSync(p);
-    if (s.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (name.endsWith('.ts')) newest = Math.max(newest, s.mtimeMs);
-  }
-  return newest;
-}
-
-beforeAll(() => {
-  // `npm ci` builds dist through `prepare`; rebuild only when the sources are newer
-  const stale =
-    !existsSync(entry) ||
-    statSync(entry).mtimeMs < Math.max(newestSource(path.join(root, 'src')), newestSource(path.join(root, 'accountants')));
-  if (!stale) return;
-  try {
-    execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
-      cwd: root,
-      stdio: 'pipe',
-    });
-  } catch (e) {
-    if (!existsSync(entry)) throw e;
-  }
-});
+beforeAll(ensureBuilt);
 const ARGS = [
   'scaling',
   'optimize',
