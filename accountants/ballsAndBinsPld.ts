@@ -57,23 +57,11 @@ function certifiedFigure(plan: AccountingPlan, query: Query, options: AccountOpt
     return jointConvexityFigure(s, query, e.message);
   }
   const words = `certified by the random-allocation PLD at grid interval ${a.interval.toPrecision(3)} (both directions, ${s.epochs} epoch${s.epochs === 1 ? '' : 's'})`;
-  if (query.quantity === 'delta') {
-    const eps = query.epsilon;
-    const remove = { upper: a.remove.upperDelta(eps), lower: a.remove.lowerDelta(eps) };
-    const add = { upper: a.add.upperDelta(eps) };
-    const upper = Math.max(remove.upper, add.upper);
-    return {
-      value: upper,
-      kind: 'upper',
-      upper,
-      ...(remove.lower > 0 ? { lower: remove.lower } : {}),
-      details: { method: METHOD, interval: a.interval, remove, add, removeDetails: a.remove.details, addDetails: a.add.details },
-      notes: [`delta is ${words}.`],
-    };
-  }
-  const delta = query.delta;
-  const remove = { upper: a.remove.upperEpsilon(delta), lower: a.remove.lowerEpsilon(delta) };
-  const add = { upper: a.add.upperEpsilon(delta) };
+  const byDelta = query.quantity === 'delta';
+  const remove = byDelta
+    ? { upper: a.remove.upperDelta(query.epsilon), lower: a.remove.lowerDelta(query.epsilon) }
+    : { upper: a.remove.upperEpsilon(query.delta), lower: a.remove.lowerEpsilon(query.delta) };
+  const add = { upper: byDelta ? a.add.upperDelta(query.epsilon) : a.add.upperEpsilon(query.delta) };
   const upper = Math.max(remove.upper, add.upper);
   return {
     value: upper,
@@ -81,7 +69,7 @@ function certifiedFigure(plan: AccountingPlan, query: Query, options: AccountOpt
     upper,
     ...(remove.lower > 0 ? { lower: remove.lower } : {}),
     details: { method: METHOD, interval: a.interval, remove, add, removeDetails: a.remove.details, addDetails: a.add.details },
-    notes: [`epsilon is ${words}.`],
+    notes: [`${query.quantity} is ${words}.`],
   };
 }
 
