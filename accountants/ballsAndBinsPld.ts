@@ -4,6 +4,9 @@
  * PLD of src/pld/randomAllocation.ts (both directions, composed over the epochs), kind `upper`. At T = 1 it
  * is the Gaussian mechanism (closed form, kind `exact`).
  *
+ * `accountant.method` (--method) picks Feldman & Shenfeld 2025's cheaper, looser upper bounds instead
+ * (accountants/ballsAndBins/fallbacks.ts): `decomposition` (one epoch) or `rdp`.
+ *
  * Monte Carlo (accountants/ballsAndBins/accountant.ts) runs only when a sample count is asked for, and its
  * figure goes beside the certified one (details.monteCarlo and a note), never instead of it.
  */
@@ -14,6 +17,9 @@ import { randomAllocationAccount, type RandomAllocationAccount } from '../src/pl
 import { analyticGaussianDelta, analyticGaussianEpsilon } from './deterministic.js';
 import type { Accountant, AccountOptions } from './contract.js';
 import { formatNumber } from '../src/numeric/format.js';
+import { decompositionBound, type DecompositionBound } from './ballsAndBins/decomposition.js';
+import { decompositionFigure, rdpFigure } from './ballsAndBins/fallbacks.js';
+import { pldOptions } from './pld.js';
 
 const METHOD = 'random-allocation PLD (log-mean of T log-normal factors, both directions; Feldman & Shenfeld 2026)';
 
@@ -36,8 +42,12 @@ function accountOf(plan: AccountingPlan, options: AccountOptions): RandomAllocat
   return a;
 }
 
+/** One decomposition bound per plan (its Poisson PLD is composed once). */
+const decompositions = new WeakMap<AccountingPlan, DecompositionBound>();
+
 function certifiedFigure(plan: AccountingPlan, query: Query, options: AccountOptions): Figure {
   const s = setting(plan);
+  const method = plan.accountant.method ?? 'pld';
   if (s.stepsPerEpoch === 1) {
     // one batch per epoch: every unit is in every step, a Gaussian at sigma / sqrt(E)
     const sigma = s.noiseMultiplier / Math.sqrt(s.epochs);
@@ -48,6 +58,16 @@ function certifiedFigure(plan: AccountingPlan, query: Query, options: AccountOpt
     }
     const e = analyticGaussianEpsilon({ noiseMultiplier: sigma, delta: query.delta });
     return { value: e.upper, kind: 'exact', lower: e.lower, upper: e.upper, details };
+  }
+  if (method === 'rdp') return rdpFigure(s, query);
+  if (method === 'decomposition') {
+    let bound = decompositions.get(plan);
+    if (bound === undefined) {
+      // refuses (AccountingError, exit 3) outside the theorem: more than one epoch
+      bound = decompositionBound(s, pldOptions(plan));
+      decompositions.set(plan, bound);
+    }
+    return decompositionFigure(bound, query);
   }
   let a: RandomAllocationAccount;
   try {
@@ -116,8 +136,12 @@ export const ballsAndBinsPldAccountant: Accountant = {
     return typeof s === 'string' ? s : true;
   },
   describe: (plan) => ({
-    name: 'balls-and-bins pld',
-    settings: { adjacency: plan.adjacency, ...(plan.accountant.monteCarlo.requested ? { monteCarlo: plan.accountant.monteCarlo } : {}) },
+    name: `balls-and-bins ${plan.accountant.method ?? 'pld'}`,
+    settings: {
+      adjacency: plan.adjacency,
+      ...(plan.accountant.method ? { method: plan.accountant.method } : {}),
+      ...(plan.accountant.monteCarlo.requested ? { monteCarlo: plan.accountant.monteCarlo } : {}),
+    },
   }),
   async account(plan, query, options = {}) {
     if (!plan.accountant.monteCarlo.requested) return certifiedFigure(plan, query, options);

@@ -43,6 +43,13 @@ export interface PlanStage {
 export type Query = { readonly quantity: 'epsilon'; readonly delta: number } | { readonly quantity: 'delta'; readonly epsilon: number };
 
 export type AccountantName = 'pld' | 'rdp';
+
+/**
+ * How a balls-and-bins stage is bounded: `pld` the certified random-allocation PLD interval (default);
+ * `decomposition` and `rdp` Feldman & Shenfeld 2025's cheaper, looser upper bounds (accountants/ballsAndBins/).
+ */
+export const ALLOCATION_METHODS = ['pld', 'decomposition', 'rdp'] as const;
+export type AllocationMethod = (typeof ALLOCATION_METHODS)[number];
 export type PrivacyUnit = 'example' | 'user' | 'sequence';
 
 export interface AccountingPlan {
@@ -61,6 +68,8 @@ export interface AccountingPlan {
     readonly fixedGrid?: boolean;
     /** PLD target relative width (upper - lower) / upper; undefined means the engine's default */
     readonly precision?: number;
+    /** balls-and-bins: the bound used (default pld) */
+    readonly method?: AllocationMethod;
     readonly monteCarlo: MonteCarloSettings;
   };
   readonly notes: readonly string[];

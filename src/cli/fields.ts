@@ -6,6 +6,7 @@ const FLAGS: readonly (readonly [RegExp, string])[] = [
   [/\baccountant\.name pld\b/g, '--accountant pld'],
   [/\baccountant\.name\b/g, '--accountant'],
   [/\baccountant\.discretization\b/g, '--discretization'],
+  [/\baccountant\.method\b/g, '--method'],
   [/\baccountant\.samples\b/g, '--samples'],
   [/\baccountant\.seed\b/g, '--seed'],
   [/\baccountant\.confidence\b/g, '--confidence'],

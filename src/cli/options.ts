@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { InputError } from '../errors.js';
 import { domains, parseNumberText, type NumberDomain } from '../domains.js';
-import { ACCOUNTANTS, ADJACENCIES, SAMPLER_KINDS } from '../spec/schema.js';
+import { ACCOUNTANTS, ADJACENCIES, ALLOCATION_METHODS, SAMPLER_KINDS } from '../spec/schema.js';
 
 interface NumberOption {
   readonly type: 'number';
@@ -78,6 +78,11 @@ export const OPTIONS = {
     '--precision <R>',
     domains.precision,
     'PLD target relative width (upper - lower) / upper, default 0.001; the grid is refined until it is met or the work bound is reached',
+  ),
+  method: choice(
+    '--method <name>',
+    ALLOCATION_METHODS,
+    'balls-and-bins bound: pld (default, certified interval), decomposition (one epoch) or rdp: looser upper bounds of Feldman & Shenfeld 2025',
   ),
   adjacency: choice('--adjacency <kind>', ADJACENCIES, 'neighbouring datasets (default add-remove)'),
   sampler: choice('--sampler <kind>', SAMPLER_KINDS, 'batch sampler used in training (default poisson)'),

@@ -24,6 +24,7 @@ export const TRAINING_OPTIONS = [
   'accountant',
   'discretization',
   'precision',
+  'method',
   'samples',
   'seed',
   'confidence',
@@ -93,6 +94,8 @@ export function checkTrainingFlags(f: TrainingFlags, free: readonly StageParamet
   }
   if (sampler !== 'poisson' && f.epochs !== undefined && !Number.isInteger(f.epochs))
     problems.push(new InputError('--epochs', `a whole number with --sampler ${sampler}`, f.epochs).message);
+  if (sampler !== 'balls-and-bins' && f.method !== undefined)
+    problems.push(`--method: only with --sampler balls-and-bins (how its bound is computed), not ${sampler}`);
   if (sampler !== 'balls-and-bins')
     for (const key of ['samples', 'seed', 'confidence', 'costLimit', 'maxSeconds'] as const)
       if (f[key] !== undefined) problems.push(`${flagName(key)}: only with --sampler balls-and-bins (Monte Carlo)`);
@@ -132,6 +135,7 @@ export function trainingSpec(f: TrainingFlags, query: QueryFlags): Spec {
       name: f.accountant ?? 'pld',
       ...(f.discretization !== undefined ? { discretization: f.discretization } : {}),
       ...(f.precision !== undefined ? { precision: f.precision } : {}),
+      ...(f.method !== undefined ? { method: f.method } : {}),
       ...(f.samples !== undefined ? { samples: f.samples } : {}),
       ...(f.seed !== undefined ? { seed: f.seed } : {}),
       ...(f.confidence !== undefined ? { confidence: f.confidence } : {}),

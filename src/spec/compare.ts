@@ -5,7 +5,7 @@
  */
 import type { AccountOptions } from '../../accountants/index.js';
 import { allAccountants } from '../../accountants/index.js';
-import type { AccountingPlan, MonteCarloSettings, PlanStage, Query } from '../plan.js';
+import type { AccountingPlan, AllocationMethod, MonteCarloSettings, PlanStage, Query } from '../plan.js';
 import type { ComparisonRow } from '../result.js';
 import type { SamplerKind } from '../mechanism.js';
 import { DEFAULT_DISCRETIZATION, DEFAULT_MONTE_CARLO } from './plan.js';
@@ -16,6 +16,8 @@ export interface ComparisonSetting {
   readonly epochs: number;
   /** PLD grid interval; default 1e-4 */
   readonly discretization?: number;
+  /** how the balls-and-bins row is bounded (default pld) */
+  readonly method?: AllocationMethod;
   /** Monte Carlo settings: the Monte Carlo rows (balls-and-bins) appear only when given */
   readonly monteCarlo?: Partial<MonteCarloSettings>;
 }
@@ -38,6 +40,7 @@ export function samplerPlan(sampler: SamplerKind, o: ComparisonSetting, query: Q
     accountant: {
       name: 'pld',
       discretization: o.discretization ?? DEFAULT_DISCRETIZATION,
+      ...(sampler === 'balls-and-bins' && o.method !== undefined ? { method: o.method } : {}),
       monteCarlo: { ...DEFAULT_MONTE_CARLO, ...o.monteCarlo, requested: o.monteCarlo !== undefined },
     },
     notes: [],

@@ -184,6 +184,7 @@ export function planFromSpec(spec: Spec): AccountingPlan {
       discretization: spec.accountant?.discretization ?? DEFAULT_DISCRETIZATION,
       ...(spec.accountant?.discretization !== undefined ? { fixedGrid: true } : {}),
       ...(spec.accountant?.precision !== undefined ? { precision: spec.accountant.precision } : {}),
+      ...(spec.accountant?.method !== undefined ? { method: spec.accountant.method } : {}),
       monteCarlo: {
         samples: spec.accountant?.samples ?? DEFAULT_MONTE_CARLO.samples,
         seed: spec.accountant?.seed ?? DEFAULT_MONTE_CARLO.seed,

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { domains } from '../domains.js';
 import { mechanismSchema, SAMPLER_KINDS, type SamplerKind } from '../mechanism.js';
 import { SPEC_SCHEMA_VERSION } from '../version.js';
+import { ALLOCATION_METHODS } from '../plan.js';
 
 const d = domains;
 
@@ -19,6 +20,7 @@ export { mechanismSchema, SAMPLER_KINDS, type SamplerKind };
 export const ADJACENCIES = ['add-remove', 'zero-out', 'replace-one'] as const;
 export const PRIVACY_UNITS = ['example', 'user', 'sequence'] as const;
 export const ACCOUNTANTS = ['pld', 'rdp'] as const;
+export { ALLOCATION_METHODS };
 
 const poissonSampler = z
   .object({
@@ -95,6 +97,13 @@ export const accountantSchema = z
     name: z.enum(ACCOUNTANTS).optional().describe('pld (default, tight) or rdp (looser, cheaper upper bound)'),
     discretization: d.discretization.schema.optional().describe('PLD grid interval, fixed; without it the grid is chosen for `precision`'),
     precision: d.precision.schema.optional().describe('PLD target relative width (upper - lower) / upper of the answer; default 0.001'),
+    method: z
+      .enum(ALLOCATION_METHODS)
+      .optional()
+      .describe(
+        'balls-and-bins bound: pld (default, certified interval), decomposition (through Poisson subsampling, one epoch) or rdp ' +
+          '(Renyi remove direction, shifted Gaussian add direction); the last two are looser upper bounds (Feldman & Shenfeld 2025)',
+      ),
     samples: d.positiveInteger.schema.optional().describe('Monte Carlo samples per direction (balls-and-bins); default 100000'),
     seed: d.nonNegativeInteger.schema.optional().describe('Monte Carlo seed: the same seed gives the same numbers; default 0'),
     confidence: d.confidence.schema.optional().describe('confidence of Monte Carlo upper bounds; default 0.99'),
@@ -150,6 +159,13 @@ export const specSchema = z
       problem([], 'give delta (to query epsilon), epsilon (to query delta) or a budget');
     if (spec.examplesPerUser !== undefined && spec.privacyUnit !== 'user')
       problem(['examplesPerUser'], 'expected privacyUnit "user" beside examplesPerUser', spec.examplesPerUser);
+    const method = spec.accountant?.method;
+    if (method !== undefined && method !== 'pld' && !(spec.stages.length === 1 && spec.stages[0].sampler?.kind === 'balls-and-bins'))
+      problem(
+        ['accountant', 'method'],
+        `method ${method} bounds a spec of one balls-and-bins stage only (several stages compose balls-and-bins through its PLD): expected pld here, got "${method}"`,
+        method,
+      );
     spec.stages.forEach((stage, i) => {
       const at = (...rest: (string | number)[]) => ['stages', i, ...rest];
       const m = stage.mechanism;
