@@ -102,6 +102,8 @@ export interface ComparisonRow {
   readonly upper?: number;
   /** figure / Poisson figure */
   readonly ratioToPoisson?: number;
+  /** how the figure was bounded when the sampler has several methods (balls-and-bins `--method`) */
+  readonly method?: string;
   readonly notes?: readonly string[];
 }
 

@@ -145,6 +145,15 @@ describe('--method on the command line and accountant.method in specs', () => {
     }
   });
 
+  test('compare labels the balls-and-bins row with its method', async () => {
+    const args = ['compare', '--sigma', '1', '--steps-per-epoch', '10', '--epochs', '1', '--delta', '1e-5', '--method', 'rdp'];
+    const table = await cli(args);
+    expect(table.stdout).toMatch(/balls-and-bins \(rdp\)\s+<= [0-9.]+\s+upper/);
+    const json = JSON.parse((await cli([...args, '--json'])).stdout);
+    const row = json.samplers.find((s: { sampler: string }) => s.sampler === 'balls-and-bins');
+    expect(row).toMatchObject({ method: 'rdp', kind: 'upper' });
+  });
+
   test('the decomposition refuses several epochs (exit 3, with the reason)', async () => {
     const r = await cli([...base, '--epochs', '2', '--method', 'decomposition']);
     expect(r.exitCode).toBe(3);

@@ -58,7 +58,8 @@ Examples:
   dpacct compare --sigma 1 --steps-per-epoch 100 --epochs 1 --delta 1e-3 --samples 100000 --seed 7
   dpacct compare --sigma 1.1 --steps-per-epoch 235 --epochs 20 --delta 1e-5 --plot
 
-balls-and-bins joins the table (a Monte Carlo estimate) when --samples is given.`,
+balls-and-bins shows its certified interval (random-allocation PLD); --method decomposition or rdp shows
+a cheaper, looser upper bound instead (Feldman & Shenfeld 2025), and --samples adds a Monte Carlo estimate.`,
   );
   cmd.action(async (raw: Record<string, unknown>) => {
     const f = readOptions(raw, KEYS);

@@ -107,6 +107,7 @@ export function comparisonJson(report: ComparisonReport): Record<string, unknown
       ...(row.lower !== undefined ? { lower: finite(row.lower) } : {}),
       ...(row.upper !== undefined ? { upper: finite(row.upper) } : {}),
       ...(row.ratioToPoisson !== undefined ? { ratioToPoisson: finite(row.ratioToPoisson) } : {}),
+      ...(row.method !== undefined ? { method: row.method } : {}),
       notes: row.notes ?? [],
     })),
     inputs: report.inputs,

@@ -265,7 +265,7 @@ function comparisonNotes(report: ComparisonReport): string[] {
 export function comparisonTable(report: ComparisonReport, style: Style): string {
   const head = ['sampler', report.quantity, 'kind', 'vs poisson'].map((h) => style.chalk.dim(h));
   const rows = report.rows.map((row) => [
-    row.sampler,
+    row.method === undefined ? row.sampler : `${row.sampler} (${row.method})`,
     `${RELATION[row.kind]} ${formatFigure(row.value, row.kind)}`,
     row.kind,
     row.ratioToPoisson === undefined ? '' : `x${formatFigure(row.ratioToPoisson, 'exact', 3)}`,

@@ -66,6 +66,7 @@ export async function compareSamplerRows(o: ComparisonSetting, query: Query, opt
       kind: f.kind,
       ...(f.lower !== undefined ? { lower: f.lower } : {}),
       ...(f.upper !== undefined ? { upper: f.upper } : {}),
+      ...(typeof f.details.methodName === 'string' ? { method: f.details.methodName } : {}),
       notes: [...(f.notes ?? []), ...(as.note ? [as.note] : [])],
     });
   }
