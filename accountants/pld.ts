@@ -81,9 +81,11 @@ function workBudget(precision: number): number {
   return WORK_BUDGET_AT_DEFAULT * Math.max(1, Math.sqrt(DEFAULT_PRECISION / precision));
 }
 /**
- * From level STAGNATION_FROM_LEVEL on (the fixed default grid), a level that narrows the width by less than
- * this factor ends the refinement; coarser levels can stall on a hard edge of the loss (small q) and are
- * always refined.
+ * From level STAGNATION_FROM_LEVEL on (the fixed default grid), two levels that together narrow the width by
+ * less than STAGNATION^2 end the refinement (a grid-limited width falls about 4x per level). Two levels, not
+ * one: a step's fine grid can stay pinned for one level (its block window at the memory bound) and refine at
+ * the next (q = 6e-5, sigma 5.6, 61770 steps: 0.73x, then 0.46x). Coarser levels can stall on a hard edge of
+ * the loss (small q) and are always refined.
  */
 const STAGNATION = 0.7;
 const STAGNATION_FROM_LEVEL = 3;
@@ -387,10 +389,28 @@ function withoutLowerForAllocation(stages: readonly Stage[], inner: PldAccountan
 }
 
 interface Level {
+  /** composed on first use: a direction that cannot move the answer is not refined (see `answer`) */
   readonly remove: DirectionAccount;
   readonly add: DirectionAccount;
   readonly interval: number;
+  /** work of the directions composed at this level so far */
   readonly work: number;
+}
+
+/**
+ * A direction whose figures are already settled for one query: its best figures so far, at no cost.
+ * Used for the direction that cannot move the answer (its upper bound at or below the other's lower).
+ */
+function settledDirection(f: DirectionFigure, details: Record<string, unknown>): DirectionAccount {
+  return {
+    rounding: 0,
+    work: 0,
+    upperDelta: () => f.upper,
+    lowerDelta: () => f.lower,
+    upperEpsilon: () => f.upper,
+    lowerEpsilon: () => f.lower,
+    details,
+  };
 }
 
 /** A figure per direction at one level; the intersection over levels is what is reported. */
@@ -425,24 +445,46 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
   const level = (r: number): Level => {
     if (levels[r] === undefined) {
       const resolution = fixed ? { interval: options.discretization! } : levelResolution(r);
-      const remove = buildDirection(stages, adjacency, resolution, 'remove');
-      const add = symmetric ? remove : buildDirection(stages, adjacency, resolution, 'add');
-      const work = remove.work + (symmetric ? 0 : add.work);
-      spent += work;
-      levels[r] = { remove, add, interval: resolution.interval, work };
+      const built: Partial<Record<Direction, DirectionAccount>> = {};
+      let work = 0;
+      const get = (d: Direction): DirectionAccount => {
+        if (symmetric) d = 'remove';
+        let a = built[d];
+        if (a === undefined) {
+          a = buildDirection(stages, adjacency, resolution, d);
+          built[d] = a;
+          work += a.work;
+          spent += a.work;
+        }
+        return a;
+      };
+      levels[r] = {
+        get remove() {
+          return get('remove');
+        },
+        get add() {
+          return get('add');
+        },
+        interval: resolution.interval,
+        get work() {
+          return work;
+        },
+      };
     }
     return levels[r];
   };
   let start = fixed ? 0 : START_LEVEL;
   try {
-    level(start);
+    void level(start).remove;
+    void level(start).add;
   } catch (e) {
     if (!(e instanceof AccountingError) || start === 0) throw e;
     start = 0;
   }
   const exact = level(start).remove.details.closedForm !== undefined;
-  const canRefine = (r: number) =>
-    !fixed && !exact && r < MAX_LEVEL && spent + REFINE_COST_FACTOR * levels[r].work <= workBudget(precision);
+  /** `work`: what the directions still refined cost at level r (the next level is predicted from it) */
+  const canRefine = (r: number, work = levels[r].work) =>
+    !fixed && !exact && r < MAX_LEVEL && spent + REFINE_COST_FACTOR * work <= workBudget(precision);
 
   /** Refine level by level until the relative width of the answer is at most `precision`. */
   const answer = (at: (l: Level, r: number) => Pair | string): PldFigure => {
@@ -450,6 +492,7 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
     let used = level(start);
     let r = start;
     let previousWidth = Infinity;
+    let widthTwoBack = Infinity;
     let answered = used;
     let answeredLevel = start;
     const next = (): boolean => {
@@ -463,8 +506,35 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
       r++;
       return true;
     };
+    /**
+     * The level as this query uses it: a direction whose upper bound is at or below the other's lower bound
+     * cannot move the answer (the larger upper and the larger lower both come from the other direction,
+     * and intersecting only narrows both), so it is not composed again; typically the add direction of a
+     * subsampled mechanism, whose figure is far below the remove direction's.
+     */
+    const view = (l: Level): Level => {
+      if (best === undefined) return l;
+      const b = best;
+      const settled: Direction | undefined = b.add.upper <= b.remove.lower ? 'add' : b.remove.upper <= b.add.lower ? 'remove' : undefined;
+      if (settled === undefined) return l;
+      const kept = settledDirection(b[settled], answered[settled].details);
+      return {
+        get remove() {
+          return settled === 'remove' ? kept : l.remove;
+        },
+        get add() {
+          return settled === 'add' ? kept : l.add;
+        },
+        interval: l.interval,
+        // what refining the other direction costs: its work at this level
+        get work() {
+          return settled === 'remove' ? l.add.work : l.remove.work;
+        },
+      };
+    };
     for (;;) {
-      const figures = at(used, r);
+      const current = view(used);
+      const figures = at(current, r);
       // a level that cannot answer (float64 rounding above delta; it varies with the block layout) is
       // skipped while refining is allowed; when nothing answered, the last refusal is the answer
       if (typeof figures === 'string') {
@@ -472,7 +542,7 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
         if (best === undefined) throw new AccountingError(figures);
         break;
       }
-      answered = used;
+      answered = current;
       answeredLevel = r;
       best = best === undefined ? figures : { remove: intersect(best.remove, figures.remove), add: intersect(best.add, figures.add) };
       const combined = { upper: Math.max(best.remove.upper, best.add.upper), lower: Math.max(best.remove.lower, best.add.lower) };
@@ -480,8 +550,9 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
       // stop at the target, at the bound on the work, or when the last level gained too little (the grid
       // no longer limits the width: a fine grid pinned by memory, a hard edge of the loss)
       // (an infinite upper bound is the mass at +infinity exceeding delta: no grid changes it)
-      const stagnant = r >= STAGNATION_FROM_LEVEL && !(width <= STAGNATION * previousWidth);
-      if (width <= precision || !canRefine(r) || stagnant || combined.upper === Infinity) break;
+      const stagnant = r >= STAGNATION_FROM_LEVEL && !(width <= STAGNATION ** 2 * widthTwoBack);
+      if (width <= precision || !canRefine(r, view(used).work) || stagnant || combined.upper === Infinity) break;
+      widthTwoBack = previousWidth;
       previousWidth = width;
       if (!next()) break;
     }
