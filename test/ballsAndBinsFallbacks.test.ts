@@ -127,6 +127,23 @@ describe('each fallback upper bound is at least the PLD lower bound', () => {
   });
 });
 
+describe('the PLD interval under an explicit precision target', () => {
+  const flags = { sigma: 2, stepsPerEpoch: 2, epochs: 1 };
+  heavy.add('default grid', { kind: 'accountant', flags, delta: 1e-5 });
+  heavy.add('precision 1e-3', { kind: 'accountant', flags: { ...flags, precision: 1e-3 }, delta: 1e-5 });
+  test('a finer log grid meets the target: the interval only narrows, and the figure says so', () => {
+    const plain = heavy.get('default grid').figure!;
+    const refined = heavy.get('precision 1e-3').figure!;
+    expect(plain.details.relativeWidth).toBeGreaterThan(1e-3);
+    expect(plain.details.precision).toBeUndefined();
+    expect(refined.details).toMatchObject({ precision: 1e-3, precisionReached: true });
+    expect(refined.details.relativeWidth).toBeLessThanOrEqual(1e-3);
+    expect(refined.details.interval).toBeLessThan(plain.details.interval as number);
+    expect(refined.upper!).toBeLessThanOrEqual(plain.upper!);
+    expect(refined.lower!).toBeGreaterThanOrEqual(plain.lower!);
+  });
+});
+
 describe('--method on the command line and accountant.method in specs', () => {
   const base = ['epsilon', '--sampler', 'balls-and-bins', '--sigma', '1', '--steps-per-epoch', '10', '--delta', '1e-5'];
 

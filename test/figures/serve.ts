@@ -16,11 +16,11 @@ export function fromJson<T>(text: string): T {
   ) as T;
 }
 
-export async function serve<Job, Answer>(answer: (job: Job) => Answer): Promise<void> {
+export async function serve<Job, Answer>(answer: (job: Job) => Answer | Promise<Answer>): Promise<void> {
   let text = '';
   for await (const chunk of process.stdin) text += String(chunk);
   const jobs = fromJson<Record<string, Job>>(text);
   const answers: Record<string, Answer> = {};
-  for (const [key, job] of Object.entries(jobs)) answers[key] = answer(job);
+  for (const [key, job] of Object.entries(jobs)) answers[key] = await answer(job);
   process.stdout.write(toJson(answers));
 }
