@@ -171,6 +171,18 @@ describe('--method on the command line and accountant.method in specs', () => {
     expect(row).toMatchObject({ method: 'rdp', kind: 'upper' });
   });
 
+  test('calibrate --method rdp returns a sufficient sigma from the RDP bound', async () => {
+    const args = ['calibrate', '--sampler', 'balls-and-bins', '--epsilon', '3', '--delta', '1e-5', '--steps-per-epoch', '10'];
+    const r = await cli([...args, '--epochs', '2', '--method', 'rdp', '--json']);
+    expect(r.exitCode).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.guarantee).toBe('sufficient');
+    expect(j.accountant.name).toBe('balls-and-bins rdp');
+    const at = (sigma: number) => allocationRdpEpsilon({ noiseMultiplier: sigma, stepsPerEpoch: 10, epochs: 2 }, 1e-5).upper;
+    expect(at(j.value)).toBeLessThanOrEqual(3);
+    expect(at(j.value * 0.99)).toBeGreaterThan(3);
+  });
+
   test('the decomposition refuses several epochs (exit 3, with the reason)', async () => {
     const r = await cli([...base, '--epochs', '2', '--method', 'decomposition']);
     expect(r.exitCode).toBe(3);
