@@ -9,7 +9,7 @@
 import { asEquivalentGaussian, type Adjacency, type Stage } from '../src/mechanism.js';
 import { AccountingError, InputError } from '../src/errors.js';
 import { validateStages } from '../src/stages.js';
-import { epsDeltaLoss, gaussianLoss, laplaceLoss, randomizedResponseLoss, type LossModel } from '../src/pld/lossModels.js';
+import { atomMoments, epsDeltaLoss, gaussianLoss, laplaceLoss, randomizedResponseLoss, type LossModel } from '../src/pld/lossModels.js';
 import { composeStages, type ComposedPld, type StageModel } from '../src/pld/pipeline.js';
 import { deltaForEpsilon, epsilonForDelta } from '../src/pld/query.js';
 import { analyticGaussianDelta, analyticGaussianEpsilon } from './deterministic.js';
@@ -98,13 +98,44 @@ const STAGNATION_FROM_LEVEL = 3;
  */
 const START_LEVEL = 3;
 
+/**
+ * Small epsilons: the composed loss can be narrower than the default grid (large sigma, few steps: its
+ * standard deviation is 3e-5 at q = 1e-4, sigma 10, 10 steps), and then the grid, not the target, sets the
+ * width (eps = 5.78e-6 came out as [1.6e-6, 7.7e-6]: refinement stopped as stagnant on levels far coarser
+ * than the loss). Levels coarser than START_SPREAD times the composed loss's standard deviation are always
+ * refined (within the work bound), and refinement may go LEVELS_PAST_START levels beyond that one.
+ */
+const START_SPREAD = 1 / 16;
+const LEVELS_PAST_START = 6;
+
+/** The first level at most START_SPREAD times the composed loss's spread (remove direction), >= START_LEVEL. */
+function spreadLevel(stages: readonly Stage[], adjacency: Adjacency): number {
+  let variance = 0;
+  try {
+    for (const s of stages) {
+      const m = lossModel(s, adjacency, 'remove');
+      variance += s.steps * (m.type === 'discrete' ? atomMoments(m.atoms).variance : m.moments().variance);
+    }
+  } catch (e) {
+    if (e instanceof AccountingError || e instanceof InputError) return START_LEVEL;
+    throw e;
+  }
+  const level = Math.ceil(Math.log2(PILOT_INTERVAL / (START_SPREAD * Math.sqrt(variance))));
+  return Number.isFinite(level) ? Math.max(START_LEVEL, level) : START_LEVEL;
+}
+
 interface Resolution {
   readonly interval: number;
   readonly spreadRatio?: number;
 }
 
-function levelResolution(level: number): Resolution {
-  return { interval: PILOT_INTERVAL / 2 ** level, spreadRatio: PILOT_SPREAD_RATIO / 2 ** level };
+/**
+ * `shift`: the levels above START_LEVEL added for a narrow composed loss (spreadLevel - START_LEVEL of them)
+ * refine the common grid only, not the steps' fine grids (which already resolve each step).
+ */
+function levelResolution(level: number, shift = 0): Resolution {
+  const held = Math.min(Math.max(0, level - START_LEVEL), shift);
+  return { interval: PILOT_INTERVAL / 2 ** level, spreadRatio: PILOT_SPREAD_RATIO / 2 ** (level - held) };
 }
 
 type Direction = 'remove' | 'add';
@@ -445,11 +476,12 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
   // without subsampling every mechanism here but the mixture of Gaussians has the same PLD in both directions
   // (symmetric noise; randomized response and the (eps, delta) pair are symmetric by construction)
   const symmetric = stages.every((s) => symmetricStage(s));
+  const spreadStart = fixed ? START_LEVEL : spreadLevel(stages, adjacency);
   const levels: Level[] = [];
   let spent = 0;
   const level = (r: number): Level => {
     if (levels[r] === undefined) {
-      const resolution = fixed ? { interval: options.discretization! } : levelResolution(r);
+      const resolution = fixed ? { interval: options.discretization! } : levelResolution(r, spreadStart - START_LEVEL);
       const built: Partial<Record<Direction, DirectionAccount>> = {};
       let work = 0;
       const get = (d: Direction): DirectionAccount => {
@@ -478,6 +510,7 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
     }
     return levels[r];
   };
+  // the first level that fits the memory bound: the spread's, the fixed default grid's, the pilot's
   let start = fixed ? 0 : START_LEVEL;
   try {
     void level(start).remove;
@@ -486,10 +519,11 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
     if (!(e instanceof AccountingError) || start === 0) throw e;
     start = 0;
   }
+  const maxLevel = Math.max(MAX_LEVEL, spreadStart + LEVELS_PAST_START);
   const exact = level(start).remove.details.closedForm !== undefined;
   /** `work`: what the directions still refined cost at level r (the next level is predicted from it) */
   const canRefine = (r: number, work = levels[r].work) =>
-    !fixed && !exact && r < MAX_LEVEL && spent + REFINE_COST_FACTOR * work <= workBudget(precision);
+    !fixed && !exact && r < maxLevel && spent + REFINE_COST_FACTOR * work <= workBudget(precision);
 
   /** Refine level by level until the relative width of the answer is at most `precision`. */
   const answer = (at: (l: Level, r: number) => Pair | string): PldFigure => {
@@ -555,7 +589,7 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
       // stop at the target, at the bound on the work, or when the last level gained too little (the grid
       // no longer limits the width: a fine grid pinned by memory, a hard edge of the loss)
       // (an infinite upper bound is the mass at +infinity exceeding delta: no grid changes it)
-      const stagnant = r >= STAGNATION_FROM_LEVEL && !(width <= STAGNATION ** 2 * widthTwoBack);
+      const stagnant = r >= Math.max(STAGNATION_FROM_LEVEL, spreadStart) && !(width <= STAGNATION ** 2 * widthTwoBack);
       if (width <= precision || !canRefine(r, view(used).work) || stagnant || combined.upper === Infinity) break;
       widthTwoBack = previousWidth;
       previousWidth = width;
