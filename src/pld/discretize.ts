@@ -121,7 +121,13 @@ function discretizeContinuous(model: ContinuousLossModel, h: number, tail: numbe
     index += width;
   }
   cellStart[cell] = hiIndex - loIndex;
-  const points = mergeCellsToPoints(cellMassP.subarray(0, cell), cellExcess.subarray(0, cell), cellDeficit.subarray(0, cell));
+  // cells of one fine interval up to switchIndex (bridges in mergeCellsToPoints need equal widths)
+  const points = mergeCellsToPoints(
+    cellMassP.subarray(0, cell),
+    cellExcess.subarray(0, cell),
+    cellDeficit.subarray(0, cell),
+    switchIndex - loIndex,
+  );
   const optimisticMasses = new Float64Array(masses.length);
   for (let k = 0; k <= cell; k++) optimisticMasses[cellStart[k]] += points[k];
   const top = model.above(hiIndex * h).p;
