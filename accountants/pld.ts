@@ -10,7 +10,7 @@ import { asEquivalentGaussian, type Adjacency, type Stage } from '../src/mechani
 import { AccountingError, InputError } from '../src/errors.js';
 import { validateStages } from '../src/stages.js';
 import { atomMoments, epsDeltaLoss, gaussianLoss, laplaceLoss, randomizedResponseLoss, type LossModel } from '../src/pld/lossModels.js';
-import { composeStages, type ComposedPld, type StageModel } from '../src/pld/pipeline.js';
+import { composeStages, type ComposedPld, type StageModel, type TiltTarget } from '../src/pld/pipeline.js';
 import { deltaForEpsilon, epsilonForDelta } from '../src/pld/query.js';
 import { analyticGaussianDelta, analyticGaussianEpsilon } from './deterministic.js';
 import { composableProblem, engineStages, type AccountingPlan } from '../src/plan.js';
@@ -127,6 +127,8 @@ function spreadLevel(stages: readonly Stage[], adjacency: Adjacency): number {
 interface Resolution {
   readonly interval: number;
   readonly spreadRatio?: number;
+  /** compose tilted toward this delta or eps (src/pld/convolution.ts) */
+  readonly tiltToward?: TiltTarget;
 }
 
 /**
@@ -198,6 +200,13 @@ function validate(stages: readonly Stage[], delta?: number, epsilon?: number): v
  * the figure would be Infinity for numerical reasons alone, which is not the user's answer.
  */
 const ROUNDING_MARGIN = 1;
+/**
+ * Float64 rounding of a plain composition (booked at +infinity) above this share of the delta asked for
+ * makes the accountant compose again, tilted toward that delta (src/pld/convolution.ts), where the rounding is
+ * relative to the tail instead.
+ */
+const TILT_ROUNDING_SHARE = 1e-3;
+const TILTED_NOTE = 'composed again with exponential tilting: float64 rounding relative to the tail (src/pld/convolution.ts)';
 
 interface DirectionAccount {
   /** float64 rounding booked in the figures (0 for closed forms) */
@@ -479,9 +488,11 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
   const spreadStart = fixed ? START_LEVEL : spreadLevel(stages, adjacency);
   const levels: Level[] = [];
   let spent = 0;
+  const resolutionOf = (r: number): Resolution =>
+    fixed ? { interval: options.discretization! } : levelResolution(r, spreadStart - START_LEVEL);
   const level = (r: number): Level => {
     if (levels[r] === undefined) {
-      const resolution = fixed ? { interval: options.discretization! } : levelResolution(r, spreadStart - START_LEVEL);
+      const resolution = resolutionOf(r);
       const built: Partial<Record<Direction, DirectionAccount>> = {};
       let work = 0;
       const get = (d: Direction): DirectionAccount => {
@@ -509,6 +520,26 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
       };
     }
     return levels[r];
+  };
+  const tilted = new Map<string, DirectionAccount | null>();
+  /**
+   * Direction d of level r composed again with exponential tilting (src/pld/convolution.ts) toward a delta or
+   * an eps; null when tilting cannot be done within the memory bound.
+   */
+  const tiltedDirection = (r: number, d: Direction, target: TiltTarget): DirectionAccount | null => {
+    const direction = symmetric ? 'remove' : d;
+    const key = `${r}:${direction}:${JSON.stringify(target)}`;
+    if (!tilted.has(key)) {
+      try {
+        const a = buildDirection(stages, adjacency, { ...resolutionOf(r), tiltToward: target }, direction);
+        spent += a.work;
+        tilted.set(key, a);
+      } catch (e) {
+        if (!(e instanceof AccountingError)) throw e;
+        tilted.set(key, null);
+      }
+    }
+    return tilted.get(key)!;
   };
   // the first level that fits the memory bound: the spread's, the fixed default grid's, the pilot's
   let start = fixed ? 0 : START_LEVEL;
@@ -617,27 +648,49 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
   return {
     epsilon(delta) {
       validate(stages, delta);
-      return answer((l) => {
-        const rounding = Math.max(l.remove.rounding, l.add.rounding);
-        if (delta < ROUNDING_MARGIN * rounding)
-          return (
-            `delta = ${formatInput(delta)} is below what float64 FFTs resolve for this composition (rounding ~${rounding.toPrecision(2)}); ` +
-            `ask for delta >= ${(ROUNDING_MARGIN * rounding).toPrecision(2)}`
-          );
-        return {
-          remove: { upper: l.remove.upperEpsilon(delta), lower: l.remove.lowerEpsilon(delta) },
-          add: { upper: l.add.upperEpsilon(delta), lower: l.add.lowerEpsilon(delta) },
-        };
+      let tiltedUsed = false;
+      const direction = (l: Level, r: number, d: Direction): DirectionFigure | string => {
+        const plain = l[d];
+        const figure = (a: DirectionAccount): DirectionFigure => ({ upper: a.upperEpsilon(delta), lower: a.lowerEpsilon(delta) });
+        if (plain.rounding <= TILT_ROUNDING_SHARE * delta) return figure(plain);
+        // float64 rounding is a noticeable share of delta: compose again, tilted toward it; both are
+        // certified, so their intersection is
+        const again = tiltedDirection(r, d, { delta });
+        if (again !== null) {
+          tiltedUsed = true;
+          return intersect(figure(plain), figure(again));
+        }
+        if (delta >= ROUNDING_MARGIN * plain.rounding) return figure(plain);
+        return (
+          `delta = ${formatInput(delta)} is below what float64 FFTs resolve for this composition (rounding ~${plain.rounding.toPrecision(2)}); ` +
+          `ask for delta >= ${(ROUNDING_MARGIN * plain.rounding).toPrecision(2)}`
+        );
+      };
+      const f = answer((l, r) => {
+        const remove = direction(l, r, 'remove');
+        if (typeof remove === 'string') return remove;
+        const add = direction(l, r, 'add');
+        return typeof add === 'string' ? add : { remove, add };
       });
+      return tiltedUsed ? { ...f, details: { ...f.details, tiltedComposition: TILTED_NOTE } } : f;
     },
     delta(epsilon) {
       validate(stages, undefined, epsilon);
-      const f = answer((l) => ({
-        remove: { upper: l.remove.upperDelta(epsilon), lower: l.remove.lowerDelta(epsilon) },
-        add: { upper: l.add.upperDelta(epsilon), lower: l.add.lowerDelta(epsilon) },
-      }));
+      let tiltedUsed = false;
+      const direction = (l: Level, r: number, d: Direction): DirectionFigure => {
+        const figure = (a: DirectionAccount): DirectionFigure => ({ upper: a.upperDelta(epsilon), lower: a.lowerDelta(epsilon) });
+        const plain = figure(l[d]);
+        // a delta made mostly of booked float64 rounding: compose again, tilted toward this eps
+        if (l[d].rounding <= TILT_ROUNDING_SHARE * plain.upper) return plain;
+        const again = tiltedDirection(r, d, { epsilon });
+        if (again === null) return plain;
+        tiltedUsed = true;
+        return intersect(plain, figure(again));
+      };
+      const f = answer((l, r) => ({ remove: direction(l, r, 'remove'), add: direction(l, r, 'add') }));
+      const g = tiltedUsed ? { ...f, details: { ...f.details, tiltedComposition: TILTED_NOTE } } : f;
       // a closed-form delta below float64's range is only bounded by the smallest double, not exact
-      return f.kind === 'exact' && f.upper === Number.MIN_VALUE ? { ...f, kind: 'upper', lower: 0 } : f;
+      return g.kind === 'exact' && g.upper === Number.MIN_VALUE ? { ...g, kind: 'upper', lower: 0 } : g;
     },
   };
 }

@@ -179,3 +179,55 @@ export function massAtOrBelow(parts: readonly Part[], c: number): number {
   const best = minimiseOverLambda(bound, 1e-3 / scale, 1e4 / scale);
   return min(1, exp(min(best.value, bound(1))));
 }
+
+/**
+ * The lambda > 0 whose Chernoff bound on the composition's upper tail of mass `tail` gives the lowest end:
+ * tilting by it (convolution.ts) centres the composition near the loss where delta is about `tail`.
+ */
+export function upperTailLambda(parts: readonly Part[], tail: number): number {
+  return upperTail(parts, tail).lambda;
+}
+
+/**
+ * The lambda > 0 that minimises the Chernoff bound exp(sum count ln M(lambda) - lambda c) on the composed
+ * mass at losses >= c: tilting by it centres the composition near c.
+ */
+export function lossTailLambda(parts: readonly Part[], c: number): number {
+  const logMgfTotal = (lambda: number) => parts.reduce((s, p) => s + p.count * logMgf(p.pmf, lambda), 0);
+  const bound = (lambda: number) => {
+    const v = logMgfTotal(lambda) - lambda * c;
+    return Number.isNaN(v) ? Infinity : v;
+  };
+  const sd = spread(parts);
+  const scale = sd > 0 ? sd : parts[0].pmf.interval;
+  return minimiseOverLambda(bound, 1e-3 / scale, 1e4 / scale).lambda;
+}
+
+/** The lowest loss above which the composition has mass at most `tail`, by a Chernoff bound. */
+export function upperTailEnd(parts: readonly Part[], tail: number): number {
+  return upperTail(parts, tail).value;
+}
+
+function upperTail(parts: readonly Part[], tail: number): { value: number; lambda: number } {
+  const logMgfTotal = (lambda: number) => parts.reduce((s, p) => s + p.count * logMgf(p.pmf, lambda), 0);
+  const sd = spread(parts);
+  const scale = sd > 0 ? sd : parts[0].pmf.interval;
+  const logTail = log(tail);
+  const end = (lambda: number) => {
+    const v = (logMgfTotal(lambda) - logTail) / lambda;
+    return Number.isNaN(v) ? Infinity : v;
+  };
+  return minimiseOverLambda(end, 1e-3 / scale, 1e4 / scale);
+}
+
+/** Certified bound on the composed mass at losses >= c: min over lambda > 0 of exp(sum count ln M(lambda) - lambda c). */
+export function massAtOrAbove(parts: readonly Part[], c: number): number {
+  const logMgfTotal = (lambda: number) => parts.reduce((s, p) => s + p.count * logMgf(p.pmf, lambda), 0);
+  const bound = (lambda: number) => {
+    const v = logMgfTotal(lambda) - lambda * c;
+    return Number.isNaN(v) ? Infinity : v;
+  };
+  const sd = spread(parts);
+  const scale = sd > 0 ? sd : parts[0].pmf.interval;
+  return min(1, exp(minimiseOverLambda(bound, 1e-3 / scale, 1e4 / scale).value));
+}

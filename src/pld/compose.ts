@@ -13,9 +13,13 @@
  * 2^k times coarser, which dominates the fine one (connect-the-dots), bounds its finite upper tail through
  *   mu(b <= S < inf) <= (delta(b - d) - m_inf) / (1 - e^(-d)).
  * Below the window, any PLD has mu(S <= c) <= e^c (its Q-mass is at most 1).
+ *
+ * Float64 rounding of plain compositions is estimated and booked at +infinity (convolveInWindow); tilted
+ * compositions (convolution.ts) carry a certified per-cell bound in their masses instead.
  */
 import { coarsen, type GridPmf } from './grid.js';
 import { massAtOrBelow, tailWindow, type Part } from './chernoff.js';
+import { certifiedPmfs, convolve, tiltedHighIndex } from './convolution.js';
 import { epsilonForDelta } from './query.js';
 import { inverseHalfToReal, multiplyByPowerHalf, nextPowerOfTwo, realHalfSpectrum } from './fft.js';
 import { AccountingError } from '../errors.js';
@@ -33,10 +37,38 @@ export interface Composition {
   readonly surplus: number;
   /** FFT size used */
   readonly size: number;
-  /** float64 rounding booked at +infinity (twice the negative mass the inverse transform produced) */
+  /**
+   * float64 rounding booked at +infinity (an estimate, see convolveInWindow; 0 when tilted: the certified
+   * per-cell bound of convolution.ts is then in the masses)
+   */
   readonly rounding: number;
   /** the window kept: grid indices lowIndex .. lowIndex + points - 1 (an optimistic twin reuses it) */
   readonly window: CompositionWindow;
+  /** the tilt used (convolution.ts), if any: the optimistic twin must use the same */
+  readonly tilt?: number;
+}
+
+/**
+ * Tilting moves mass far into the upper tail when a part has a heavy one (small sampling rates), and the
+ * window must then reach much higher. A window at most TILT_WINDOW_GROWTH times the plain one is accepted;
+ * beyond that the tilt is halved (any tilt is sound, a smaller one removes less rounding), and after
+ * TILT_HALVINGS halvings the composition is done plainly.
+ */
+const TILT_WINDOW_GROWTH = 4;
+const TILT_HALVINGS = 6;
+
+function affordableTilt(
+  parts: readonly Part[],
+  lambda: number,
+  lowIndex: number,
+  highIndex: number,
+): { lambda: number; highIndex: number } | undefined {
+  const allowed = lowIndex + TILT_WINDOW_GROWTH * (highIndex - lowIndex + 1);
+  for (let i = 0, t = lambda; i <= TILT_HALVINGS && t > 0; i++, t /= 2) {
+    const high = Math.max(highIndex, tiltedHighIndex(parts, t));
+    if (high <= allowed) return { lambda: t, highIndex: high };
+  }
+  return undefined;
 }
 
 export interface CompositionWindow {
@@ -74,7 +106,16 @@ const PILOT_GAPS = [0.02, 0.05, 0.1, 0.2, 0.5, 1];
 const PILOT_TAIL_FRACTION = 1e-3;
 
 /** Composition of `count` copies of every part. All parts share one grid interval. */
-export function composeParts(parts: readonly Part[], options: { tail: number; maxSize?: number; pilot?: boolean }): Composition {
+export interface ComposeOptions {
+  /** composed mass allowed outside the window on each side (booked against the user) */
+  readonly tail: number;
+  readonly maxSize?: number;
+  readonly pilot?: boolean;
+  /** compose tilted by e^(tilt * loss) (convolution.ts): float64 error relative to the tail near that tilt's losses */
+  readonly tilt?: number;
+}
+
+export function composeParts(parts: readonly Part[], options: ComposeOptions): Composition {
   const active = parts.filter((p) => p.count > 0);
   if (active.length === 0) throw new RangeError('nothing to compose');
   const h = active[0].pmf.interval;
@@ -102,7 +143,7 @@ export function composeParts(parts: readonly Part[], options: { tail: number; ma
     // the pilot books its own cut-off tail at +infinity too: keep that far below the budget asked here
     const pilot = composeParts(
       active.map((p) => ({ pmf: coarsen(p.pmf, factor), count: p.count })),
-      { ...options, tail: options.tail * PILOT_TAIL_FRACTION, pilot: false },
+      { ...options, tail: options.tail * PILOT_TAIL_FRACTION, pilot: false, tilt: undefined },
     );
     // the gap d trades the factor 1/(1 - e^-d) against the distance d; try a few and keep the best end
     for (const gap of PILOT_GAPS) {
@@ -118,6 +159,8 @@ export function composeParts(parts: readonly Part[], options: { tail: number; ma
       massBelow = min(1, exp((lowIndex - 1) * h) * (1 + pilot.surplus));
     }
   }
+  const tilt = options.tilt === undefined ? undefined : affordableTilt(active, options.tilt, lowIndex, highIndex);
+  if (tilt !== undefined) highIndex = tilt.highIndex;
   const points = highIndex - lowIndex + 1;
   if (!(points >= 1 && Number.isSafeInteger(points)))
     throw new AccountingError(`the composed privacy loss has no usable grid window at interval ${h}`);
@@ -128,6 +171,21 @@ export function composeParts(parts: readonly Part[], options: { tail: number; ma
       `the composed privacy loss spans ${points} grid points at interval ${h}, more than ${maxSize}; ` +
         `use a coarser accountant.discretization`,
     );
+  }
+  if (tilt !== undefined) {
+    const convolution = convolve(active, lowIndex, points, tilt.lambda);
+    if (convolution.size > maxSize) throw new AccountingError(`a part spans more than ${maxSize} grid points at interval ${h}`);
+    const pmfs = certifiedPmfs(convolution, lowIndex, h, massBelow);
+    if (pmfs === null) throw new AccountingError(`the tilted composition resolves no loss in its window (tilt ${tilt.lambda})`);
+    return {
+      pmf: { interval: h, offset: lowIndex, masses: pmfs.upper, infinityMass: min(1, infinityMass + massAbove) },
+      // the uninformative cells' mass sits in one cell: no total-variation bound
+      surplus: Infinity,
+      size: convolution.size,
+      rounding: 0,
+      window: { lowIndex, points },
+      tilt: tilt.lambda,
+    };
   }
   const { masses, rounding } = convolveInWindow(active, lowIndex, points, size);
   return {
@@ -144,7 +202,7 @@ export function composeParts(parts: readonly Part[], options: { tail: number; ma
  * folds onto lower losses, which only lowers delta; mass folded up from below the window and float64
  * noise are returned as slack.
  */
-export function composeOptimistic(parts: readonly Part[], window: CompositionWindow): OptimisticComposition {
+export function composeOptimistic(parts: readonly Part[], window: CompositionWindow, tilt?: number): OptimisticComposition {
   const active = parts.filter((p) => p.count > 0);
   if (active.length === 0) throw new RangeError('nothing to compose');
   const h = active[0].pmf.interval;
@@ -153,16 +211,27 @@ export function composeOptimistic(parts: readonly Part[], window: CompositionWin
   const infinityMass = -expm1(logFinite);
   if (active.length === 1 && active[0].count === 1) return { pmf: active[0].pmf, slack: 0 };
   const { lowIndex, points } = window;
+  const massBelow = massAtOrBelow(active, (lowIndex - 1) * h);
+  if (tilt !== undefined) {
+    const pmfs = certifiedPmfs(convolve(active, lowIndex, points, tilt), lowIndex, h, massBelow);
+    // no informative cell: nothing certain, the empty PMF is a (trivial) lower bound
+    const masses = pmfs === null ? new Float64Array(points) : pmfs.lower;
+    return { pmf: { interval: h, offset: lowIndex, masses, infinityMass }, slack: massBelow };
+  }
   const size = nextPowerOfTwo(points);
   const { masses, rounding } = convolveInWindow(active, lowIndex, points, size);
-  const massBelow = massAtOrBelow(active, (lowIndex - 1) * h);
   return { pmf: { interval: h, offset: lowIndex, masses, infinityMass }, slack: massBelow + rounding };
 }
 
 /**
- * Circular convolution (FFT of size `size`) of the parts, read out at grid indices lowIndex .. + points - 1;
- * negative float64 noise is dropped and twice its mass returned as `rounding` (the positive half of the
- * noise is assumed as large).
+ * Circular convolution (FFT of size `size`) of the parts, read out at grid indices lowIndex .. + points - 1.
+ * Negative float64 noise is dropped. `rounding` estimates the float64 error of the whole window: the larger
+ * of twice the negative mass (the positive half of the noise assumed as large) and the error that the
+ * powering z -> z^n makes in each coefficient, about n u |Y_k| (u = 2^-53), which shifts every cell by
+ * 2 n u |Y_0| / N through frequency 0 (errors of one sign, which the first term misses) and by about
+ * 2 n u sqrt(sum_k |Y_k|^2) / N through the others (random phases). An estimate, not a bound: the
+ * certified per-cell bound (convolution.ts) is far larger for plain compositions, so it is used only for
+ * tilted ones, where it is relative to the tail.
  */
 function convolveInWindow(
   active: readonly Part[],
@@ -172,9 +241,11 @@ function convolveInWindow(
 ): { masses: Float64Array; rounding: number } {
   // position p of the buffer holds absolute grid indices congruent to base + p (mod size)
   let base = 0;
+  let totalCount = 0;
   let product: Float64Array | null = null;
   for (const { pmf, count } of active) {
     base += count * pmf.offset;
+    totalCount += count;
     const signal = wrapped(pmf.masses, size);
     const spectrum = realHalfSpectrum(signal);
     if (product === null) {
@@ -182,6 +253,14 @@ function convolveInWindow(
       product = spectrum;
     } else multiplyByPowerHalf(product, spectrum, size, count);
   }
+  let squares = 0;
+  for (let k = 1; k <= size / 2; k++) {
+    const re = product![2 * k];
+    const im = product![2 * k + 1];
+    squares += (k === size / 2 ? 1 : 2) * (re * re + im * im);
+  }
+  const dc = Math.hypot(product![0], product![1]);
+  const powering = ((2 * totalCount * 2 ** -53 * (dc + Math.sqrt(squares))) / size) * points;
   const folded = inverseHalfToReal(product!, size);
   let negative = 0;
   for (let i = 0; i < size; i++) if (folded[i] < 0) negative -= folded[i];
@@ -197,5 +276,5 @@ function convolveInWindow(
     const v = folded[shift + r - size];
     masses[r] = v > 0 ? v : 0;
   }
-  return { masses, rounding: 2 * negative };
+  return { masses, rounding: Math.max(2 * negative, powering) };
 }

@@ -19,7 +19,7 @@
 import { coarsen, type GridPmf } from './grid.js';
 import { composeOptimistic, composeParts, MAX_FFT_SIZE } from './compose.js';
 import { coarsenOptimistic } from './optimistic.js';
-import { tailWindow, type Part } from './chernoff.js';
+import { lossTailLambda, tailWindow, upperTailLambda, type Part } from './chernoff.js';
 import { discretizeStep, lossRangeWidth } from './discretize.js';
 import { atomMoments, type LossModel } from './lossModels.js';
 
@@ -70,12 +70,20 @@ export interface ComposedPld {
   readonly work: number;
 }
 
+export type TiltTarget = { readonly delta: number } | { readonly epsilon: number };
+
 export interface PipelineOptions {
   /** default grid interval (the --discretization flag) */
   readonly interval: number;
   readonly maxSize?: number;
   /** fine grids at most this fraction of a step's loss standard deviation (default GRID_SPREAD_RATIO) */
   readonly spreadRatio?: number;
+  /**
+   * compose with exponential tilting (convolution.ts) aimed at the losses where delta(eps) is about this delta,
+   * or at this eps: float64 rounding then costs a tiny fraction of such a delta instead of about 1e-11
+   * absolute, at the price of a second composition
+   */
+  readonly tiltToward?: TiltTarget;
 }
 
 /** Largest E[L' - L | L] of connect-the-dots at interval h: max over u in [0, h] of h(1-e^-u)/(1-e^-h) - u. */
@@ -132,6 +140,11 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
   }
   const coarse = { interval: finalInterval, tail: COARSE_TAIL_BUDGET / max(1, totalSteps) };
   const discretized = plans.map((p) => discretizeStep(p.stage.model, p.fineInterval, stepTail, coarse));
+  // one tilt for every composition: the Chernoff lambda of the whole composition's tail at that delta
+  const target = options.tiltToward;
+  const whole = () => plans.map((p) => ({ pmf: p.rough, count: p.stage.steps }));
+  const tilt =
+    target === undefined ? undefined : 'delta' in target ? upperTailLambda(whole(), target.delta) : lossTailLambda(whole(), target.epsilon);
   const fftWork = (size: number) => 2 * size * Math.log2(Math.max(2, size));
   // a grid point of a step costs about as much as 20 FFT butterflies (two tail evaluations, erfc and exp)
   let work = discretized.reduce((w, d) => w + 20 * d.pmf.masses.length, 0);
@@ -161,11 +174,11 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     const block = blockSize(plan, finalInterval, ratio);
     const blocks = floor(stage.steps / block);
     const rest = stage.steps - blocks * block;
-    const blockPld = composeParts([{ pmf: step.pmf, count: block }], { tail: TAIL_BUDGET, maxSize });
+    const blockPld = composeParts([{ pmf: step.pmf, count: block }], { tail: TAIL_BUDGET, maxSize, tilt });
     work += fftWork(blockPld.size);
     parts.push({ pmf: coarsen(blockPld.pmf, factor), count: blocks });
     slack += blocks * blockPld.surplus;
-    const blockOptimistic = composeOptimistic([{ pmf: step.optimistic, count: block }], blockPld.window);
+    const blockOptimistic = composeOptimistic([{ pmf: step.optimistic, count: block }], blockPld.window, blockPld.tilt);
     optimisticParts.push({ pmf: coarsenOptimistic(blockOptimistic.pmf, factor), count: blocks });
     optimisticSlack += blocks * blockOptimistic.slack;
     rounding += blocks * blockPld.rounding;
@@ -178,11 +191,11 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
       roundings += rest;
     } else if (rest > 0) {
       // many left over: they form a smaller block of their own, composed on the fine grid
-      const restPld = composeParts([{ pmf: step.pmf, count: rest }], { tail: TAIL_BUDGET, maxSize });
+      const restPld = composeParts([{ pmf: step.pmf, count: rest }], { tail: TAIL_BUDGET, maxSize, tilt });
       work += fftWork(restPld.size);
       parts.push({ pmf: coarsen(restPld.pmf, factor), count: 1 });
       slack += restPld.surplus;
-      const restOptimistic = composeOptimistic([{ pmf: step.optimistic, count: rest }], restPld.window);
+      const restOptimistic = composeOptimistic([{ pmf: step.optimistic, count: rest }], restPld.window, restPld.tilt);
       optimisticParts.push({ pmf: coarsenOptimistic(restOptimistic.pmf, factor), count: 1 });
       optimisticSlack += restOptimistic.slack;
       rounding += restPld.rounding;
@@ -192,11 +205,11 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     roundingSquares += roundings * finalInterval ** 2;
     grids.push({ label: stage.model.label, interval: plan.fineInterval, blockSteps: block, blocks });
   });
-  const composed = composeParts(parts, { tail: TAIL_BUDGET, maxSize });
+  const composed = composeParts(parts, { tail: TAIL_BUDGET, maxSize, tilt });
   work += fftWork(composed.size);
   slack += composed.surplus;
   rounding += composed.rounding;
-  const optimistic = composeOptimistic(optimisticParts, composed.window);
+  const optimistic = composeOptimistic(optimisticParts, composed.window, composed.tilt);
   return {
     pmf: composed.pmf,
     optimistic: { pmf: optimistic.pmf, slack: optimisticSlack + optimistic.slack },

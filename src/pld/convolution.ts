@@ -1,0 +1,261 @@
+/**
+ * Composition by FFT with a certified bound on float64 rounding in every cell, and optional exponential
+ * tilting for small deltas.
+ *
+ * A float64 FFT makes errors of about 1e-16 times the total mass in every output cell, so a plain
+ * composition cannot resolve delta much below 1e-11: the tail that decides a small delta is drowned in
+ * noise of the size of the bulk. Tilting each part by e^(lambda l) (and normalising it by its moment
+ * generating function M_p(lambda)) moves the bulk of the mass to the tail; since e^(lambda (l1 + l2)) =
+ * e^(lambda l1) e^(lambda l2), the composition of the tilted parts is the tilted composition, and
+ *   m(l) = t(l) e^(K - lambda l),  K = sum_p count_p ln M_p(lambda),
+ * untilts it exactly. An absolute error eps_t per tilted cell becomes eps_t e^(K - lambda l) at loss l:
+ * relative to the tail where delta is decided, negligible far below the bulk's 1e-16, huge far above
+ * the losses that matter. The cells where that envelope exceeds 1 carry no information; their mass is
+ * moved up to the lowest informative cell (pessimistic) or dropped (optimistic).
+ *
+ * eps_t is bounded per frequency, not guessed: a forward transform of a signal with L1 norm s errs by at
+ * most gamma s in each coefficient, gamma = c log2(N) u (u = 2^-53; Higham, Accuracy and Stability of
+ * Numerical Algorithms, 2nd ed., section 24.1, componentwise), and
+ *   |a^n - b^n| <= n |a - b| max(|a|, |b|)^(n - 1)
+ * turns that into a bound on each coefficient of the product of powers; repeated squaring adds relative
+ * error about n u (the conditioning of z -> z^n). The inverse transform of the product then errs in each
+ * cell by at most (1/N) sum_k |error_k| plus gamma (1/N) sum_k |Y_k|. All of it is computed from the
+ * spectra at hand.
+ *
+ * Wrap-around: tilted mass beyond the top of the window folds onto low cells, where untilting multiplies
+ * it by up to e^(lambda N h). It is at most the tilted tail above the window (a Chernoff bound on the tilted
+ * parts) times e^(K - lambda l) at cell l, so it joins eps_t. Mass from below the window folds up and
+ * untilting shrinks it: at most the plain mass below the window, counted by the caller.
+ */
+import type { GridPmf } from './grid.js';
+import { logMgf, massAtOrAbove, upperTailEnd, type Part } from './chernoff.js';
+import { inverseHalfToReal, multiplyByPowerHalf, nextPowerOfTwo, realHalfSpectrum } from './fft.js';
+
+// bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
+const { abs, exp, expm1, log, log2, max, sqrt } = Math;
+
+const UNIT_ROUNDOFF = 2 ** -53;
+/** Error constant per FFT stage (complex multiply-add with a rounded twiddle is about 6.7 u; doubled). */
+const STAGE_ERROR = 16 * UNIT_ROUNDOFF;
+/** Tilted mass allowed above the window (it joins the per-cell error, far below the FFT's). */
+const TILTED_TAIL = 1e-30;
+
+/** A tilted part: masses t_i = m_i e^(lambda l_i - ln M), summing to 1. */
+interface TiltedPart {
+  readonly pmf: GridPmf;
+  readonly count: number;
+  /** ln M_p(lambda) of the finite masses */
+  readonly logMgf: number;
+  /** ln of the finite mass of the untilted part */
+  readonly logMass: number;
+}
+
+function tiltPart({ pmf, count }: Part, lambda: number): TiltedPart {
+  if (lambda === 0) {
+    let mass = 0;
+    for (let i = 0; i < pmf.masses.length; i++) mass += pmf.masses[i];
+    return { pmf, count, logMgf: 0, logMass: log(mass) };
+  }
+  const logM = logMgf(pmf, lambda);
+  const { masses, offset, interval: h } = pmf;
+  const tilted = new Float64Array(masses.length);
+  let mass = 0;
+  for (let i = 0; i < masses.length; i++) {
+    const m = masses[i];
+    if (m > 0) {
+      mass += m;
+      tilted[i] = exp(log(m) + lambda * (offset + i) * h - logM);
+    }
+  }
+  return { pmf: { interval: h, offset, masses: tilted, infinityMass: 0 }, count, logMgf: logM, logMass: log(mass) };
+}
+
+export interface Convolution {
+  /** untilted composed masses on the window (float64 values, noise included; may be negative) */
+  readonly values: Float64Array;
+  /** |error| at window cell r is at most exp(logError + K - lambda l_r) */
+  readonly logError: number;
+  readonly logScale: number;
+  readonly lambda: number;
+  /** ln of the exact composition's total finite mass */
+  readonly logTotal: number;
+  /** relative float64 error of the untilted values and of the envelope (tilting, K, exp) */
+  readonly relative: number;
+  readonly size: number;
+}
+
+/**
+ * The highest grid index the tilted composition needs in its window so that its tilted mass above is
+ * negligible (TILTED_TAIL).
+ */
+export function tiltedHighIndex(parts: readonly Part[], lambda: number): number {
+  const rough = parts.map((p) => ({ pmf: roundedUp(tiltPart(p, lambda).pmf), count: p.count }));
+  const h = parts[0].pmf.interval;
+  return Math.ceil(upperTailEnd(rough, TILTED_TAIL) / h);
+}
+
+/** Points kept in the copies of tilted parts on which Chernoff bounds are searched. */
+const ROUGH_POINTS = 4096;
+
+/**
+ * The PMF on a grid coarse enough for ROUGH_POINTS points, each mass moved up to the next coarse point:
+ * its moment generating function at any positive argument is at least the original's, so Chernoff bounds
+ * on upper tails computed from it are valid for the original (and cost little).
+ */
+function roundedUp(pmf: GridPmf): GridPmf {
+  const factor = Math.ceil(pmf.masses.length / ROUGH_POINTS);
+  if (factor <= 1) return pmf;
+  const first = Math.floor(pmf.offset / factor);
+  const masses = new Float64Array(Math.ceil((pmf.offset + pmf.masses.length - 1) / factor) - first + 1);
+  for (let i = 0; i < pmf.masses.length; i++) masses[Math.ceil((pmf.offset + i) / factor) - first] += pmf.masses[i];
+  return { interval: pmf.interval * factor, offset: first, masses, infinityMass: pmf.infinityMass };
+}
+
+/**
+ * Composition of the parts in the window lowIndex .. lowIndex + points - 1 (grid indices), tilted by
+ * lambda (0: not tilted), with a certified per-cell error envelope (see above). Without tilting, mass
+ * outside the window folds into it unchanged (the caller books it); with tilting no part may fold onto
+ * itself (its tilted tail would come back amplified), so the FFT is at least as long as every part.
+ */
+export function convolve(parts: readonly Part[], lowIndex: number, points: number, lambda: number): Convolution {
+  const h = parts[0].pmf.interval;
+  const tilted = parts.map((p) => tiltPart(p, lambda));
+  let longest = points;
+  if (lambda !== 0) for (const p of tilted) longest = max(longest, p.pmf.masses.length);
+  const size = nextPowerOfTwo(longest);
+  const half = size / 2;
+  const gamma = (log2(size) + 3) * STAGE_ERROR;
+  // per frequency: ln R_k = sum count ln(|X_k| + d) and S_k = sum count (d / (|X_k| + d) + 6u)
+  const logR = new Float64Array(half + 1);
+  const sum = new Float64Array(half + 1);
+  let base = 0;
+  let product: Float64Array | null = null;
+  let logScale = 0;
+  let logTotal = 0;
+  let totalCount = 0;
+  let logMagnitudes = 0;
+  for (const { pmf, count, logMgf: logM, logMass } of tilted) {
+    base += count * pmf.offset;
+    logScale += count * logM;
+    logTotal += count * logMass;
+    totalCount += count;
+    logMagnitudes += count * abs(logM);
+    const signal = wrapped(pmf.masses, size);
+    let l1 = 0;
+    for (let i = 0; i < pmf.masses.length; i++) l1 += pmf.masses[i];
+    const spectrum = realHalfSpectrum(signal);
+    const d = gamma * l1;
+    for (let k = 0; k <= half; k++) {
+      const re = spectrum[2 * k];
+      const im = spectrum[2 * k + 1];
+      const a = sqrt(re * re + im * im) + d;
+      logR[k] += count * log(a);
+      sum[k] += count * (d / a + 6 * UNIT_ROUNDOFF);
+    }
+    if (product === null) {
+      multiplyByPowerHalf(spectrum, spectrum, size, count, true);
+      product = spectrum;
+    } else multiplyByPowerHalf(product, spectrum, size, count);
+  }
+  const spectrum = product!;
+  // (1/N) sum over all N frequencies; k and N - k share a modulus for real signals
+  let error = 0;
+  for (let k = 0; k <= half; k++) {
+    const weight = k === 0 || k === half ? 1 : 2;
+    const r = exp(logR[k]);
+    const s = sum[k] + 4 * UNIT_ROUNDOFF * tilted.length;
+    const coefficient = s > 30 ? exp(logR[k] + s) : r * expm1(s);
+    // a coefficient set to zero (negligible power) errs by at most its true modulus, below R_k
+    const zeroed = spectrum[2 * k] === 0 && spectrum[2 * k + 1] === 0 ? r : 0;
+    error += weight * (coefficient + zeroed + gamma * (r + coefficient));
+  }
+  error /= size;
+  // tilted mass above the window folds onto low cells (untilted, the caller books it at +infinity)
+  const aboveTilted =
+    lambda === 0
+      ? 0
+      : massAtOrAbove(
+          tilted.map((p) => ({ pmf: roundedUp(p.pmf), count: p.count })),
+          (lowIndex + points) * h,
+        );
+  const folded = inverseHalfToReal(spectrum, size);
+  const values = new Float64Array(points);
+  const shift = (((lowIndex - base) % size) + size) % size;
+  if (lambda === 0) {
+    const firstRun = Math.min(points, size - shift);
+    values.set(folded.subarray(shift, shift + firstRun));
+    if (firstRun < points) values.set(folded.subarray(0, points - firstRun), firstRun);
+  } else {
+    for (let r = 0; r < points; r++) {
+      const v = folded[(shift + r) % size];
+      const factor = logScale - lambda * (lowIndex + r) * h;
+      values[r] = factor > 700 ? (v === 0 ? 0 : Infinity) : v * exp(factor);
+    }
+  }
+  const relative = 8 * UNIT_ROUNDOFF * (totalCount + logMagnitudes + abs(logScale) + abs(lambda * (lowIndex + points) * h) + 10);
+  return {
+    values,
+    logError: log(error + aboveTilted),
+    logScale,
+    lambda,
+    logTotal,
+    relative,
+    size,
+  };
+}
+
+/** The masses folded modulo `size` (circular convolution only sees indices modulo the FFT size). */
+function wrapped(masses: Float64Array, size: number): Float64Array {
+  const signal = new Float64Array(size);
+  if (masses.length <= size) {
+    signal.set(masses);
+    return signal;
+  }
+  for (let start = 0; start < masses.length; start += size) {
+    const end = Math.min(masses.length, start + size);
+    for (let i = start; i < end; i++) signal[i - start] += masses[i];
+  }
+  return signal;
+}
+
+/**
+ * The certified pessimistic and optimistic PMFs from a convolution. Cells whose error envelope
+ * exceeds 1 are uninformative: the pessimistic PMF moves all mass that may lie at or below the lowest
+ * informative cell there (the exact total minus what is certainly above), the optimistic one drops it.
+ * `foldedUp` bounds the mass folded up from below the window (it may sit in the cells counted as certainly
+ * above). Returns null when no cell of the window is informative.
+ */
+export function certifiedPmfs(
+  c: Convolution,
+  lowIndex: number,
+  h: number,
+  foldedUp: number,
+): { upper: Float64Array; lower: Float64Array } | null {
+  const { values, logError, logScale, lambda, relative } = c;
+  const points = values.length;
+  // envelope(r) = exp(logError + logScale - lambda l_r) <= 1 from cell first on
+  let first = -1;
+  for (let r = 0; r < points; r++) {
+    if (logError + logScale - lambda * (lowIndex + r) * h <= 0) {
+      first = r;
+      break;
+    }
+  }
+  if (first < 0) return null;
+  const upper = new Float64Array(points);
+  const lower = new Float64Array(points);
+  let certainAbove = 0;
+  for (let r = first + 1; r < points; r++) {
+    const envelope = exp(logError + logScale - lambda * (lowIndex + r) * h);
+    const v = values[r];
+    upper[r] = (max(0, v) + envelope) * (1 + relative);
+    lower[r] = max(0, (v - envelope) * (1 - relative));
+    certainAbove += lower[r];
+  }
+  if (first === 0) {
+    const envelope = exp(logError + logScale - lambda * lowIndex * h);
+    upper[0] = (max(0, values[0]) + envelope) * (1 + relative);
+    lower[0] = max(0, (values[0] - envelope) * (1 - relative));
+  } else upper[first] = max(0, exp(c.logTotal) * (1 + relative) - certainAbove + foldedUp);
+  return { upper, lower };
+}
