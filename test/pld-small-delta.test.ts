@@ -1,0 +1,55 @@
+/**
+ * Small deltas (issue 10): where a plain float64 FFT cannot resolve delta, the accountant composes again
+ * with exponential tilting (src/pld/convolution.ts). The truth comes from an independent saddle-point
+ * evaluation without grid or FFT (fixture pld_small_delta.json, its script inside): every interval must
+ * contain it, to the evaluation's accuracy (below 1e-6 relative in eps).
+ *
+ * The compositions run in one plain-node child (test/helpers/plainNode.ts).
+ */
+import { readFileSync } from 'node:fs';
+import type { Stage } from '../src/mechanism.js';
+import { PlainNodeBatch } from './helpers/plainNode.js';
+import type { PldAnswer, PldJob } from './figures/pld.js';
+
+interface Row {
+  q: number;
+  sigma: number;
+  steps: number;
+  delta: number;
+  epsilon: number;
+}
+const truth = JSON.parse(readFileSync(new URL('./fixtures/pld_small_delta.json', import.meta.url), 'utf8')) as { rows: Row[] };
+/** the saddle-point evaluation's accuracy in eps (relative) */
+const ACCURACY = 1e-6;
+
+const composed = new PlainNodeBatch<PldJob, PldAnswer>('pld');
+const dpsgd = (r: Row): Stage[] => [{ mechanism: { kind: 'gaussian', noiseMultiplier: r.sigma }, poissonRate: r.q, steps: r.steps }];
+const key = (r: Row) => `q=${r.q} sigma=${r.sigma} steps=${r.steps}`;
+const groups = new Map<string, Row[]>();
+for (const r of truth.rows) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
+for (const [k, rows] of groups) {
+  // delta(eps) at the first row's true eps, the other way round
+  composed.add(k, { stages: dpsgd(rows[0]), epsilonAt: rows.map((r) => r.delta), deltaAt: [rows[0].epsilon] });
+}
+
+test.each(truth.rows.map((r) => [r.delta, key(r), r] as const))(
+  'delta %p, %s: the interval contains the true eps, and the tilted composition answered',
+  (_d, k, r) => {
+    const f = composed.get(k).epsilon[groups.get(k)!.indexOf(r)];
+    expect(f.remove.lower).toBeLessThanOrEqual(r.epsilon * (1 + ACCURACY));
+    expect(f.remove.upper).toBeGreaterThanOrEqual(r.epsilon * (1 - ACCURACY));
+    expect(f.lower).toBeLessThanOrEqual(f.upper);
+    expect(f.details.tiltedComposition).toBeDefined();
+    // tight: the interval is at most 1e-4 of eps wide (the default precision target is 1e-3)
+    expect((f.upper - f.lower) / f.upper).toBeLessThan(1e-4);
+  },
+);
+
+test.each([...groups.keys()])('%s: delta at the true eps of the first row contains that row delta', (k) => {
+  const r = groups.get(k)![0];
+  const f = composed.get(k).delta[0];
+  // an eps accuracy of 1e-6 relative moves delta by at most about 1e-4 relative here (d ln delta / d eps < 6)
+  expect(f.remove.lower).toBeLessThanOrEqual(r.delta * (1 + 1e-4));
+  expect(f.remove.upper).toBeGreaterThanOrEqual(r.delta * (1 - 1e-4));
+  expect((f.upper - f.lower) / f.upper).toBeLessThan(1e-2);
+});
