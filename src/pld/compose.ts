@@ -52,7 +52,7 @@ export interface Composition {
  * Tilting moves mass far into the upper tail when a part has a heavy one (small sampling rates), and the
  * window must then reach much higher. A window at most TILT_WINDOW_GROWTH times the plain one is accepted;
  * beyond that the tilt is halved (any tilt is sound, a smaller one removes less rounding), and after
- * TILT_HALVINGS halvings the composition is done plainly.
+ * TILT_HALVINGS halvings the tilted composition is refused (the plain one is the caller's answer).
  */
 const TILT_WINDOW_GROWTH = 4;
 const TILT_HALVINGS = 6;
@@ -160,6 +160,9 @@ export function composeParts(parts: readonly Part[], options: ComposeOptions): C
     }
   }
   const tilt = options.tilt === undefined ? undefined : affordableTilt(active, options.tilt, lowIndex, highIndex);
+  // a tilted composition that would be done plainly repeats the plain one: refuse, the caller has that
+  if (options.tilt !== undefined && tilt === undefined)
+    throw new AccountingError(`no tilt of the composition fits ${TILT_WINDOW_GROWTH} times its plain window`);
   if (tilt !== undefined) highIndex = tilt.highIndex;
   const points = highIndex - lowIndex + 1;
   if (!(points >= 1 && Number.isSafeInteger(points)))
@@ -226,12 +229,11 @@ export function composeOptimistic(parts: readonly Part[], window: CompositionWin
 /**
  * Circular convolution (FFT of size `size`) of the parts, read out at grid indices lowIndex .. + points - 1.
  * Negative float64 noise is dropped. `rounding` estimates the float64 error of the whole window: the larger
- * of twice the negative mass (the positive half of the noise assumed as large) and the error that the
- * powering z -> z^n makes in each coefficient, about n u |Y_k| (u = 2^-53), which shifts every cell by
- * 2 n u |Y_0| / N through frequency 0 (errors of one sign, which the first term misses) and by about
- * 2 n u sqrt(sum_k |Y_k|^2) / N through the others (random phases). An estimate, not a bound: the
- * certified per-cell bound (convolution.ts) is far larger for plain compositions, so it is used only for
- * tilted ones, where it is relative to the tail.
+ * of twice the negative mass (noise of both signs, the positive half assumed as large) and the shift of
+ * one sign that the powering z -> z^n makes through frequency 0: its relative error is about n u
+ * (u = 2^-53), which moves every cell by about 2 n u |Y_0| / N, unseen by the negative mass where the
+ * cells are positive. An estimate, not a bound: the certified per-cell bound (convolution.ts) is far
+ * larger for plain compositions, so it is used only for tilted ones, where it is relative to the tail.
  */
 function convolveInWindow(
   active: readonly Part[],
@@ -253,14 +255,7 @@ function convolveInWindow(
       product = spectrum;
     } else multiplyByPowerHalf(product, spectrum, size, count);
   }
-  let squares = 0;
-  for (let k = 1; k <= size / 2; k++) {
-    const re = product![2 * k];
-    const im = product![2 * k + 1];
-    squares += (k === size / 2 ? 1 : 2) * (re * re + im * im);
-  }
-  const dc = Math.hypot(product![0], product![1]);
-  const powering = ((2 * totalCount * 2 ** -53 * (dc + Math.sqrt(squares))) / size) * points;
+  const powering = ((2 * totalCount * 2 ** -53 * Math.hypot(product![0], product![1])) / size) * points;
   const folded = inverseHalfToReal(product!, size);
   let negative = 0;
   for (let i = 0; i < size; i++) if (folded[i] < 0) negative -= folded[i];
