@@ -56,9 +56,13 @@ test.each(rows.filter((r) => r.count === 1000).map((r) => [r.count, r.delta, r])
     expect(f.upper).toBeLessThanOrEqual(r.pld_pessimistic_eps * 1.001);
     expect(f.upper).toBeGreaterThanOrEqual(r.pld_optimistic_eps);
     // beside it, plain Poisson at the same expected batch (dp_accounting's poisson_eps within 0.1%)
-    const plain = f.details.plainPoisson as { upper: number };
+    const plain = f.details.plainPoisson as { upper: number; lower: number };
     expect(Math.abs(plain.upper / r.poisson_eps - 1)).toBeLessThan(1e-3);
-    expect(f.upper).toBeGreaterThan(plain.upper);
+    // truncation only adds privacy loss: the truncated upper bound is above plain Poisson's certified lower
+    // bound (not necessarily above its upper bound: the two are composed separately, one of them may be
+    // composed again with tilting at a small delta and come out tighter)
+    expect(f.upper).toBeGreaterThanOrEqual(plain.lower);
+    expect(plain.lower).toBeGreaterThan(0);
   },
 );
 
