@@ -201,9 +201,9 @@ function validate(stages: readonly Stage[], delta?: number, epsilon?: number): v
  */
 const ROUNDING_MARGIN = 1;
 /**
- * Float64 rounding of a plain composition (booked at +infinity) above this share of the delta asked for
- * makes the accountant compose again, tilted toward that delta (src/pld/convolution.ts), where the rounding is
- * relative to the tail instead.
+ * Float64 rounding of a plain composition (booked at +infinity) above this share of the delta asked for,
+ * when the answer is wider than the precision target, makes the accountant compose again, tilted toward
+ * that delta (src/pld/convolution.ts), where the rounding is relative to the tail instead.
  */
 const TILT_ROUNDING_SHARE = 1e-3;
 const TILTED_NOTE = 'composed again with exponential tilting: float64 rounding relative to the tail (src/pld/convolution.ts)';
@@ -653,14 +653,20 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
         const plain = l[d];
         const figure = (a: DirectionAccount): DirectionFigure => ({ upper: a.upperEpsilon(delta), lower: a.lowerEpsilon(delta) });
         if (plain.rounding <= TILT_ROUNDING_SHARE * delta) return figure(plain);
-        // float64 rounding is a noticeable share of delta: compose again, tilted toward it; both are
-        // certified, so their intersection is
+        const answerable = delta >= ROUNDING_MARGIN * plain.rounding;
+        const first = answerable ? figure(plain) : undefined;
+        // what the booked rounding costs the interval (it is in the upper bound's mass at +infinity and
+        // in the lower bound's slack): tilting pays only when that is a noticeable part of the target
+        const cost = first === undefined ? Infinity : (first.upper - plain.upperEpsilon(delta + 2 * plain.rounding)) / first.upper;
+        if (first !== undefined && (relativeWidth(first) <= precision || cost <= precision / 4)) return first;
+        // float64 rounding is a noticeable share of delta and the answer is not yet as tight as asked:
+        // compose again, tilted toward delta; both are certified, so their intersection is
         const again = tiltedDirection(r, d, { delta });
         if (again !== null) {
           tiltedUsed = true;
-          return intersect(figure(plain), figure(again));
+          return intersect(first ?? figure(plain), figure(again));
         }
-        if (delta >= ROUNDING_MARGIN * plain.rounding) return figure(plain);
+        if (first !== undefined) return first;
         return (
           `delta = ${formatInput(delta)} is below what float64 FFTs resolve for this composition (rounding ~${plain.rounding.toPrecision(2)}); ` +
           `ask for delta >= ${(ROUNDING_MARGIN * plain.rounding).toPrecision(2)}`
@@ -680,8 +686,10 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
       const direction = (l: Level, r: number, d: Direction): DirectionFigure => {
         const figure = (a: DirectionAccount): DirectionFigure => ({ upper: a.upperDelta(epsilon), lower: a.lowerDelta(epsilon) });
         const plain = figure(l[d]);
-        // a delta made mostly of booked float64 rounding: compose again, tilted toward this eps
-        if (l[d].rounding <= TILT_ROUNDING_SHARE * plain.upper) return plain;
+        // a delta made largely of booked float64 rounding, not as tight as asked: compose again, tilted
+        // toward this eps
+        const cost = (2 * l[d].rounding) / plain.upper;
+        if (l[d].rounding <= TILT_ROUNDING_SHARE * plain.upper || relativeWidth(plain) <= precision || cost <= precision / 4) return plain;
         const again = tiltedDirection(r, d, { epsilon });
         if (again === null) return plain;
         tiltedUsed = true;

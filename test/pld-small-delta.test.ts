@@ -33,15 +33,16 @@ for (const [k, rows] of groups) {
 }
 
 test.each(truth.rows.map((r) => [r.delta, key(r), r] as const))(
-  'delta %p, %s: the interval contains the true eps, and the tilted composition answered',
+  'delta %p, %s: the interval contains the true eps and meets the precision target',
   (_d, k, r) => {
     const f = composed.get(k).epsilon[groups.get(k)!.indexOf(r)];
     expect(f.remove.lower).toBeLessThanOrEqual(r.epsilon * (1 + ACCURACY));
     expect(f.remove.upper).toBeGreaterThanOrEqual(r.epsilon * (1 - ACCURACY));
     expect(f.lower).toBeLessThanOrEqual(f.upper);
-    expect(f.details.tiltedComposition).toBeDefined();
-    // tight: the interval is at most 1e-4 of eps wide (the default precision target is 1e-3)
-    expect((f.upper - f.lower) / f.upper).toBeLessThan(1e-4);
+    // the default precision target, 1e-3, is met
+    expect((f.upper - f.lower) / f.upper).toBeLessThanOrEqual(1e-3);
+    // below the plain composition's float64 rounding (about 2e-12 and 4e-13 here) only tilting answers
+    if (r.delta <= 1e-12) expect(f.details.tiltedComposition).toBeDefined();
   },
 );
 
