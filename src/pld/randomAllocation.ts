@@ -18,7 +18,7 @@ import type { GridPmf } from './grid.js';
 import type { DiscreteLossModel } from './lossModels.js';
 import { TAIL_BUDGET } from './pipeline.js';
 import { deltaForEpsilon, epsilonForDelta } from './query.js';
-import { combineLogMeans, logMeanLaw, logMeanLevels, logNormalFactor, type LogGridLaw, type Rounding } from './logMean.js';
+import { combineLogMeans, logMeanLaw, logMeanLevels, logNormalFactor, type LogGridLaw } from './logMean.js';
 import { formatInput } from '../numeric/format.js';
 
 const { max, min } = Math;
