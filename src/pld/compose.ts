@@ -21,7 +21,7 @@ import { coarsen, type GridPmf } from './grid.js';
 import { massAtOrBelow, tailWindow, type Part } from './chernoff.js';
 import { certifiedPmfs, convolve, tiltedHighIndex } from './convolution.js';
 import { epsilonForDelta } from './query.js';
-import { inverseHalfToReal, multiplyByPowerHalf, nextPowerOfTwo, realHalfSpectrum } from './fft.js';
+import { foldedSignal, inverseHalfToReal, multiplyByPowerHalf, nextPowerOfTwo, realHalfSpectrum } from './fft.js';
 import { AccountingError } from '../errors.js';
 
 // bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
@@ -85,20 +85,6 @@ export interface OptimisticComposition {
 
 /** Largest FFT size (points) dpacct will use: 2^22 float64 complex values take 64 MiB per array. */
 export const MAX_FFT_SIZE = 1 << 22;
-
-/** The masses folded modulo `size` (circular convolution only sees indices modulo the FFT size). */
-function wrapped(masses: Float64Array, size: number): Float64Array {
-  const signal = new Float64Array(size);
-  if (masses.length <= size) {
-    signal.set(masses);
-    return signal;
-  }
-  for (let start = 0; start < masses.length; start += size) {
-    const end = min(masses.length, start + size);
-    for (let i = start; i < end; i++) signal[i - start] += masses[i];
-  }
-  return signal;
-}
 
 /** Windows wider than this many points are tightened with a pilot composition. */
 const PILOT_POINTS = 1 << 15;
@@ -248,7 +234,7 @@ function convolveInWindow(
   for (const { pmf, count } of active) {
     base += count * pmf.offset;
     totalCount += count;
-    const signal = wrapped(pmf.masses, size);
+    const signal = foldedSignal(pmf.masses, size);
     const spectrum = realHalfSpectrum(signal);
     if (product === null) {
       multiplyByPowerHalf(spectrum, spectrum, size, count, true);

@@ -1,6 +1,6 @@
 /**
- * Composition by FFT with a certified bound on float64 rounding in every cell, and optional exponential
- * tilting for small deltas.
+ * Composition by FFT with exponential tilting, for small deltas, and a certified bound on its float64
+ * rounding in every cell.
  *
  * A float64 FFT makes errors of about 1e-16 times the total mass in every output cell, so a plain
  * composition cannot resolve delta much below 1e-11: the tail that decides a small delta is drowned in
@@ -20,7 +20,8 @@
  * turns that into a bound on each coefficient of the product of powers; repeated squaring adds relative
  * error about n u (the conditioning of z -> z^n). The inverse transform of the product then errs in each
  * cell by at most (1/N) sum_k |error_k| plus gamma (1/N) sum_k |Y_k|. All of it is computed from the
- * spectra at hand.
+ * spectra at hand. (For a plain composition this bound is thousands of times the actual error, which is
+ * why compose.ts estimates that instead; tilted, the bound is relative to the tail and small enough.)
  *
  * Wrap-around: tilted mass beyond the top of the window folds onto low cells, where untilting multiplies
  * it by up to e^(lambda N h). It is at most the tilted tail above the window (a Chernoff bound on the tilted
@@ -51,11 +52,6 @@ interface TiltedPart {
 }
 
 function tiltPart({ pmf, count }: Part, lambda: number): TiltedPart {
-  if (lambda === 0) {
-    let mass = 0;
-    for (let i = 0; i < pmf.masses.length; i++) mass += pmf.masses[i];
-    return { pmf, count, logMgf: 0, logMass: log(mass) };
-  }
   const logM = logMgf(pmf, lambda);
   const { masses, offset, interval: h } = pmf;
   const tilted = new Float64Array(masses.length);
@@ -113,15 +109,14 @@ function roundedUp(pmf: GridPmf): GridPmf {
 
 /**
  * Composition of the parts in the window lowIndex .. lowIndex + points - 1 (grid indices), tilted by
- * lambda (0: not tilted), with a certified per-cell error envelope (see above). Without tilting, mass
- * outside the window folds into it unchanged (the caller books it); with tilting no part may fold onto
- * itself (its tilted tail would come back amplified), so the FFT is at least as long as every part.
+ * lambda > 0, with a certified per-cell error envelope (see above). No part may fold onto itself (its
+ * tilted tail would come back amplified), so the FFT is at least as long as every part.
  */
 export function convolve(parts: readonly Part[], lowIndex: number, points: number, lambda: number): Convolution {
   const h = parts[0].pmf.interval;
   const tilted = parts.map((p) => tiltPart(p, lambda));
   let longest = points;
-  if (lambda !== 0) for (const p of tilted) longest = max(longest, p.pmf.masses.length);
+  for (const p of tilted) longest = max(longest, p.pmf.masses.length);
   const size = nextPowerOfTwo(longest);
   const half = size / 2;
   const gamma = (log2(size) + 3) * STAGE_ERROR;
@@ -140,7 +135,8 @@ export function convolve(parts: readonly Part[], lowIndex: number, points: numbe
     logTotal += count * logMass;
     totalCount += count;
     logMagnitudes += count * abs(logM);
-    const signal = wrapped(pmf.masses, size);
+    const signal = new Float64Array(size);
+    signal.set(pmf.masses);
     let l1 = 0;
     for (let i = 0; i < pmf.masses.length; i++) l1 += pmf.masses[i];
     const spectrum = realHalfSpectrum(signal);
@@ -170,27 +166,18 @@ export function convolve(parts: readonly Part[], lowIndex: number, points: numbe
     error += weight * (coefficient + zeroed + gamma * (r + coefficient));
   }
   error /= size;
-  // tilted mass above the window folds onto low cells (untilted, the caller books it at +infinity)
-  const aboveTilted =
-    lambda === 0
-      ? 0
-      : massAtOrAbove(
-          tilted.map((p) => ({ pmf: roundedUp(p.pmf), count: p.count })),
-          (lowIndex + points) * h,
-        );
+  // tilted mass above the window folds onto low cells
+  const aboveTilted = massAtOrAbove(
+    tilted.map((p) => ({ pmf: roundedUp(p.pmf), count: p.count })),
+    (lowIndex + points) * h,
+  );
   const folded = inverseHalfToReal(spectrum, size);
   const values = new Float64Array(points);
   const shift = (((lowIndex - base) % size) + size) % size;
-  if (lambda === 0) {
-    const firstRun = Math.min(points, size - shift);
-    values.set(folded.subarray(shift, shift + firstRun));
-    if (firstRun < points) values.set(folded.subarray(0, points - firstRun), firstRun);
-  } else {
-    for (let r = 0; r < points; r++) {
-      const v = folded[(shift + r) % size];
-      const factor = logScale - lambda * (lowIndex + r) * h;
-      values[r] = factor > 700 ? (v === 0 ? 0 : Infinity) : v * exp(factor);
-    }
+  for (let r = 0; r < points; r++) {
+    const v = folded[(shift + r) % size];
+    const factor = logScale - lambda * (lowIndex + r) * h;
+    values[r] = factor > 700 ? (v === 0 ? 0 : Infinity) : v * exp(factor);
   }
   const relative = 8 * UNIT_ROUNDOFF * (totalCount + logMagnitudes + abs(logScale) + abs(lambda * (lowIndex + points) * h) + 10);
   return {
@@ -204,22 +191,8 @@ export function convolve(parts: readonly Part[], lowIndex: number, points: numbe
   };
 }
 
-/** The masses folded modulo `size` (circular convolution only sees indices modulo the FFT size). */
-function wrapped(masses: Float64Array, size: number): Float64Array {
-  const signal = new Float64Array(size);
-  if (masses.length <= size) {
-    signal.set(masses);
-    return signal;
-  }
-  for (let start = 0; start < masses.length; start += size) {
-    const end = Math.min(masses.length, start + size);
-    for (let i = start; i < end; i++) signal[i - start] += masses[i];
-  }
-  return signal;
-}
-
 /**
- * The certified pessimistic and optimistic PMFs from a convolution. Cells whose error envelope
+ * The certified pessimistic and optimistic PMFs from a tilted convolution. Cells whose error envelope
  * exceeds 1 are uninformative: the pessimistic PMF moves all mass that may lie at or below the lowest
  * informative cell there (the exact total minus what is certainly above), the optimistic one drops it.
  * `foldedUp` bounds the mass folded up from below the window (it may sit in the cells counted as certainly

@@ -44,6 +44,20 @@ export function nextPowerOfTwo(n: number): number {
   return p;
 }
 
+/** The masses folded modulo `size` (circular convolution only sees indices modulo the FFT size). */
+export function foldedSignal(masses: Float64Array, size: number): Float64Array {
+  const signal = new Float64Array(size);
+  if (masses.length <= size) {
+    signal.set(masses);
+    return signal;
+  }
+  for (let start = 0; start < masses.length; start += size) {
+    const end = Math.min(masses.length, start + size);
+    for (let i = start; i < end; i++) signal[i - start] += masses[i];
+  }
+  return signal;
+}
+
 /**
  * Half spectrum of a real signal of power-of-two length N: interleaved (re, im) for k = 0 .. N/2 in the
  * first N + 2 entries of the returned array (the rest is scratch).
