@@ -4,7 +4,7 @@
  * sigma=0.8, 1e6 steps under 1 s with the upper bound inside PRV's interval (<= 0.7183); calibrating sigma
  * for 1e4 steps under 2 s).
  */
-import { pldEpsilon } from '../accountants/pld.js';
+import { pldAccountant, pldEpsilon } from '../accountants/pld.js';
 import { rdpEpsilon } from '../accountants/rdp.js';
 import { calibrateDecreasing } from '../src/calibrate.js';
 import type { Stage } from '../src/mechanism.js';
@@ -27,6 +27,14 @@ export const cases: { name: string; run: () => unknown }[] = [
   {
     name: 'PLD eps, q=0.004, sigma=0.8, 1e5 steps, delta=1e-8',
     run: () => show(pldEpsilon(dpsgd(0.004, 0.8, 100_000), 1e-8)),
+  },
+  {
+    // below the plain composition's float64 rounding (~2e-12 here): answered by the tilted composition
+    name: 'PLD eps, q=0.01, sigma=1, 1e4 steps, delta=1e-12 and 1e-15 (tilted; truth 10.34666, 11.75995)',
+    run: () => {
+      const a = pldAccountant(dpsgd(0.01, 1, 10_000));
+      return [a.epsilon(1e-12), a.epsilon(1e-15)].map((f) => `eps in [${f.lower.toFixed(5)}, ${f.upper.toFixed(5)}]`).join(', ');
+    },
   },
   {
     name: 'calibrate sigma (PLD), q=0.01, 1e4 steps, eps=1, delta=1e-5 (target < 2 s)',
