@@ -74,17 +74,27 @@ export function mergeCellsToPoints(mass: Float64Array, excess: Float64Array, def
   const up = new Float64Array(n);
   for (let k = 0; k < n; k++)
     up[k] = k < bestJ - 1 ? fromBottom[k] : k === bestJ - 1 ? share(available[bestJ], deficit[k], left[k]) : fromTop[k];
-  const skip = bridgeSurplus(mass, excess, deficit, up, min(n, uniformCells));
+  const skip = new Float64Array(n);
+  const bridges = bridgeSurplus(mass, excess, deficit, up, skip, min(n, uniformCells));
   for (let k = 0; k < n; k++) {
     out[k] += (1 - up[k]) * mass[k];
     out[k + 1] += (up[k] - skip[k]) * mass[k];
-    if (skip[k] > 0) out[k - 1] += skip[k] * mass[k];
   }
+  for (const b of bridges) out[b.point] += b.share * mass[b.cell];
   return out;
 }
 
 /** Relative margin by which bridges (below) leave each group they touch on the safe side of its point. */
 const BRIDGE_MARGIN = 1e-5;
+/** Cells j + 2 .. j + 1 + BRIDGE_REACH may pay at point j + 1 (a steeper edge needs more of them). */
+const BRIDGE_REACH = 4;
+
+/** Mass of cell c sent from its upper share down to point `point` (< c). */
+interface Bridge {
+  readonly cell: number;
+  readonly point: number;
+  readonly share: number;
+}
 
 /**
  * Excess left at a grid point where neighbouring cells cannot balance it: with only neighbours mixing this
@@ -92,64 +102,69 @@ const BRIDGE_MARGIN = 1e-5;
  * density jumps up within a cell or two) the lowest groups hold excess that nothing below can pay, and it
  * is rounded down on every step (q = 1e-4, sigma 0.8 at h = q/16: 2.3e-8 per step, 0.023 in eps after 10^6
  * steps). A bridge moves it up the grid: cell j sends a further share up to point j + 1 (consuming the
- * excess at j), and cell j + 2 pays for it at point j + 1 with part of its upper share sent two points down
- * (excess about (h + u) per unit of mass instead of u); point j + 3 then keeps the deficit that mass no
- * longer brings, a surplus about a third of the one consumed, which the sweep bridges in turn. Only cells
- * of equal width take part (the first `uniform`), and every group touched keeps BRIDGE_MARGIN of its excess.
- * Returns the share of each cell's mass sent two points down (taken from its upper share); `up` is updated.
+ * excess at j), and cells above pay for it at point j + 1 with part of their upper shares sent further down
+ * (cell j + 2 brings about (h + u) of excess per unit of mass instead of u, cell j + 3 about (2h + u)); the
+ * points those shares no longer reach keep the deficit they would have brought, a smaller surplus that the
+ * sweep bridges in turn. The chain LP with cells reaching three points instead of one has no leftover at
+ * all on such edges. Only cells of equal width take part (the first `uniform`), every group touched keeps
+ * BRIDGE_MARGIN of its excess and is checked. Returns the bridges; `up` and `skip` (the share of each
+ * cell's mass taken from its upper share) are updated.
  */
-function bridgeSurplus(mass: Float64Array, excess: Float64Array, deficit: Float64Array, up: Float64Array, uniform: number): Float64Array {
-  const skip = new Float64Array(mass.length);
-  if (uniform < 3) return skip;
-  // leftover at each point j < uniform: lower share of cell j minus the upper share of cell j - 1
-  const left = new Float64Array(uniform + 2);
+function bridgeSurplus(
+  mass: Float64Array,
+  excess: Float64Array,
+  deficit: Float64Array,
+  up: Float64Array,
+  skip: Float64Array,
+  uniform: number,
+): Bridge[] {
+  const bridges: Bridge[] = [];
+  if (uniform < 3) return bridges;
+  // leftover at each point j <= uniform: lower share of cell j minus the upper share of cell j - 1
+  const left = new Float64Array(uniform + 1);
   for (let j = 0; j < uniform; j++) left[j] = (1 - up[j]) * excess[j] - (j > 0 ? up[j - 1] * deficit[j - 1] : 0);
+  // excess brought to each point by bridges (shaded by BRIDGE_MARGIN)
+  const incoming = new Float64Array(uniform + 1);
   const before = Float64Array.from(up);
-  const touched = new Uint8Array(uniform + 2);
-  let bridged = false;
+  const touched = new Uint8Array(uniform + 1);
   for (let j = 0; j + 2 < uniform; j++) {
-    const surplus = left[j];
-    const c = j + 2;
-    if (!(surplus > 0 && excess[j] > 0 && deficit[j] > 0 && mass[c] > 0)) continue;
-    // per unit of cell c's mass: excess at point c - 1 (loss u + h above it) and deficit at point c + 1
-    const keep = log1p(-excess[c] / mass[c]);
-    const twoDown = -expm1(2 * keep - log1p(deficit[c] / mass[c])) * (1 - BRIDGE_MARGIN);
-    const upDeficit = deficit[c] / mass[c];
-    if (!(twoDown > 0)) continue;
-    let delta = min(1 - up[j], ((1 - BRIDGE_MARGIN) * surplus) / excess[j]);
-    let moved = (delta * deficit[j]) / twoDown;
-    const movable = (up[c] - skip[c]) * mass[c];
-    if (moved > movable) {
-      moved = movable;
-      delta = (moved * twoDown) / deficit[j];
+    if (!(left[j] > 0 && excess[j] > 0 && deficit[j] > 0)) continue;
+    const point = j + 1;
+    const wanted = min(1 - up[j], ((1 - BRIDGE_MARGIN) * left[j]) / excess[j]) * deficit[j];
+    let paid = 0;
+    for (let c = j + 2; c < min(uniform, point + 1 + BRIDGE_REACH) && paid < wanted; c++) {
+      if (!(mass[c] > 0)) continue;
+      // per unit of cell c's mass: excess at `point`, 1 - e^(g_point - lambda_c), from e^-u and e^-h of the cell
+      const logBelow = log1p(-excess[c] / mass[c]);
+      const perUnit = -expm1((c - point) * (logBelow - log1p(deficit[c] / mass[c])) + logBelow) * (1 - BRIDGE_MARGIN);
+      const movable = (up[c] - skip[c]) * mass[c];
+      if (!(perUnit > 0 && movable > 0)) continue;
+      const take = min(movable, (wanted - paid) / perUnit);
+      skip[c] += take / mass[c];
+      bridges.push({ cell: c, point, share: take / mass[c] });
+      paid += take * perUnit;
+      incoming[point] += take * perUnit;
+      left[c + 1] += take * (deficit[c] / mass[c]) * (1 - BRIDGE_MARGIN);
+      touched[c + 1] = 1;
     }
-    if (!(delta > 0)) continue;
+    const delta = paid / deficit[j];
     up[j] += delta;
-    skip[c] += moved / mass[c];
     left[j] -= delta * excess[j];
-    left[c + 1] += moved * upDeficit * (1 - BRIDGE_MARGIN);
-    touched[j] = touched[j + 1] = touched[c + 1] = 1;
-    bridged = true;
+    touched[j] = touched[point] = 1;
   }
-  if (!bridged) return skip;
   // every group touched must still lie at or above its point (float64 care): otherwise no bridges at all
   for (let j = 0; j < uniform; j++) {
     if (!touched[j]) continue;
-    const gross = (1 - up[j]) * excess[j] + (j > 0 ? up[j - 1] * deficit[j - 1] : 0) + (j + 1 < uniform ? skip[j + 1] * mass[j + 1] : 0);
-    const twoDownPaid =
-      j + 1 < uniform && skip[j + 1] > 0
-        ? skip[j + 1] *
-          mass[j + 1] *
-          -expm1(2 * log1p(-excess[j + 1] / mass[j + 1]) - log1p(deficit[j + 1] / mass[j + 1])) *
-          (1 - BRIDGE_MARGIN)
-        : 0;
-    const net = (1 - up[j]) * excess[j] - (j > 0 ? (up[j - 1] - skip[j - 1]) * deficit[j - 1] : 0) + twoDownPaid;
+    const upper = j > 0 ? up[j - 1] * deficit[j - 1] : 0;
+    const gross = (1 - up[j]) * excess[j] + upper + incoming[j];
+    const net = (1 - up[j]) * excess[j] - (j > 0 ? (up[j - 1] - skip[j - 1]) * deficit[j - 1] : 0) + incoming[j];
     if (net < -1e-12 * gross) {
       up.set(before);
-      return new Float64Array(mass.length);
+      skip.fill(0);
+      return [];
     }
   }
-  return skip;
+  return bridges;
 }
 
 /**
