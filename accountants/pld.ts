@@ -209,6 +209,8 @@ const TILT_ROUNDING_SHARE = 1e-3;
 const TILTED_NOTE = 'composed again with exponential tilting: float64 rounding relative to the tail (src/pld/convolution.ts)';
 
 interface DirectionAccount {
+  /** the highest finite loss the composition holds (Infinity for closed forms) */
+  top: number;
   /** float64 rounding booked in the figures (0 for closed forms) */
   rounding: number;
   /** ComposedPld.work (0 for closed forms) */
@@ -257,6 +259,7 @@ function directionAccount(c: ComposedPld): DirectionAccount {
     return best;
   };
   return {
+    top: (c.pmf.offset + c.pmf.masses.length - 1) * c.pmf.interval,
     rounding: c.rounding,
     work: c.work,
     upperDelta: (eps) => deltaForEpsilon(c.pmf, eps),
@@ -278,6 +281,7 @@ function directionAccount(c: ComposedPld): DirectionAccount {
 /** Exact figures for a Gaussian with noise sigma_eff (both directions are the same). */
 function exactGaussianAccount(sigmaEff: number): DirectionAccount {
   return {
+    top: Infinity,
     rounding: 0,
     work: 0,
     // the Gaussian's delta is positive at every eps: where it underflows float64, the smallest double bounds it
@@ -308,6 +312,7 @@ export function mergedGaussianNoise(roots: readonly number[]): number {
 /** Composition with a noiseless Gaussian: the outputs identify the neighbour, eps = infinity, delta = 1. */
 function noNoiseAccount(): DirectionAccount {
   return {
+    top: Infinity,
     rounding: 0,
     work: 0,
     upperDelta: () => 1,
@@ -448,6 +453,7 @@ interface Level {
  */
 function settledDirection(f: DirectionFigure, details: Record<string, unknown>): DirectionAccount {
   return {
+    top: Infinity,
     rounding: 0,
     work: 0,
     upperDelta: () => f.upper,
@@ -689,7 +695,9 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
         // a delta made largely of booked float64 rounding, not as tight as asked: compose again, tilted
         // toward this eps
         const cost = (2 * l[d].rounding) / plain.upper;
+        // (above the composition's highest loss there is nothing for tilting to resolve)
         if (l[d].rounding <= TILT_ROUNDING_SHARE * plain.upper || relativeWidth(plain) <= precision || cost <= precision / 4) return plain;
+        if (epsilon >= l[d].top) return plain;
         const again = tiltedDirection(r, d, { epsilon });
         if (again === null) return plain;
         tiltedUsed = true;

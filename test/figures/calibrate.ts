@@ -34,7 +34,9 @@ await serve<CalibrateJob, CalibrateAnswer>((job) => {
     const stages = [
       { mechanism: { kind: 'gaussian' as const, noiseMultiplier: p.noiseMultiplier }, poissonRate: p.poissonRate, steps: p.steps },
     ];
-    return pldEpsilon(stages, job.delta).upper;
+    // the reference calibrates on dp_accounting's 1e-4 grid: the same fixed grid here (the default precision
+    // target would refine every evaluation for a lower bound the search does not use)
+    return pldEpsilon(stages, job.delta, { discretization: 1e-4 }).upper;
   };
   const common = { figure: epsilon, target: job.target, lo: job.lo, hi: job.hi, max: job.max };
   // epsilon falls as the noise grows and rises with the steps and the sampling rate
