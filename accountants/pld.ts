@@ -693,9 +693,8 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
         const figure = (a: DirectionAccount): DirectionFigure => ({ upper: a.upperDelta(epsilon), lower: a.lowerDelta(epsilon) });
         const plain = figure(l[d]);
         // a delta made largely of booked float64 rounding, not as tight as asked: compose again, tilted
-        // toward this eps
+        // toward this eps (above the composition's highest loss there is nothing for tilting to resolve)
         const cost = (2 * l[d].rounding) / plain.upper;
-        // (above the composition's highest loss there is nothing for tilting to resolve)
         if (l[d].rounding <= TILT_ROUNDING_SHARE * plain.upper || relativeWidth(plain) <= precision || cost <= precision / 4) return plain;
         if (epsilon >= l[d].top) return plain;
         const again = tiltedDirection(r, d, { epsilon });

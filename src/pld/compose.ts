@@ -91,7 +91,6 @@ const PILOT_POINTS = 1 << 15;
 const PILOT_GAPS = [0.02, 0.05, 0.1, 0.2, 0.5, 1];
 const PILOT_TAIL_FRACTION = 1e-3;
 
-/** Composition of `count` copies of every part. All parts share one grid interval. */
 export interface ComposeOptions {
   /** composed mass allowed outside the window on each side (booked against the user) */
   readonly tail: number;
@@ -101,6 +100,7 @@ export interface ComposeOptions {
   readonly tilt?: number;
 }
 
+/** Composition of `count` copies of every part. All parts share one grid interval. */
 export function composeParts(parts: readonly Part[], options: ComposeOptions): Composition {
   const active = parts.filter((p) => p.count > 0);
   if (active.length === 0) throw new RangeError('nothing to compose');
