@@ -169,15 +169,8 @@ export function tailWindow(parts: readonly Part[], tail: number): TailWindow {
  * is e^c times the composed Q-mass, the bound that is tight for genuine pairs).
  */
 export function massAtOrBelow(parts: readonly Part[], c: number): number {
-  const logMgfTotal = (lambda: number) => parts.reduce((s, p) => s + p.count * logMgf(p.pmf, lambda), 0);
-  const bound = (lambda: number) => {
-    const v = logMgfTotal(-lambda) + lambda * c;
-    return Number.isNaN(v) ? Infinity : v;
-  };
-  const sd = spread(parts);
-  const scale = sd > 0 ? sd : parts[0].pmf.interval;
-  const best = minimiseOverLambda(bound, 1e-3 / scale, 1e4 / scale);
-  return min(1, exp(min(best.value, bound(1))));
+  const best = searchLambda(parts, (logMgfTotal, lambda) => logMgfTotal(-lambda) + lambda * c);
+  return min(1, exp(min(best.value, totalLogMgf(parts, -1) + c)));
 }
 
 /**
@@ -188,46 +181,51 @@ export function upperTailLambda(parts: readonly Part[], tail: number): number {
   return upperTail(parts, tail).lambda;
 }
 
-/**
- * The lambda > 0 that minimises the Chernoff bound exp(sum count ln M(lambda) - lambda c) on the composed
- * mass at losses >= c: tilting by it centres the composition near c.
- */
-export function lossTailLambda(parts: readonly Part[], c: number): number {
-  const logMgfTotal = (lambda: number) => parts.reduce((s, p) => s + p.count * logMgf(p.pmf, lambda), 0);
-  const bound = (lambda: number) => {
-    const v = logMgfTotal(lambda) - lambda * c;
-    return Number.isNaN(v) ? Infinity : v;
-  };
-  const sd = spread(parts);
-  const scale = sd > 0 ? sd : parts[0].pmf.interval;
-  return minimiseOverLambda(bound, 1e-3 / scale, 1e4 / scale).lambda;
-}
-
 /** The lowest loss above which the composition has mass at most `tail`, by a Chernoff bound. */
 export function upperTailEnd(parts: readonly Part[], tail: number): number {
   return upperTail(parts, tail).value;
 }
 
 function upperTail(parts: readonly Part[], tail: number): { value: number; lambda: number } {
-  const logMgfTotal = (lambda: number) => parts.reduce((s, p) => s + p.count * logMgf(p.pmf, lambda), 0);
-  const sd = spread(parts);
-  const scale = sd > 0 ? sd : parts[0].pmf.interval;
   const logTail = log(tail);
-  const end = (lambda: number) => {
-    const v = (logMgfTotal(lambda) - logTail) / lambda;
-    return Number.isNaN(v) ? Infinity : v;
-  };
-  return minimiseOverLambda(end, 1e-3 / scale, 1e4 / scale);
+  return searchLambda(parts, (logMgfTotal, lambda) => (logMgfTotal(lambda) - logTail) / lambda);
+}
+
+/**
+ * The lambda > 0 that minimises the Chernoff bound exp(sum count ln M(lambda) - lambda c) on the composed
+ * mass at losses >= c: tilting by it centres the composition near c.
+ */
+export function lossTailLambda(parts: readonly Part[], c: number): number {
+  return atOrAbove(parts, c).lambda;
 }
 
 /** Certified bound on the composed mass at losses >= c: min over lambda > 0 of exp(sum count ln M(lambda) - lambda c). */
 export function massAtOrAbove(parts: readonly Part[], c: number): number {
-  const logMgfTotal = (lambda: number) => parts.reduce((s, p) => s + p.count * logMgf(p.pmf, lambda), 0);
-  const bound = (lambda: number) => {
-    const v = logMgfTotal(lambda) - lambda * c;
-    return Number.isNaN(v) ? Infinity : v;
-  };
+  return min(1, exp(atOrAbove(parts, c).value));
+}
+
+function atOrAbove(parts: readonly Part[], c: number): { value: number; lambda: number } {
+  return searchLambda(parts, (logMgfTotal, lambda) => logMgfTotal(lambda) - lambda * c);
+}
+
+function totalLogMgf(parts: readonly Part[], lambda: number): number {
+  return parts.reduce((s, p) => s + p.count * logMgf(p.pmf, lambda), 0);
+}
+
+/**
+ * The minimum over lambda > 0 (seven decades around 1 / the composition's spread) of f, given the
+ * composition's ln M; NaN counts as Infinity. Any lambda gives a valid bound: the search only tightens it.
+ */
+function searchLambda(
+  parts: readonly Part[],
+  f: (logMgfTotal: (lambda: number) => number, lambda: number) => number,
+): { value: number; lambda: number } {
+  const logMgfTotal = (lambda: number) => totalLogMgf(parts, lambda);
   const sd = spread(parts);
   const scale = sd > 0 ? sd : parts[0].pmf.interval;
-  return min(1, exp(minimiseOverLambda(bound, 1e-3 / scale, 1e4 / scale).value));
+  const objective = (lambda: number) => {
+    const v = f(logMgfTotal, lambda);
+    return Number.isNaN(v) ? Infinity : v;
+  };
+  return minimiseOverLambda(objective, 1e-3 / scale, 1e4 / scale);
 }
