@@ -50,7 +50,8 @@ export interface Composition {
 
 /**
  * Tilting moves mass far into the upper tail when a part has a heavy one (small sampling rates), and the
- * window must then reach much higher. A window at most TILT_WINDOW_GROWTH times the plain one is accepted;
+ * window must then reach much higher. A window at most TILT_WINDOW_GROWTH times the plain one (as Chernoff
+ * bounds size it) is accepted;
  * beyond that the tilt is halved (any tilt is sound, a smaller one removes less rounding), and after
  * TILT_HALVINGS halvings the tilted composition is refused (the plain one is the caller's answer).
  */
@@ -62,10 +63,11 @@ function affordableTilt(
   lambda: number,
   lowIndex: number,
   highIndex: number,
+  chernoffHigh: number,
 ): { lambda: number; highIndex: number } | undefined {
-  const allowed = lowIndex + TILT_WINDOW_GROWTH * (highIndex - lowIndex + 1);
+  const allowed = lowIndex + TILT_WINDOW_GROWTH * (chernoffHigh - lowIndex + 1);
   for (let i = 0, t = lambda; i <= TILT_HALVINGS && t > 0; i++, t /= 2) {
-    const high = Math.max(highIndex, tiltedHighIndex(parts, t));
+    const high = Math.max(highIndex, tiltedHighIndex(parts, t, (chernoffHigh - lowIndex + 1) * parts[0].pmf.interval));
     if (high <= allowed) return { lambda: t, highIndex: high };
   }
   return undefined;
@@ -145,7 +147,9 @@ export function composeParts(parts: readonly Part[], options: ComposeOptions): C
       massBelow = min(1, exp((lowIndex - 1) * h) * (1 + pilot.surplus));
     }
   }
-  const tilt = options.tilt === undefined ? undefined : affordableTilt(active, options.tilt, lowIndex, highIndex);
+  // (measured against the Chernoff window: the pilot tightens only the plain composition's upper end)
+  const chernoffHigh = Math.max(highIndex, round(window.high / h));
+  const tilt = options.tilt === undefined ? undefined : affordableTilt(active, options.tilt, lowIndex, highIndex, chernoffHigh);
   // a tilted composition that would be done plainly repeats the plain one: refuse, the caller has that
   if (options.tilt !== undefined && tilt === undefined)
     throw new AccountingError(`no tilt of the composition fits ${TILT_WINDOW_GROWTH} times its plain window`);

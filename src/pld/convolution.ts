@@ -84,22 +84,38 @@ export interface Convolution {
  * The highest grid index the tilted composition needs in its window so that its tilted mass above is
  * negligible (TILTED_TAIL).
  */
-export function tiltedHighIndex(parts: readonly Part[], lambda: number): number {
-  const rough = parts.map((p) => ({ pmf: roundedUp(tiltPart(p, lambda).pmf), count: p.count }));
+export function tiltedHighIndex(parts: readonly Part[], lambda: number, width: number): number {
+  const rough = roughCopies(
+    parts.map((p) => ({ pmf: tiltPart(p, lambda).pmf, count: p.count })),
+    width,
+  );
   const h = parts[0].pmf.interval;
   return Math.ceil(upperTailEnd(rough, TILTED_TAIL) / h);
 }
 
 /** Points kept in the copies of tilted parts on which Chernoff bounds are searched. */
 const ROUGH_POINTS = 4096;
+/** Largest shift of the composition that the rough copies' rounding up may cause, relative to its window. */
+const ROUGH_SHIFT = 0.05;
 
 /**
- * The PMF on a grid coarse enough for ROUGH_POINTS points, each mass moved up to the next coarse point:
- * its moment generating function at any positive argument is at least the original's, so Chernoff bounds
- * on upper tails computed from it are valid for the original (and cost little).
+ * Copies of the parts with each mass moved up to a coarser grid (roundedUp), as coarse as ROUGH_POINTS
+ * asks but never moving the composition up by more than ROUGH_SHIFT of a window `width` (loss units) wide:
+ * many copies of a part each rounded up by a coarse cell would move it far.
  */
-function roundedUp(pmf: GridPmf): GridPmf {
-  const factor = Math.ceil(pmf.masses.length / ROUGH_POINTS);
+function roughCopies(parts: readonly Part[], width: number): Part[] {
+  return parts.map(({ pmf, count }) => {
+    const limit = Math.floor((ROUGH_SHIFT * width) / (parts.length * count * pmf.interval)) + 1;
+    return { pmf: roundedUp(pmf, Math.min(limit, Math.ceil(pmf.masses.length / ROUGH_POINTS))), count };
+  });
+}
+
+/**
+ * The PMF on a grid `factor` times coarser, each mass moved up to the next coarse point: its moment
+ * generating function at any positive argument is at least the original's, so Chernoff bounds on upper
+ * tails computed from it are valid for the original (and cost little).
+ */
+function roundedUp(pmf: GridPmf, factor: number): GridPmf {
   if (factor <= 1) return pmf;
   const first = Math.floor(pmf.offset / factor);
   const masses = new Float64Array(Math.ceil((pmf.offset + pmf.masses.length - 1) / factor) - first + 1);
@@ -167,10 +183,7 @@ export function convolve(parts: readonly Part[], lowIndex: number, points: numbe
   }
   error /= size;
   // tilted mass above the window folds onto low cells
-  const aboveTilted = massAtOrAbove(
-    tilted.map((p) => ({ pmf: roundedUp(p.pmf), count: p.count })),
-    (lowIndex + points) * h,
-  );
+  const aboveTilted = massAtOrAbove(roughCopies(tilted, points * h), (lowIndex + points) * h);
   const folded = inverseHalfToReal(spectrum, size);
   const values = new Float64Array(points);
   const shift = (((lowIndex - base) % size) + size) % size;
