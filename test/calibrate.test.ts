@@ -21,13 +21,21 @@ const rows = reference('calibration.json').rows as any[];
 const searches = new PlainNodeBatch<CalibrateJob, CalibrateAnswer>('calibrate');
 const rowKey = (r: any) => `sigma q=${r.q} steps=${r.steps} delta=${r.delta} eps=${r.target_eps}`;
 for (const r of rows) {
+  // bracketed the way the bench does: the cheap RDP sigma is an upper end (RDP's epsilon is the larger)
+  const rdpSigma = calibrateDecreasing({
+    figure: (sigma) => rdpEpsilon(dpsgd(r.q, sigma, r.steps), r.delta).epsilon,
+    target: r.target_eps,
+    lo: 0.3,
+    hi: 20,
+    name: 'noise multiplier',
+  }).value;
   searches.add(rowKey(r), {
     find: 'noiseMultiplier',
     fixed: { poissonRate: r.q, steps: r.steps },
     delta: r.delta,
     target: r.target_eps,
-    lo: 0.3,
-    hi: 10,
+    lo: rdpSigma / 2,
+    hi: rdpSigma,
     probes: [{ scale: 1, shift: 0 }], // epsilon at the sigma found, computed afresh
   });
 }
