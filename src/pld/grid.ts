@@ -18,6 +18,13 @@ export function lowerShare(u: number, w: number): number {
   return min(1, max(0, (exp(-u) * -expm1(-(w - u))) / -expm1(-w)));
 }
 
+/** Index k of the grid cell [k h, (k + 1) h) that holds loss l. */
+export function cellOf(l: number, h: number): number {
+  const k = floor(l / h);
+  // floor() can land one cell off through rounding of l / h
+  return k * h > l ? k - 1 : k;
+}
+
 /** P-masses of the loss on the grid {(offset + i) * interval : i = 0 .. masses.length - 1}, plus mass at +inf. */
 export interface GridPmf {
   readonly interval: number;
@@ -73,9 +80,7 @@ function placeAtoms(a: LossAtoms & { readonly interval: number }, connectDots: b
     const m = a.masses[i];
     if (!(m > 0)) continue;
     const l = a.losses[i];
-    let k = floor(l / h);
-    // guard against floor() landing one cell off through rounding of l / h
-    if (k * h > l) k -= 1;
+    const k = cellOf(l, h);
     const below = l - k * h;
     if (!connectDots || below === 0) {
       masses[k - offset] += m;

@@ -16,7 +16,7 @@
  * changes only near each grid point and by O(h^2) for smooth losses. Cells whose upper part finds no
  * partner (the top cell) are rounded down whole.
  */
-import type { GridPmf, LossAtoms } from './grid.js';
+import { cellOf, type GridPmf, type LossAtoms } from './grid.js';
 
 // bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
 const { exp, expm1, floor, log1p, max, min } = Math;
@@ -193,8 +193,7 @@ export function optimisticAtomsToGrid(a: LossAtoms & { readonly interval: number
     const m = a.masses[i];
     if (!(m > 0)) continue;
     const l = a.losses[i];
-    let k = floor(l / h);
-    if (k * h > l) k -= 1;
+    const k = cellOf(l, h);
     const u = min(h, max(0, l - k * h));
     mass[k - offset] += m;
     excess[k - offset] += m * -expm1(-u) * (1 - SAFETY);
