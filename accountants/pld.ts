@@ -202,11 +202,18 @@ function validate(stages: readonly Stage[], delta?: number, epsilon?: number): v
 const ROUNDING_MARGIN = 1;
 /**
  * Float64 rounding of a plain composition (booked at +infinity) above this share of the delta asked for,
- * when the answer is wider than the precision target, makes the accountant compose again, tilted toward
- * that delta (src/pld/convolution.ts), where the rounding is relative to the tail instead.
+ * when the answer is wider than the precision target, makes the accountant compose again with the error
+ * certified per cell (src/pld/convolution.ts): tilted toward that delta, where the rounding is relative to
+ * the tail, or in double-double arithmetic where the tail is too heavy to tilt.
  */
 const TILT_ROUNDING_SHARE = 1e-3;
-const TILTED_NOTE = 'composed again with exponential tilting: float64 rounding relative to the tail (src/pld/convolution.ts)';
+
+/** The JSON detail saying that a second, certified composition was used, and how. */
+function certifiedNote(used: ReadonlySet<string>): { certifiedComposition: string } {
+  return {
+    certifiedComposition: `composed again with float64 error certified per cell, by ${[...used].join(' and ')} (src/pld/convolution.ts)`,
+  };
+}
 
 interface DirectionAccount {
   /** the highest finite loss the composition holds (Infinity for closed forms) */
@@ -274,6 +281,7 @@ function directionAccount(c: ComposedPld): DirectionAccount {
       optimisticSlack,
       gridPoints: c.pmf.masses.length,
       work: c.work,
+      ...(c.certifiedBy !== undefined ? { certifiedBy: c.certifiedBy } : {}),
     },
   };
 }
@@ -527,25 +535,25 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
     }
     return levels[r];
   };
-  const tilted = new Map<string, DirectionAccount | null>();
+  const certified = new Map<string, DirectionAccount | null>();
   /**
-   * Direction d of level r composed again with exponential tilting (src/pld/convolution.ts) toward a delta or
-   * an eps; null when tilting cannot be done within the memory bound.
+   * Direction d of level r composed again with the float64 error certified per cell (src/pld/convolution.ts:
+   * tilted toward a delta or an eps, or in double-double arithmetic); null when that does not fit the memory bound.
    */
-  const tiltedDirection = (r: number, d: Direction, target: TiltTarget): DirectionAccount | null => {
+  const certifiedDirection = (r: number, d: Direction, target: TiltTarget): DirectionAccount | null => {
     const direction = symmetric ? 'remove' : d;
     const key = `${r}:${direction}:${JSON.stringify(target)}`;
-    if (!tilted.has(key)) {
+    if (!certified.has(key)) {
       try {
         const a = buildDirection(stages, adjacency, { ...resolutionOf(r), tiltToward: target }, direction);
         spent += a.work;
-        tilted.set(key, a);
+        certified.set(key, a);
       } catch (e) {
         if (!(e instanceof AccountingError)) throw e;
-        tilted.set(key, null);
+        certified.set(key, null);
       }
     }
-    return tilted.get(key)!;
+    return certified.get(key)!;
   };
   // the first level that fits the memory bound: the spread's, the fixed default grid's, the pilot's
   let start = fixed ? 0 : START_LEVEL;
@@ -654,22 +662,26 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
   return {
     epsilon(delta) {
       validate(stages, delta);
-      let tiltedUsed = false;
-      const direction = (l: Level, r: number, d: Direction): DirectionFigure | string => {
+      const certifiedBy = new Set<string>();
+      const figure = (a: DirectionAccount): DirectionFigure => ({ upper: a.upperEpsilon(delta), lower: a.lowerEpsilon(delta) });
+      /** the plain figure, unless float64 rounding is too close to delta for it */
+      const plainFigure = (a: DirectionAccount): DirectionFigure | undefined =>
+        delta >= ROUNDING_MARGIN * a.rounding ? figure(a) : undefined;
+      /** `other`: the other direction's plain figure; a direction whose upper bound is at or below its lower cannot move the answer */
+      const direction = (l: Level, r: number, d: Direction, other: DirectionFigure | undefined): DirectionFigure | string => {
         const plain = l[d];
-        const figure = (a: DirectionAccount): DirectionFigure => ({ upper: a.upperEpsilon(delta), lower: a.lowerEpsilon(delta) });
         if (plain.rounding <= TILT_ROUNDING_SHARE * delta) return figure(plain);
-        const answerable = delta >= ROUNDING_MARGIN * plain.rounding;
-        const first = answerable ? figure(plain) : undefined;
+        const first = plainFigure(plain);
         // what the booked rounding costs the interval (it is in the upper bound's mass at +infinity and
-        // in the lower bound's slack): tilting pays only when that is a noticeable part of the target
+        // in the lower bound's slack): a second composition pays only when that is a noticeable part of the target
         const cost = first === undefined ? Infinity : (first.upper - plain.upperEpsilon(delta + 2 * plain.rounding)) / first.upper;
         if (first !== undefined && (relativeWidth(first) <= precision || cost <= precision / 4)) return first;
+        if (first !== undefined && other !== undefined && first.upper <= other.lower) return first;
         // float64 rounding is a noticeable share of delta and the answer is not yet as tight as asked:
-        // compose again, tilted toward delta; both are certified, so their intersection is
-        const again = tiltedDirection(r, d, { delta });
+        // compose again with the error certified per cell; both are certified, so their intersection is
+        const again = certifiedDirection(r, d, { delta });
         if (again !== null) {
-          tiltedUsed = true;
+          for (const how of (again.details.certifiedBy as string[] | undefined) ?? []) certifiedBy.add(how);
           return intersect(first ?? figure(plain), figure(again));
         }
         if (first !== undefined) return first;
@@ -679,31 +691,37 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
         );
       };
       const f = answer((l, r) => {
-        const remove = direction(l, r, 'remove');
+        const plainRemove = plainFigure(l.remove);
+        const plainAdd = plainFigure(l.add);
+        const remove = direction(l, r, 'remove', plainAdd);
         if (typeof remove === 'string') return remove;
-        const add = direction(l, r, 'add');
+        const add = direction(l, r, 'add', plainRemove);
         return typeof add === 'string' ? add : { remove, add };
       });
-      return tiltedUsed ? { ...f, details: { ...f.details, tiltedComposition: TILTED_NOTE } } : f;
+      return certifiedBy.size > 0 ? { ...f, details: { ...f.details, ...certifiedNote(certifiedBy) } } : f;
     },
     delta(epsilon) {
       validate(stages, undefined, epsilon);
-      let tiltedUsed = false;
-      const direction = (l: Level, r: number, d: Direction): DirectionFigure => {
-        const figure = (a: DirectionAccount): DirectionFigure => ({ upper: a.upperDelta(epsilon), lower: a.lowerDelta(epsilon) });
-        const plain = figure(l[d]);
-        // a delta made largely of booked float64 rounding, not as tight as asked: compose again, tilted
-        // toward this eps (above the composition's highest loss there is nothing for tilting to resolve)
+      const certifiedBy = new Set<string>();
+      const figure = (a: DirectionAccount): DirectionFigure => ({ upper: a.upperDelta(epsilon), lower: a.lowerDelta(epsilon) });
+      /** `other`: the other direction's plain figure (a direction below it cannot move the answer) */
+      const direction = (l: Level, r: number, d: Direction, plain: DirectionFigure, other: DirectionFigure): DirectionFigure => {
+        // a delta made largely of booked float64 rounding, not as tight as asked: compose again with the
+        // error certified per cell (above the composition's highest loss there is nothing to resolve)
         const cost = (2 * l[d].rounding) / plain.upper;
         if (l[d].rounding <= TILT_ROUNDING_SHARE * plain.upper || relativeWidth(plain) <= precision || cost <= precision / 4) return plain;
-        if (epsilon >= l[d].top) return plain;
-        const again = tiltedDirection(r, d, { epsilon });
+        if (epsilon >= l[d].top || plain.upper <= other.lower) return plain;
+        const again = certifiedDirection(r, d, { epsilon });
         if (again === null) return plain;
-        tiltedUsed = true;
+        for (const how of (again.details.certifiedBy as string[] | undefined) ?? []) certifiedBy.add(how);
         return intersect(plain, figure(again));
       };
-      const f = answer((l, r) => ({ remove: direction(l, r, 'remove'), add: direction(l, r, 'add') }));
-      const g = tiltedUsed ? { ...f, details: { ...f.details, tiltedComposition: TILTED_NOTE } } : f;
+      const f = answer((l, r) => {
+        const plainRemove = figure(l.remove);
+        const plainAdd = figure(l.add);
+        return { remove: direction(l, r, 'remove', plainRemove, plainAdd), add: direction(l, r, 'add', plainAdd, plainRemove) };
+      });
+      const g = certifiedBy.size > 0 ? { ...f, details: { ...f.details, ...certifiedNote(certifiedBy) } } : f;
       // a closed-form delta below float64's range is only bounded by the smallest double, not exact
       return g.kind === 'exact' && g.upper === Number.MIN_VALUE ? { ...g, kind: 'upper', lower: 0 } : g;
     },

@@ -19,7 +19,7 @@
  */
 import { coarsen, type GridPmf } from './grid.js';
 import { massAtOrBelow, tailWindow, type Part } from './chernoff.js';
-import { certifiedPmfs, convolve, tiltedHighIndex } from './convolution.js';
+import { certifiedPmfs, convolve, convolveDoubleDouble, tiltedHighIndex, type Convolution } from './convolution.js';
 import { epsilonForDelta } from './query.js';
 import { foldedSignal, inverseHalfToReal, multiplyByPowerHalf, nextPowerOfTwo, realHalfSpectrum } from './fft.js';
 import { AccountingError } from '../errors.js';
@@ -44,33 +44,40 @@ export interface Composition {
   readonly rounding: number;
   /** the window kept: grid indices lowIndex .. lowIndex + points - 1 (an optimistic twin reuses it) */
   readonly window: CompositionWindow;
-  /** the tilt used (convolution.ts), if any: the optimistic twin must use the same */
-  readonly tilt?: number;
+  /** how the float64 error was certified per cell, if it was: the optimistic twin must use the same */
+  readonly certified?: CertifiedArithmetic;
+}
+
+/**
+ * Compositions whose error is certified per cell (convolution.ts): tilted by e^(tilt * loss), or computed in
+ * double-double arithmetic.
+ */
+export type CertifiedArithmetic = { readonly tilt: number } | { readonly doubleDouble: true };
+
+function certifiedConvolution(parts: readonly Part[], lowIndex: number, points: number, how: CertifiedArithmetic): Convolution {
+  return 'tilt' in how ? convolve(parts, lowIndex, points, how.tilt) : convolveDoubleDouble(parts, lowIndex, points);
 }
 
 /**
  * Tilting moves mass far into the upper tail when a part has a heavy one (small sampling rates), and the
- * window must then reach much higher. A window at most TILT_WINDOW_GROWTH times the plain one (as Chernoff
- * bounds size it) is accepted;
- * beyond that the tilt is halved (any tilt is sound, a smaller one removes less rounding), and after
- * TILT_HALVINGS halvings the tilted composition is refused (the plain one is the caller's answer).
+ * window must then reach much higher: a tilted window at most TILT_WINDOW_GROWTH times the plain one (as
+ * Chernoff bounds size it) is accepted. Beyond that a smaller tilt would fit but resolves little (the heavy
+ * tail's log-density is convex: no single exponential flattens it near the losses that decide delta), so
+ * such compositions are done in double-double arithmetic in the plain window instead (convolution.ts).
  */
 const TILT_WINDOW_GROWTH = 4;
-const TILT_HALVINGS = 6;
 
-function affordableTilt(
+/** The top of the tilted window when it fits TILT_WINDOW_GROWTH times the plain one, else undefined. */
+function tiltedWindowTop(
   parts: readonly Part[],
   lambda: number,
   lowIndex: number,
   highIndex: number,
   chernoffHigh: number,
-): { lambda: number; highIndex: number } | undefined {
+): number | undefined {
   const allowed = lowIndex + TILT_WINDOW_GROWTH * (chernoffHigh - lowIndex + 1);
-  for (let i = 0, t = lambda; i <= TILT_HALVINGS && t > 0; i++, t /= 2) {
-    const high = Math.max(highIndex, tiltedHighIndex(parts, t, (chernoffHigh - lowIndex + 1) * parts[0].pmf.interval));
-    if (high <= allowed) return { lambda: t, highIndex: high };
-  }
-  return undefined;
+  const high = Math.max(highIndex, tiltedHighIndex(parts, lambda, (chernoffHigh - lowIndex + 1) * parts[0].pmf.interval));
+  return high <= allowed ? high : undefined;
 }
 
 export interface CompositionWindow {
@@ -149,11 +156,13 @@ export function composeParts(parts: readonly Part[], options: ComposeOptions): C
   }
   // (measured against the Chernoff window: the pilot tightens only the plain composition's upper end)
   const chernoffHigh = Math.max(highIndex, round(window.high / h));
-  const tilt = options.tilt === undefined ? undefined : affordableTilt(active, options.tilt, lowIndex, highIndex, chernoffHigh);
-  // a tilted composition that would be done plainly repeats the plain one: refuse, the caller has that
-  if (options.tilt !== undefined && tilt === undefined)
-    throw new AccountingError(`no tilt of the composition fits ${TILT_WINDOW_GROWTH} times its plain window`);
-  if (tilt !== undefined) highIndex = tilt.highIndex;
+  let certified: CertifiedArithmetic | undefined;
+  if (options.tilt !== undefined) {
+    const top = tiltedWindowTop(active, options.tilt, lowIndex, highIndex, chernoffHigh);
+    // the tilt does not fit (a heavy upper tail): double-double arithmetic in the plain window instead
+    certified = top === undefined ? { doubleDouble: true } : { tilt: options.tilt };
+    if (top !== undefined) highIndex = top;
+  }
   const points = highIndex - lowIndex + 1;
   if (!(points >= 1 && Number.isSafeInteger(points)))
     throw new AccountingError(`the composed privacy loss has no usable grid window at interval ${h}`);
@@ -165,11 +174,11 @@ export function composeParts(parts: readonly Part[], options: ComposeOptions): C
         `use a coarser accountant.discretization`,
     );
   }
-  if (tilt !== undefined) {
-    const convolution = convolve(active, lowIndex, points, tilt.lambda);
+  if (certified !== undefined) {
+    const convolution = certifiedConvolution(active, lowIndex, points, certified);
     if (convolution.size > maxSize) throw new AccountingError(`a part spans more than ${maxSize} grid points at interval ${h}`);
     const pmfs = certifiedPmfs(convolution, lowIndex, h, massBelow);
-    if (pmfs === null) throw new AccountingError(`the tilted composition resolves no loss in its window (tilt ${tilt.lambda})`);
+    if (pmfs === null) throw new AccountingError(`the certified composition resolves no loss in its window`);
     return {
       pmf: { interval: h, offset: lowIndex, masses: pmfs.upper, infinityMass: min(1, infinityMass + massAbove) },
       // the uninformative cells' mass sits in one cell: no total-variation bound
@@ -177,7 +186,7 @@ export function composeParts(parts: readonly Part[], options: ComposeOptions): C
       size: convolution.size,
       rounding: 0,
       window: { lowIndex, points },
-      tilt: tilt.lambda,
+      certified,
     };
   }
   const { masses, rounding } = convolveInWindow(active, lowIndex, points, size);
@@ -195,7 +204,11 @@ export function composeParts(parts: readonly Part[], options: ComposeOptions): C
  * folds onto lower losses, which only lowers delta; mass folded up from below the window and float64
  * noise are returned as slack.
  */
-export function composeOptimistic(parts: readonly Part[], window: CompositionWindow, tilt?: number): OptimisticComposition {
+export function composeOptimistic(
+  parts: readonly Part[],
+  window: CompositionWindow,
+  certified?: CertifiedArithmetic,
+): OptimisticComposition {
   const active = parts.filter((p) => p.count > 0);
   if (active.length === 0) throw new RangeError('nothing to compose');
   const h = active[0].pmf.interval;
@@ -205,8 +218,8 @@ export function composeOptimistic(parts: readonly Part[], window: CompositionWin
   if (active.length === 1 && active[0].count === 1) return { pmf: active[0].pmf, slack: 0 };
   const { lowIndex, points } = window;
   const massBelow = massAtOrBelow(active, (lowIndex - 1) * h);
-  if (tilt !== undefined) {
-    const pmfs = certifiedPmfs(convolve(active, lowIndex, points, tilt), lowIndex, h, massBelow);
+  if (certified !== undefined) {
+    const pmfs = certifiedPmfs(certifiedConvolution(active, lowIndex, points, certified), lowIndex, h, massBelow);
     // no informative cell: nothing certain, the empty PMF is a (trivial) lower bound
     const masses = pmfs === null ? new Float64Array(points) : pmfs.lower;
     return { pmf: { interval: h, offset: lowIndex, masses, infinityMass }, slack: massBelow };

@@ -1,6 +1,6 @@
 /**
- * Composition by FFT with exponential tilting, for small deltas, and a certified bound on its float64
- * rounding in every cell.
+ * Composition by FFT with exponential tilting (or in double-double arithmetic), for small deltas, and a
+ * certified bound on its rounding in every cell.
  *
  * A float64 FFT makes errors of about 1e-16 times the total mass in every output cell, so a plain
  * composition cannot resolve delta much below 1e-11: the tail that decides a small delta is drowned in
@@ -27,10 +27,27 @@
  * it by up to e^(lambda N h). It is at most the tilted tail above the window (a Chernoff bound on the tilted
  * parts) times e^(K - lambda l) at cell l, so it joins eps_t. Mass from below the window folds up and
  * untilting shrinks it: at most the plain mass below the window, counted by the caller.
+ *
+ * Heavy upper tails (small sampling rates): the loss density of a subsampled Gaussian step is log-convex
+ * between its bulk near 0 and its Gaussian far tail, so the tilt that would lift the losses deciding delta
+ * piles the tilted mass at the top of the step's range instead, and the window must grow many times over.
+ * There the same bound is computed for a composition in double-double arithmetic (convolveDoubleDouble,
+ * doubleDouble.ts): untilted, every cell errs by about 1e-28 of the total mass, which resolves deltas far
+ * below float64's reach whatever the tail's shape, for about 12 times the work.
  */
 import type { GridPmf } from './grid.js';
 import { logMgf, massAtOrAbove, upperTailEnd, type Part } from './chernoff.js';
 import { inverseHalfToReal, multiplyByPowerHalf, nextPowerOfTwo, realHalfSpectrum } from './fft.js';
+import {
+  DD_PRODUCT_ERROR,
+  DD_STAGE_ERROR,
+  ddComplexArray,
+  ddModulus,
+  ddMultiplyByPower,
+  ddRealInverse,
+  ddRealSpectrum,
+  type DdComplexArray,
+} from './doubleDouble.js';
 
 // bound once: global Math lookups are slow in hot loops under some module loaders (jest's vm)
 const { abs, exp, expm1, log, log2, max, sqrt } = Math;
@@ -202,6 +219,82 @@ export function convolve(parts: readonly Part[], lowIndex: number, points: numbe
     relative,
     size,
   };
+}
+
+/**
+ * The last double-double spectra computed, kept for the next composition of the same masses at the same size
+ * (a stage's blocks and its leftover block compose the same step PMF, pessimistic and optimistic twin in
+ * turn; each transform costs as much as several float64 compositions). Read only.
+ */
+const recentSpectra: { masses: Float64Array; size: number; spectrum: DdComplexArray }[] = [];
+const RECENT_SPECTRA = 2;
+
+function realSpectrumOnce(masses: Float64Array, size: number): DdComplexArray {
+  const kept = recentSpectra.find((r) => r.masses === masses && r.size === size);
+  if (kept !== undefined) return kept.spectrum;
+  const spectrum = ddRealSpectrum(masses, size);
+  recentSpectra.unshift({ masses, size, spectrum });
+  recentSpectra.length = Math.min(recentSpectra.length, RECENT_SPECTRA);
+  return spectrum;
+}
+
+/**
+ * Composition of the parts in the window lowIndex .. lowIndex + points - 1 in double-double arithmetic
+ * (doubleDouble.ts), untilted, with the per-cell error bound of `convolve` (lambda = 0) computed with the
+ * double-double unit (about 1e-28 of the total mass per cell instead of 1e-16). Mass outside the window folds
+ * in as in a plain composition (the caller books it); no part folds onto itself (the transform is at least
+ * as long as every part), so the inputs are the float64 masses exactly.
+ */
+export function convolveDoubleDouble(parts: readonly Part[], lowIndex: number, points: number): Convolution {
+  let longest = points;
+  for (const p of parts) longest = max(longest, p.pmf.masses.length);
+  const size = Math.max(16, nextPowerOfTwo(longest));
+  const gamma = (log2(size) + 3) * DD_STAGE_ERROR;
+  // real signals: the spectrum's first half (k = 0 .. N/2) determines it
+  const half = size / 2;
+  const logR = new Float64Array(half + 1);
+  const sum = new Float64Array(half + 1);
+  let product: DdComplexArray | undefined;
+  let base = 0;
+  let logTotal = 0;
+  for (const { pmf, count } of parts) {
+    base += count * pmf.offset;
+    let l1 = 0;
+    for (let i = 0; i < pmf.masses.length; i++) l1 += pmf.masses[i];
+    logTotal += count * log(l1);
+    const spectrum = realSpectrumOnce(pmf.masses, size);
+    // |X_k| <= |computed X_k| (1 + 4u) + d, d the transform's componentwise bound
+    const d = gamma * l1 * (1 + 1e-12);
+    const powering = (2 * count + 1) * DD_PRODUCT_ERROR;
+    for (let k = 0; k <= half; k++) {
+      const a = ddModulus(spectrum, k) * (1 + 4 * UNIT_ROUNDOFF) + d;
+      logR[k] += count * log(a);
+      sum[k] += count * (d / a) + powering;
+    }
+    if (product === undefined) {
+      product = ddComplexArray(half + 1);
+      ddMultiplyByPower(product, spectrum, count, true);
+    } else ddMultiplyByPower(product, spectrum, count);
+  }
+  let error = 0;
+  for (let k = 0; k <= half; k++) {
+    const weight = k === 0 || k === half ? 1 : 2;
+    const r = exp(logR[k]);
+    const s = sum[k];
+    const coefficient = s > 30 ? exp(logR[k] + s) : r * expm1(s);
+    const zeroed = product!.reHi[k] === 0 && product!.imHi[k] === 0 ? r : 0;
+    error += weight * (coefficient + zeroed + gamma * (r + coefficient));
+  }
+  // (1/N) sum over the N frequencies; the float64 evaluation of this bound and underflow near 1e-300 are
+  // covered by the factor and the absolute term
+  error = (error / size) * (1 + 1e-9) + 1e-290;
+  const folded = ddRealInverse(product!, size);
+  const values = new Float64Array(points);
+  const shift = (((lowIndex - base) % size) + size) % size;
+  for (let r = 0; r < points; r++) {
+    values[r] = folded[(shift + r) % size];
+  }
+  return { values, logError: log(error), logScale: 0, lambda: 0, logTotal, relative: 2 * UNIT_ROUNDOFF, size };
 }
 
 /**

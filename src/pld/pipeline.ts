@@ -17,7 +17,7 @@
  *   delta_true(eps) >= delta_grid(eps + B + t) - exp(-2 t^2 / V) - (surplus mass) - (out-of-range mass).
  */
 import { coarsen, type GridPmf } from './grid.js';
-import { composeOptimistic, composeParts, MAX_FFT_SIZE } from './compose.js';
+import { composeOptimistic, composeParts, MAX_FFT_SIZE, type Composition } from './compose.js';
 import { coarsenOptimistic } from './optimistic.js';
 import { lossTailLambda, tailWindow, upperTailLambda, type Part } from './chernoff.js';
 import { discretizeStep, lossRangeWidth } from './discretize.js';
@@ -37,6 +37,8 @@ export const TAIL_BUDGET = 1e-18;
  * discretize.ts); it is subtracted from lower bounds on delta.
  */
 const COARSE_TAIL_BUDGET = 1e-13;
+/** Cost of a double-double FFT composition relative to a float64 one, for the work measure. */
+const DOUBLE_DOUBLE_COST = 12;
 /** Points of the rough single-step grid used to estimate windows. */
 const ROUGH_POINTS = 1 << 18;
 
@@ -68,7 +70,11 @@ export interface ComposedPld {
    * of n points, both twins), so that automatic grid refinement stops at the same grid on every machine
    */
   readonly work: number;
+  /** how the compositions certified their float64 error per cell, when they did (compose.ts) */
+  readonly certifiedBy?: readonly CertifiedBy[];
 }
+
+export type CertifiedBy = 'exponential tilting' | 'double-double arithmetic';
 
 export type TiltTarget = { readonly delta: number } | { readonly epsilon: number };
 
@@ -79,9 +85,10 @@ export interface PipelineOptions {
   /** fine grids at most this fraction of a step's loss standard deviation (default GRID_SPREAD_RATIO) */
   readonly spreadRatio?: number;
   /**
-   * compose with exponential tilting (convolution.ts) aimed at the losses where delta(eps) is about this delta,
-   * or at this eps: float64 rounding then costs a tiny fraction of such a delta instead of about 1e-11
-   * absolute, at the price of a second composition
+   * compose with the float64 error certified per cell (convolution.ts): tilted toward the losses where
+   * delta(eps) is about this delta, or toward this eps, or in double-double arithmetic where the tilt does not
+   * fit (compose.ts); rounding then costs a tiny fraction of such a delta instead of about 1e-11 absolute, at
+   * the price of a second composition
    */
   readonly tiltToward?: TiltTarget;
 }
@@ -145,7 +152,10 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
   const whole = () => plans.map((p) => ({ pmf: p.rough, count: p.stage.steps }));
   const tilt =
     target === undefined ? undefined : 'delta' in target ? upperTailLambda(whole(), target.delta) : lossTailLambda(whole(), target.epsilon);
-  const fftWork = (size: number) => 2 * size * Math.log2(Math.max(2, size));
+  // a double-double composition costs about DOUBLE_DOUBLE_COST float64 ones (2^20 real points: 0.3 s against
+  // 0.05 s per transform, and more for the powering)
+  const fftWork = (c: Composition) =>
+    2 * c.size * Math.log2(Math.max(2, c.size)) * (c.certified !== undefined && 'doubleDouble' in c.certified ? DOUBLE_DOUBLE_COST : 1);
   // a grid point of a step costs about as much as 20 FFT butterflies (two tail evaluations, erfc and exp)
   let work = discretized.reduce((w, d) => w + 20 * d.pmf.masses.length, 0);
 
@@ -157,6 +167,10 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
   const parts: Part[] = [];
   const optimisticParts: Part[] = [];
   const grids: ComposedPld['grids'][number][] = [];
+  const certifiedBy = new Set<CertifiedBy>();
+  const noteCertified = (c: Composition) => {
+    if (c.certified !== undefined) certifiedBy.add('tilt' in c.certified ? 'exponential tilting' : 'double-double arithmetic');
+  };
   plans.forEach((plan, index) => {
     const { stage } = plan;
     const step = discretized[index];
@@ -175,10 +189,11 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     const blocks = floor(stage.steps / block);
     const rest = stage.steps - blocks * block;
     const blockPld = composeParts([{ pmf: step.pmf, count: block }], { tail: TAIL_BUDGET, maxSize, tilt });
-    work += fftWork(blockPld.size);
+    noteCertified(blockPld);
+    work += fftWork(blockPld);
     parts.push({ pmf: coarsen(blockPld.pmf, factor), count: blocks });
     slack += blocks * blockPld.surplus;
-    const blockOptimistic = composeOptimistic([{ pmf: step.optimistic, count: block }], blockPld.window, blockPld.tilt);
+    const blockOptimistic = composeOptimistic([{ pmf: step.optimistic, count: block }], blockPld.window, blockPld.certified);
     optimisticParts.push({ pmf: coarsenOptimistic(blockOptimistic.pmf, factor), count: blocks });
     optimisticSlack += blocks * blockOptimistic.slack;
     rounding += blocks * blockPld.rounding;
@@ -192,10 +207,11 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     } else if (rest > 0) {
       // many left over: they form a smaller block of their own, composed on the fine grid
       const restPld = composeParts([{ pmf: step.pmf, count: rest }], { tail: TAIL_BUDGET, maxSize, tilt });
-      work += fftWork(restPld.size);
+      noteCertified(restPld);
+      work += fftWork(restPld);
       parts.push({ pmf: coarsen(restPld.pmf, factor), count: 1 });
       slack += restPld.surplus;
-      const restOptimistic = composeOptimistic([{ pmf: step.optimistic, count: rest }], restPld.window, restPld.tilt);
+      const restOptimistic = composeOptimistic([{ pmf: step.optimistic, count: rest }], restPld.window, restPld.certified);
       optimisticParts.push({ pmf: coarsenOptimistic(restOptimistic.pmf, factor), count: 1 });
       optimisticSlack += restOptimistic.slack;
       rounding += restPld.rounding;
@@ -206,10 +222,11 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     grids.push({ label: stage.model.label, interval: plan.fineInterval, blockSteps: block, blocks });
   });
   const composed = composeParts(parts, { tail: TAIL_BUDGET, maxSize, tilt });
-  work += fftWork(composed.size);
+  noteCertified(composed);
+  work += fftWork(composed);
   slack += composed.surplus;
   rounding += composed.rounding;
-  const optimistic = composeOptimistic(optimisticParts, composed.window, composed.tilt);
+  const optimistic = composeOptimistic(optimisticParts, composed.window, composed.certified);
   return {
     pmf: composed.pmf,
     optimistic: { pmf: optimistic.pmf, slack: optimisticSlack + optimistic.slack },
@@ -220,6 +237,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     grids,
     finalInterval,
     work,
+    ...(certifiedBy.size > 0 ? { certifiedBy: [...certifiedBy] } : {}),
   };
 }
 
