@@ -37,11 +37,12 @@ const smallQ = JSON.parse(readFileSync(new URL('./fixtures/pld_small_q_oracle.js
 const smallQRows = smallQ.rows.filter((r) => r.steps < 500);
 
 const composed = new PlainNodeBatch<PldJob, PldAnswer>('pld');
-const dpsgd = (r: Row): Stage[] => [{ mechanism: { kind: 'gaussian', noiseMultiplier: r.sigma }, poissonRate: r.q, steps: r.steps }];
-const key = (r: Row) => `q=${r.q} sigma=${r.sigma} steps=${r.steps}`;
+type Setting = Pick<Row, 'q' | 'sigma' | 'steps'>;
+const dpsgd = (r: Setting): Stage[] => [{ mechanism: { kind: 'gaussian', noiseMultiplier: r.sigma }, poissonRate: r.q, steps: r.steps }];
+const key = (r: Setting) => `q=${r.q} sigma=${r.sigma} steps=${r.steps}`;
 const groups = new Map<string, Row[]>();
 for (const r of truth.rows) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
-for (const r of smallQRows) composed.add(key(r), { stages: dpsgd({ ...r, epsilon: 0 }), epsilonAt: [r.delta] });
+for (const r of smallQRows) composed.add(key(r), { stages: dpsgd(r), epsilonAt: [r.delta] });
 for (const [k, rows] of groups) {
   // delta(eps) at the first row's true eps, the other way round
   composed.add(k, { stages: dpsgd(rows[0]), epsilonAt: rows.map((r) => r.delta), deltaAt: [rows[0].epsilon] });
@@ -73,7 +74,7 @@ test.each([...groups.keys()])('%s: delta at the true eps of the first row contai
 test.each(smallQRows.map((r) => [r.q, r.steps, r.delta, r] as const))(
   'q %p, %p steps, delta %p (heavy upper tail): inside the long-double oracle band, within the precision target',
   (_q, _n, _d, r) => {
-    const f = composed.get(key({ ...r, epsilon: 0 })).epsilon[0];
+    const f = composed.get(key(r)).epsilon[0];
     for (const band of r.longDouble) {
       expect(f.upper).toBeGreaterThanOrEqual(band.optimistic);
       expect(f.lower).toBeLessThanOrEqual(band.pessimistic);
