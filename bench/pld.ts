@@ -37,6 +37,15 @@ export const cases: { name: string; run: () => unknown }[] = [
     },
   },
   {
+    // a heavy upper tail at a small delta: no tilt fits, composed again in double-double arithmetic
+    // (dp_accounting in long double at 2e-5: 0.045484, pld_small_q_oracle.json)
+    name: 'PLD eps, q=5.4326e-5, sigma=0.97902, 448 steps, delta=1.8133e-12 (double-double)',
+    run: () => {
+      const f = pldEpsilon(dpsgd(5.432600954663983e-5, 0.9790157770149613, 448), 1.813318462585563e-12);
+      return `eps in [${f.lower.toPrecision(6)}, ${f.upper.toPrecision(6)}]`;
+    },
+  },
+  {
     name: 'calibrate sigma (PLD), q=0.01, 1e4 steps, eps=1, delta=1e-5 (target < 2 s)',
     run: () => {
       // bracket with the cheap RDP answer (RDP's epsilon is larger, so its sigma is an upper end)
