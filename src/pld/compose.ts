@@ -110,6 +110,8 @@ export interface ComposeOptions {
   readonly pilot?: boolean;
   /** compose tilted by e^(tilt * loss) (convolution.ts): float64 error relative to the tail near that tilt's losses */
   readonly tilt?: number;
+  /** compose in double-double arithmetic (convolution.ts), the error certified per cell */
+  readonly doubleDouble?: boolean;
 }
 
 /** Composition of `count` copies of every part. All parts share one grid interval. */
@@ -141,7 +143,7 @@ export function composeParts(parts: readonly Part[], options: ComposeOptions): C
     // the pilot books its own cut-off tail at +infinity too: keep that far below the budget asked here
     const pilot = composeParts(
       active.map((p) => ({ pmf: coarsen(p.pmf, factor), count: p.count })),
-      { ...options, tail: options.tail * PILOT_TAIL_FRACTION, pilot: false, tilt: undefined },
+      { ...options, tail: options.tail * PILOT_TAIL_FRACTION, pilot: false, tilt: undefined, doubleDouble: false },
     );
     // the gap d trades the factor 1/(1 - e^-d) against the distance d; try a few and keep the best end
     for (const gap of PILOT_GAPS) {
@@ -159,8 +161,8 @@ export function composeParts(parts: readonly Part[], options: ComposeOptions): C
   }
   // (measured against the Chernoff window: the pilot tightens only the plain composition's upper end)
   const chernoffHigh = Math.max(highIndex, round(window.high / h));
-  let certified: CertifiedArithmetic | undefined;
-  if (options.tilt !== undefined) {
+  let certified: CertifiedArithmetic | undefined = options.doubleDouble ? { doubleDouble: true } : undefined;
+  if (options.tilt !== undefined && !options.doubleDouble) {
     const top = tiltedWindowTop(active, options.tilt, lowIndex, highIndex, chernoffHigh);
     // the tilt does not fit (a heavy upper tail): double-double arithmetic in the plain window instead
     certified = top === undefined ? { doubleDouble: true } : { tilt: options.tilt };

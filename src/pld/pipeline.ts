@@ -91,6 +91,8 @@ export interface PipelineOptions {
    * the price of a second composition
    */
   readonly tiltToward?: TiltTarget;
+  /** with tiltToward: compose in double-double arithmetic even where a tilt fits (compose.ts) */
+  readonly doubleDouble?: boolean;
 }
 
 /** Largest E[L' - L | L] of connect-the-dots at interval h: max over u in [0, h] of h(1-e^-u)/(1-e^-h) - u. */
@@ -151,7 +153,12 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
   const target = options.tiltToward;
   const whole = () => plans.map((p) => ({ pmf: p.rough, count: p.stage.steps }));
   const tilt =
-    target === undefined ? undefined : 'delta' in target ? upperTailLambda(whole(), target.delta) : lossTailLambda(whole(), target.epsilon);
+    target === undefined || options.doubleDouble
+      ? undefined
+      : 'delta' in target
+        ? upperTailLambda(whole(), target.delta)
+        : lossTailLambda(whole(), target.epsilon);
+  const composeOptions = { tail: TAIL_BUDGET, maxSize, tilt, doubleDouble: target !== undefined && options.doubleDouble };
   // a double-double composition costs about DOUBLE_DOUBLE_COST float64 ones (2^20 real points: 0.3 s against
   // 0.05 s per transform, and more for the powering)
   const fftWork = (c: Composition) =>
@@ -188,7 +195,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     const block = blockSize(plan, finalInterval, ratio);
     const blocks = floor(stage.steps / block);
     const rest = stage.steps - blocks * block;
-    const blockPld = composeParts([{ pmf: step.pmf, count: block }], { tail: TAIL_BUDGET, maxSize, tilt });
+    const blockPld = composeParts([{ pmf: step.pmf, count: block }], composeOptions);
     noteCertified(blockPld);
     work += fftWork(blockPld);
     parts.push({ pmf: coarsen(blockPld.pmf, factor), count: blocks });
@@ -206,7 +213,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
       roundings += rest;
     } else if (rest > 0) {
       // many left over: they form a smaller block of their own, composed on the fine grid
-      const restPld = composeParts([{ pmf: step.pmf, count: rest }], { tail: TAIL_BUDGET, maxSize, tilt });
+      const restPld = composeParts([{ pmf: step.pmf, count: rest }], composeOptions);
       noteCertified(restPld);
       work += fftWork(restPld);
       parts.push({ pmf: coarsen(restPld.pmf, factor), count: 1 });
@@ -221,7 +228,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     roundingSquares += roundings * finalInterval ** 2;
     grids.push({ label: stage.model.label, interval: plan.fineInterval, blockSteps: block, blocks });
   });
-  const composed = composeParts(parts, { tail: TAIL_BUDGET, maxSize, tilt });
+  const composed = composeParts(parts, composeOptions);
   noteCertified(composed);
   work += fftWork(composed);
   slack += composed.surplus;
