@@ -153,7 +153,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     while (plan.fineInterval < finalInterval && (w.high - w.low) / plan.fineInterval > maxSize / 4) plan.fineInterval *= 2;
   }
   const coarse = { interval: finalInterval, tail: COARSE_TAIL_BUDGET / max(1, totalSteps) };
-  const discretized = plans.map((p) => discretizeStep(p.stage.model, p.fineInterval, stepTail, coarse));
+  const discretized = plans.map((p) => discretizeStep(p.stage.model, p.fineInterval, stepTail, coarse, p.stage.steps));
   // one tilt for every composition: the Chernoff lambda of the whole composition's tail at that delta
   const target = options.tiltToward;
   const whole = () => plans.map((p) => ({ pmf: p.rough, count: p.stage.steps }));
