@@ -13,7 +13,7 @@ import { pldAccountant, pldEpsilon } from '../accountants/pld.js';
 import { analyticGaussianDelta } from '../accountants/deterministic.js';
 import { composeParts } from '../src/pld/compose.js';
 import { discretizeStep } from '../src/pld/discretize.js';
-import { coarsen } from '../src/pld/grid.js';
+import { coarsen, type GridPmf } from '../src/pld/grid.js';
 import { coarsenOptimistic } from '../src/pld/optimistic.js';
 import { composeStages } from '../src/pld/pipeline.js';
 import { gaussianLoss } from '../src/pld/lossModels.js';
@@ -109,9 +109,9 @@ test('optimistic coarsening: only merges, drops P-mass and adds Q-mass (delta fa
       fc.constantFrom(1e-4, 1e-2, 0.3),
       (raw, offset, factor, interval) => {
         const total = raw.reduce((a, b) => a + b, 0) || 1;
-        const fine = { interval, offset, masses: Float64Array.from(raw, (m) => m / total), infinityMass: 0 };
+        const fine: GridPmf = { interval, offset, masses: Float64Array.from(raw, (m) => m / total), infinityMass: 0 };
         const coarse = coarsenOptimistic(fine, factor);
-        const sum = (p: typeof fine) => p.masses.reduce((a, b) => a + b, 0);
+        const sum = (p: GridPmf) => p.masses.reduce((a, b) => a + b, 0);
         expect(sum(coarse)).toBeLessThanOrEqual(sum(fine) * (1 + 1e-12));
         for (const epsilon of [-1, 0, 0.5 * interval, 3 * interval, 20 * interval, 1]) {
           expect(deltaForEpsilon(coarse, epsilon)).toBeLessThanOrEqual(deltaForEpsilon(fine, epsilon) * (1 + 1e-12) + 1e-300);

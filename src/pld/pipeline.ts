@@ -210,7 +210,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
     optimisticSlack += blocks * blockOptimistic.slack;
     rounding += blocks * blockPld.rounding;
     let roundings = blocks;
-    if (rest > 0 && rest <= stage.steps * DROPPED_REST) {
+    if (rest > 0 && rest * block <= stage.steps / 100 && rest <= stage.steps * DROPPED_REST) {
       // a few steps left over: rounded onto the common grid one by one, which inflates the composed
       // variance by about (rest * block / steps) * GRID_SPREAD_RATIO^2 / 6 relative: negligible here.
       // The optimistic twin leaves them out (fewer steps compose to a smaller delta(eps), so it stays a lower
