@@ -32,6 +32,7 @@ interface Band {
 }
 const smallQ = JSON.parse(readFileSync(new URL('./fixtures/pld_small_q_oracle.json', import.meta.url), 'utf8')) as {
   rows: (Omit<Row, 'epsilon'> & { longDouble: Band[]; float64: Band })[];
+  composed: { stages: Setting[]; delta: number; longDouble: Band[] }[];
 };
 /** the rows that compose in about a second each (the other two take 5-10 s: their figures are in the issue) */
 const smallQRows = smallQ.rows.filter((r) => r.steps < 500);
@@ -43,6 +44,8 @@ const key = (r: Setting) => `q=${r.q} sigma=${r.sigma} steps=${r.steps}`;
 const groups = new Map<string, Row[]>();
 for (const r of truth.rows) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
 for (const r of smallQRows) composed.add(key(r), { stages: dpsgd(r), epsilonAt: [r.delta] });
+const twoStages = smallQ.composed[0];
+composed.add('two stages', { stages: twoStages.stages.flatMap(dpsgd), epsilonAt: [twoStages.delta] });
 for (const [k, rows] of groups) {
   // delta(eps) at the first row's true eps, the other way round
   composed.add(k, { stages: dpsgd(rows[0]), epsilonAt: rows.map((r) => r.delta), deltaAt: [rows[0].epsilon] });
@@ -88,4 +91,14 @@ test.each(smallQRows.map((r) => [r.q, r.steps, r.delta, r] as const))(
 
 test('the small-q fixture rows run here are the two cheap ones', () => {
   expect(smallQRows.map((r) => r.steps)).toEqual([448, 47]);
+});
+
+test('two heavy-tailed stages at delta 1e-12: a tilt that fits but resolves little is redone in double-double', () => {
+  const f = composed.get('two stages').epsilon[0];
+  for (const band of twoStages.longDouble) {
+    expect(f.upper).toBeGreaterThanOrEqual(band.optimistic);
+    expect(f.lower).toBeLessThanOrEqual(band.pessimistic);
+  }
+  expect((f.upper - f.lower) / f.upper).toBeLessThanOrEqual(1e-3);
+  expect(String(f.details.certifiedComposition)).toContain('double-double');
 });
