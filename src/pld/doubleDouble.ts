@@ -45,6 +45,8 @@ export function ddComplexArray(n: number): DdComplexArray {
 // Scalar double-double results are returned through this scratch pair (no allocation in hot loops;
 // typed-array slots are faster than module-level variables).
 const out = new Float64Array(2);
+/** complexProduct's result: re hi, re lo, im hi, im lo */
+const product = new Float64Array(4);
 
 /** (xh + xl) + (yh + yl): AccurateDWPlusDW. */
 function ddAdd(xh: number, xl: number, yh: number, yl: number): void {
@@ -181,10 +183,10 @@ function twiddles(n: number): Float64Array {
       const l = 4 * b;
       complexProduct(high[h], high[h + 1], high[h + 2], high[h + 3], low[l], low[l + 1], low[l + 2], low[l + 3]);
       const k = 4 * (a * B + b);
-      t[k] = cReHi;
-      t[k + 1] = cReLo;
-      t[k + 2] = cImHi;
-      t[k + 3] = cImLo;
+      t[k] = product[0];
+      t[k + 1] = product[1];
+      t[k + 2] = product[2];
+      t[k + 3] = product[3];
     }
   }
   if (twiddleCache.size > 8) twiddleCache.clear();
@@ -390,25 +392,25 @@ export function ddMultiplyByPower(target: DdComplexArray, z: DdComplexArray, pow
     for (;;) {
       if (e & 1) {
         complexProduct(rrh, rrl, rih, ril, brh, brl, bih, bil);
-        rrh = cReHi;
-        rrl = cReLo;
-        rih = cImHi;
-        ril = cImLo;
+        rrh = product[0];
+        rrl = product[1];
+        rih = product[2];
+        ril = product[3];
       }
       e = floor(e / 2);
       if (e === 0) break;
       complexProduct(brh, brl, bih, bil, brh, brl, bih, bil);
-      brh = cReHi;
-      brl = cReLo;
-      bih = cImHi;
-      bil = cImLo;
+      brh = product[0];
+      brl = product[1];
+      bih = product[2];
+      bil = product[3];
     }
     if (!replace) {
       complexProduct(target.reHi[k], target.reLo[k], target.imHi[k], target.imLo[k], rrh, rrl, rih, ril);
-      rrh = cReHi;
-      rrl = cReLo;
-      rih = cImHi;
-      ril = cImLo;
+      rrh = product[0];
+      rrl = product[1];
+      rih = product[2];
+      ril = product[3];
     }
     target.reHi[k] = rrh;
     target.reLo[k] = rrl;
@@ -417,28 +419,68 @@ export function ddMultiplyByPower(target: DdComplexArray, z: DdComplexArray, pow
   }
 }
 
-let cReHi = 0;
-let cReLo = 0;
-let cImHi = 0;
-let cImLo = 0;
-
+/** (a) (b) for double-double complex a, b, into `product`: ddMul and ddAdd written out, each operand split once. */
 function complexProduct(arh: number, arl: number, aih: number, ail: number, brh: number, brl: number, bih: number, bil: number): void {
-  ddMul(arh, arl, brh, brl);
-  const p1h = out[0];
-  const p1l = out[1];
-  ddMul(aih, ail, bih, bil);
-  ddAdd(p1h, p1l, -out[0], -out[1]);
-  const reH = out[0];
-  const reL = out[1];
-  ddMul(arh, arl, bih, bil);
-  const p3h = out[0];
-  const p3l = out[1];
-  ddMul(aih, ail, brh, brl);
-  ddAdd(p3h, p3l, out[0], out[1]);
-  cReHi = reH;
-  cReLo = reL;
-  cImHi = out[0];
-  cImLo = out[1];
+  const s1 = SPLITTER * arh;
+  const a2 = s1 - (s1 - arh);
+  const b3 = arh - a2;
+  const s4 = SPLITTER * aih;
+  const a5 = s4 - (s4 - aih);
+  const b6 = aih - a5;
+  const s7 = SPLITTER * brh;
+  const a8 = s7 - (s7 - brh);
+  const b9 = brh - a8;
+  const s10 = SPLITTER * bih;
+  const a11 = s10 - (s10 - bih);
+  const b12 = bih - a11;
+  const c13 = arh * brh;
+  const c14 = a2 * a8 - c13 + a2 * b9 + b3 * a8 + b3 * b9;
+  const c15 = c14 + (arh * brl + arl * brh);
+  const z16 = c13 + c15;
+  const z17 = c15 - (z16 - c13);
+  const c18 = aih * bih;
+  const c19 = a5 * a11 - c18 + a5 * b12 + b6 * a11 + b6 * b12;
+  const c20 = c19 + (aih * bil + ail * bih);
+  const z21 = c18 + c20;
+  const z22 = c20 - (z21 - c18);
+  const sh23 = z16 + -z21;
+  const sb24 = sh23 - z16;
+  const sl25 = z16 - (sh23 - sb24) + (-z21 - sb24);
+  const th26 = z17 + -z22;
+  const tb27 = th26 - z17;
+  const tl28 = z17 - (th26 - tb27) + (-z22 - tb27);
+  const c29 = sl25 + th26;
+  const vh30 = sh23 + c29;
+  const vl31 = c29 - (vh30 - sh23);
+  const w32 = tl28 + vl31;
+  const z33 = vh30 + w32;
+  const z34 = w32 - (z33 - vh30);
+  const c35 = arh * bih;
+  const c36 = a2 * a11 - c35 + a2 * b12 + b3 * a11 + b3 * b12;
+  const c37 = c36 + (arh * bil + arl * bih);
+  const z38 = c35 + c37;
+  const z39 = c37 - (z38 - c35);
+  const c40 = aih * brh;
+  const c41 = a5 * a8 - c40 + a5 * b9 + b6 * a8 + b6 * b9;
+  const c42 = c41 + (aih * brl + ail * brh);
+  const z43 = c40 + c42;
+  const z44 = c42 - (z43 - c40);
+  const sh45 = z38 + z43;
+  const sb46 = sh45 - z38;
+  const sl47 = z38 - (sh45 - sb46) + (z43 - sb46);
+  const th48 = z39 + z44;
+  const tb49 = th48 - z39;
+  const tl50 = z39 - (th48 - tb49) + (z44 - tb49);
+  const c51 = sl47 + th48;
+  const vh52 = sh45 + c51;
+  const vl53 = c51 - (vh52 - sh45);
+  const w54 = tl50 + vl53;
+  const z55 = vh52 + w54;
+  const z56 = w54 - (z55 - vh52);
+  product[0] = z33;
+  product[1] = z34;
+  product[2] = z55;
+  product[3] = z56;
 }
 
 /**
@@ -480,10 +522,10 @@ export function ddRealSpectrum(masses: Float64Array, n: number): DdComplexArray 
     const wih = k < m ? -tw[4 * k + 2] : 0;
     const wil = k < m ? -tw[4 * k + 3] : 0;
     complexProduct(wrh, wrl, wih, wil, orh, orl, oih, oil);
-    ddAdd(erh, erl, cReHi, cReLo);
+    ddAdd(erh, erl, product[0], product[1]);
     x.reHi[k] = out[0];
     x.reLo[k] = out[1];
-    ddAdd(eih, eil, cImHi, cImLo);
+    ddAdd(eih, eil, product[2], product[3]);
     x.imHi[k] = out[0];
     x.imLo[k] = out[1];
   }
@@ -518,10 +560,10 @@ export function ddRealInverse(half: DdComplexArray, n: number): Float64Array {
     // O = D e^(2 pi i k / n)
     complexProduct(tw[4 * k], tw[4 * k + 1], tw[4 * k + 2], tw[4 * k + 3], drh, drl, dih, dil);
     // Z = E + i O = (er - oi) + i (ei + or)
-    ddAdd(erh, erl, -cImHi, -cImLo);
+    ddAdd(erh, erl, -product[2], -product[3]);
     z.reHi[k] = out[0];
     z.reLo[k] = out[1];
-    ddAdd(eih, eil, cReHi, cReLo);
+    ddAdd(eih, eil, product[0], product[1]);
     z.imHi[k] = out[0];
     z.imLo[k] = out[1];
   }
