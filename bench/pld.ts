@@ -14,6 +14,8 @@ const dpsgd = (q: number, sigma: number, steps: number): Stage[] => [
 ];
 
 const show = (f: { upper: number; lower: number }) => `eps in [${f.lower.toFixed(4)}, ${f.upper.toFixed(4)}]`;
+const withWidth = (f: { upper: number; lower: number; details: Readonly<Record<string, unknown>> }) =>
+  `eps in [${f.lower.toFixed(5)}, ${f.upper.toFixed(5)}] width ${((f.upper - f.lower) / f.upper).toExponential(1)} grid ${f.details.discretization}`;
 
 export const cases: { name: string; run: () => unknown }[] = [
   {
@@ -21,8 +23,8 @@ export const cases: { name: string; run: () => unknown }[] = [
     run: () => show(pldEpsilon(dpsgd(0.01, 1, 10_000), 1e-5)),
   },
   {
-    name: 'PLD eps, q=1e-4, sigma=0.8, 1e6 steps, delta=1e-5 (target < 1 s, upper <= 0.7183)',
-    run: () => show(pldEpsilon(dpsgd(1e-4, 0.8, 1_000_000), 1e-5)),
+    name: 'PLD eps, q=1e-4, sigma=0.8, 1e6 steps, delta=1e-5, default precision 1e-3 (target < 1 s, upper <= 0.7183)',
+    run: () => withWidth(pldEpsilon(dpsgd(1e-4, 0.8, 1_000_000), 1e-5)),
   },
   {
     name: 'PLD eps, q=0.004, sigma=0.8, 1e5 steps, delta=1e-8',
