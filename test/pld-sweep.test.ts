@@ -52,13 +52,15 @@ test('next to the hard edge of a subsampled loss, the optimistic step rounds alm
   // 10^6 steps). The optimistic pair only merges, drops P-mass and adds Q-mass, so its Q-mass minus 1 is
   // what it added; it must stay below the pessimistic twin's delta at every eps.
   // sigma 0.5, q = 1e-3 at h = q/10: 44% of the mass in the first cell; neighbours alone left 1.3e-5
-  // (composed 10^5 times, that step is built from half cells grouped onto the grid: 2.3e-10 per step)
+  // (composed 10^5 times, that step is built from quarter cells grouped onto the grid: 7.6e-11 per step;
+  // the far tail on coarse cells, as composeStages asks, to keep this cheap)
   for (const [sigma, q, h, added, steps] of [
     [0.8, 1e-4, 6.25e-6, 1e-11, 1],
     [0.5, 1e-3, 1e-4, 3e-6, 1],
     [0.5, 1e-3, 1e-4, 1e-9, 1e5],
   ]) {
-    const step = discretizeStep(gaussianLoss(sigma, q, 'remove'), h, 1e-20, undefined, steps);
+    const coarse = steps > 1 ? { interval: 64 * h, tail: 1e-10 } : undefined;
+    const step = discretizeStep(gaussianLoss(sigma, q, 'remove'), h, 1e-20, coarse, steps);
     expect(qMass(step.optimistic) - 1).toBeLessThan(added);
     for (const eps of [0, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 1]) {
       expect(deltaForEpsilon(step.optimistic, eps)).toBeLessThanOrEqual(deltaForEpsilon(step.pmf, eps) * (1 + 1e-12));

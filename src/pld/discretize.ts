@@ -26,14 +26,17 @@ const CELL_SAFETY = 1e-6;
  * and their excess is rounded down on every step (q = 1e-3, sigma 0.5 at h = 1e-4: 2.5e-6 of Q-mass added,
  * 246 h^2, per step: 0.1 in eps after 10^5 steps; a smooth loss adds about 0.1 h^2). When what the
  * optimistic step adds, times the `steps` it is composed, passes EDGE_ROUNDING grid intervals, it is built
- * again from half cells placed on the grid of half the interval (mergeCellsToPoints) and grouped onto the
- * grid (optimistic.ts, groupAtoms): -0.4 h^2 of mean loss there (and about half the smooth loss's
- * -0.27 h^2). That costs about three times the discretizing, which is most of the work for few steps. Only
- * next to a lower edge: below an upper edge (the add direction of a subsampled step) a tenth of the mass
- * piles up within a cell or two, and half cells help little (q = 1e-4, sigma 0.8 at h = 6.25e-6: 2.3e-8 ->
- * 3.2e-9 per step, for a second on 10^6 steps; that direction's figure is usually far below the other's).
+ * again from cells cut in EDGE_PARTS, placed on that finer grid (mergeCellsToPoints) and grouped onto the
+ * grid (optimistic.ts, groupAtoms): 7.6e-11 per step there, and at q = 1e-4, sigma 0.5, h = 2.5e-5 (the
+ * bulk within two cells of the edge) 3.2e-11 instead of 2.8e-6 (halves: 6.2e-7). That costs about
+ * 2 + EDGE_PARTS times the discretizing (booked in the work measure, DiscretizedStep.cost), which is most of
+ * the work for few steps. Only next to a lower edge: below an upper edge (the add direction of a subsampled
+ * step) a tenth of the mass piles up within a cell or two, and finer cells help little (q = 1e-4, sigma 0.8
+ * at h = 6.25e-6: 2.3e-8 -> 3.2e-9 per step with halves, for a second on 10^6 steps; that direction's
+ * figure is usually far below the other's).
  */
 const EDGE_ROUNDING = 1;
+const EDGE_PARTS = 4;
 
 /** Largest single-step grid (points) and grid index dpacct will handle before refusing. */
 const MAX_STEP_POINTS = 1 << 27;
@@ -47,6 +50,8 @@ export interface DiscretizedStep {
   readonly booked: number;
   /** optimistic counterpart (optimistic.ts): delta(eps) from it, composed, is a lower bound */
   readonly optimistic: GridPmf;
+  /** work of discretizing, in units of a plain pass over the grid (more when the optimistic step was redone) */
+  readonly cost?: number;
 }
 
 /** Where the grid may turn coarse: above the loss whose P-tail is `tail`, cells of `interval`. */
@@ -73,11 +78,11 @@ export function discretizeStep(model: LossModel, h: number, tail: number, coarse
   }
   const whole = discretizeContinuous(model, h, tail, coarse, 1);
   const redo = Number.isFinite(model.lossInf) && steps * (qMass(whole.optimistic) - 1) > EDGE_ROUNDING * h;
-  return redo ? discretizeContinuous(model, h, tail, coarse, 2) : whole;
+  return redo ? { ...discretizeContinuous(model, h, tail, coarse, EDGE_PARTS), cost: 2 + EDGE_PARTS } : whole;
 }
 
-/** `parts`: optimistic cells per grid cell, 1 or 2 (see EDGE_ROUNDING) */
-function discretizeContinuous(model: ContinuousLossModel, h: number, tail: number, coarse: CoarseTail | undefined, parts: 1 | 2): DiscretizedStep {
+/** `parts`: optimistic cells per grid cell (see EDGE_ROUNDING) */
+function discretizeContinuous(model: ContinuousLossModel, h: number, tail: number, coarse: CoarseTail | undefined, parts: number): DiscretizedStep {
   const loIndex = Number.isFinite(model.lossInf) ? floor(model.lossInf / h) : searchLow(model, h, tail);
   // with a finite supremum the top cell [hi - h, hi) must hold it, atoms at the supremum included
   let hiIndex = Number.isFinite(model.lossSup) ? floor(model.lossSup / h) + 1 : searchHigh(model, h, tail);
@@ -130,7 +135,6 @@ function discretizeContinuous(model: ContinuousLossModel, h: number, tail: numbe
     const width = index < switchIndex ? 1 : factor;
     const cellInterval = width * h;
     const edge = (index + width) * h;
-    const middle = width === 1 && parts === 2 ? tailsAt((index + 0.5) * h) : undefined;
     const next = tailsAt(edge);
     const p = cellMass(prev.above.p, next.above.p, prev.below?.p, next.below?.p);
     const q = p > 0 ? cellMass(prev.above.q, next.above.q, prev.below?.q, next.below?.q) : 0;
@@ -142,13 +146,15 @@ function discretizeContinuous(model: ContinuousLossModel, h: number, tail: numbe
       masses[index + width - loIndex] += p - toLower;
     }
     const start = parts * (index - loIndex);
-    if (middle !== undefined) {
-      const p1 = cellMass(prev.above.p, middle.above.p, prev.below?.p, middle.below?.p);
-      const q1 = cellMass(prev.above.q, middle.above.q, prev.below?.q, middle.below?.q);
-      addCell(start, index * h, h / 2, p1, q1);
-      const p2 = cellMass(middle.above.p, next.above.p, middle.below?.p, next.below?.p);
-      const q2 = cellMass(middle.above.q, next.above.q, middle.below?.q, next.below?.q);
-      addCell(start + 1, (index + 0.5) * h, h / 2, p2, q2);
+    if (width === 1 && parts > 1) {
+      let from = prev;
+      for (let k = 0; k < parts; k++) {
+        const to = k === parts - 1 ? next : tailsAt((index + (k + 1) / parts) * h);
+        const pk = cellMass(from.above.p, to.above.p, from.below?.p, to.below?.p);
+        const qk = cellMass(from.above.q, to.above.q, from.below?.q, to.below?.q);
+        addCell(start + k, (index + k / parts) * h, h / parts, pk, qk);
+        from = to;
+      }
     } else addCell(start, index * h, cellInterval, p, q);
     prev = next;
     index += width;
@@ -166,7 +172,7 @@ function discretizeContinuous(model: ContinuousLossModel, h: number, tail: numbe
   // optimistic: mass below the grid is dropped, mass above it rounded down to its top point
   points[cell] += top;
   const optimisticMasses = new Float64Array(masses.length);
-  // the points of the half grid grouped onto the grid (or, failing that, rounded down to it)
+  // the points of the finer grid grouped onto the grid (or, failing that, rounded down to it)
   const grouped = parts === 1 ? null : groupAtoms(Float64Array.from(cellStart.subarray(0, cell + 1), (k) => loIndex + k / parts), points, h);
   if (grouped !== null) {
     for (let k = 0; k < grouped.masses.length; k++) if (grouped.masses[k] > 0) optimisticMasses[grouped.offset + k - loIndex] += grouped.masses[k];

@@ -169,7 +169,7 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
   const fftWork = (c: Composition) =>
     2 * c.size * Math.log2(Math.max(2, c.size)) * (c.certified !== undefined && 'doubleDouble' in c.certified ? DOUBLE_DOUBLE_COST : 1);
   // a grid point of a step costs about as much as 20 FFT butterflies (two tail evaluations, erfc and exp)
-  let work = discretized.reduce((w, d) => w + 20 * d.pmf.masses.length, 0);
+  let work = discretized.reduce((w, d) => w + 20 * d.pmf.masses.length * (d.cost ?? 1), 0);
 
   let roundingBias_ = 0;
   let roundingSquares = 0;
