@@ -87,9 +87,11 @@ describe.each(EXAMPLES)('report of examples/%s.json', (name) => {
 });
 
 describe('figures of the DP-SGD example against dp_accounting (PLD, 1e-4 grid)', () => {
-  const ref = reference<{ 'epsilon_at_delta_1e-5': Record<string, number>; delta_at_epsilon_full_run: Record<string, number> }>(
-    'report_dpsgd60k.json',
-  );
+  const ref = reference<{
+    'epsilon_at_delta_1e-5': Record<string, number>;
+    delta_at_epsilon_full_run: Record<string, number>;
+    delta_at_epsilon_full_run_long_double: Record<string, Record<string, number>>;
+  }>('report_dpsgd60k.json');
 
   test('epsilon after each epoch: a certified upper bound above the reference, within 3% on a 1e-2 grid', () => {
     const r = reports.get('dpsgd-60k')!;
@@ -106,7 +108,9 @@ describe('figures of the DP-SGD example against dp_accounting (PLD, 1e-4 grid)',
   test('privacy profile: delta upper bounds above the reference, within 25% (relative) where delta > 1e-9', () => {
     const r = reports.get('dpsgd-60k')!;
     for (const p of r.profile.points) {
-      const want = ref.delta_at_epsilon_full_run[String(p.epsilon)];
+      // below 1e-10 dp_accounting's float64 figure is moved by its own FFT noise: its long-double one at a 2e-5 grid
+      const precise = ref.delta_at_epsilon_full_run_long_double[String(p.epsilon)];
+      const want = precise !== undefined ? precise['2e-5'] : ref.delta_at_epsilon_full_run[String(p.epsilon)];
       expect(p.figure.value).toBeGreaterThanOrEqual(want * (1 - 1e-3));
       if (want > 1e-9) expect(p.figure.value).toBeLessThanOrEqual(want * 1.25);
     }
