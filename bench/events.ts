@@ -4,8 +4,8 @@
  *
  * VaultGemma (sigma 0.614, 100,000 steps, expected batch 518,000, delta 1.1e-10): the sequence count is derived
  * as the 13e12-token training mixture cut into 1024-token sequences, N = 12,695,312,500 (q = 4.08e-5). The maximum
- * batch is not public; the cases use the expected batch plus 7, 8 and 10 standard deviations. Grid 3e-3: at the
- * default 1e-4 the float64 FFT rounding (~3e-10) would exceed delta.
+ * batch is not public; the cases use the expected batch plus 7, 8 and 10 standard deviations. Grid 3e-3: the
+ * default precision answers too (double-double compositions, about 15 s), the coarse grid in a few seconds.
  */
 import { pldAccountant, pldEpsilon } from '../accountants/pld.js';
 import type { Stage } from '../src/mechanism.js';
