@@ -82,7 +82,13 @@ export function discretizeStep(model: LossModel, h: number, tail: number, coarse
 }
 
 /** `parts`: optimistic cells per grid cell (see EDGE_ROUNDING) */
-function discretizeContinuous(model: ContinuousLossModel, h: number, tail: number, coarse: CoarseTail | undefined, parts: number): DiscretizedStep {
+function discretizeContinuous(
+  model: ContinuousLossModel,
+  h: number,
+  tail: number,
+  coarse: CoarseTail | undefined,
+  parts: number,
+): DiscretizedStep {
   const loIndex = Number.isFinite(model.lossInf) ? floor(model.lossInf / h) : searchLow(model, h, tail);
   // with a finite supremum the top cell [hi - h, hi) must hold it, atoms at the supremum included
   let hiIndex = Number.isFinite(model.lossSup) ? floor(model.lossSup / h) + 1 : searchHigh(model, h, tail);
@@ -173,9 +179,17 @@ function discretizeContinuous(model: ContinuousLossModel, h: number, tail: numbe
   points[cell] += top;
   const optimisticMasses = new Float64Array(masses.length);
   // the points of the finer grid grouped onto the grid (or, failing that, rounded down to it)
-  const grouped = parts === 1 ? null : groupAtoms(Float64Array.from(cellStart.subarray(0, cell + 1), (k) => loIndex + k / parts), points, h);
+  const grouped =
+    parts === 1
+      ? null
+      : groupAtoms(
+          Float64Array.from(cellStart.subarray(0, cell + 1), (k) => loIndex + k / parts),
+          points,
+          h,
+        );
   if (grouped !== null) {
-    for (let k = 0; k < grouped.masses.length; k++) if (grouped.masses[k] > 0) optimisticMasses[grouped.offset + k - loIndex] += grouped.masses[k];
+    for (let k = 0; k < grouped.masses.length; k++)
+      if (grouped.masses[k] > 0) optimisticMasses[grouped.offset + k - loIndex] += grouped.masses[k];
   } else for (let k = 0; k <= cell; k++) optimisticMasses[floor(cellStart[k] / parts)] += points[k];
   return {
     pmf: { interval: h, offset: loIndex, masses, infinityMass: model.infinityMass + top },

@@ -38,7 +38,7 @@ export const TAIL_BUDGET = 1e-18;
  */
 const COARSE_TAIL_BUDGET = 1e-13;
 /** Cost of a double-double FFT composition relative to a float64 one, for the work measure. */
-const DOUBLE_DOUBLE_COST = 12;
+const DOUBLE_DOUBLE_COST = 5;
 /**
  * Steps left over after the blocks, as a share of the stage, that the optimistic twin may leave out (see
  * composeStages); more are composed as a block of their own.
@@ -164,8 +164,8 @@ export function composeStages(stages: readonly StageModel[], options: PipelineOp
         ? upperTailLambda(whole(), target.delta)
         : lossTailLambda(whole(), target.epsilon);
   const composeOptions = { tail: TAIL_BUDGET, maxSize, tilt, doubleDouble: target !== undefined && options.doubleDouble };
-  // a double-double composition costs about DOUBLE_DOUBLE_COST float64 ones (2^20 real points: 0.3 s against
-  // 0.05 s per transform, and more for the powering)
+  // a double-double composition costs about DOUBLE_DOUBLE_COST float64 ones (whole compositions of 2^18 points
+  // measured 2.6 to 3.1 times as long, the transforms alone about 6 times)
   const fftWork = (c: Composition) =>
     2 * c.size * Math.log2(Math.max(2, c.size)) * (c.certified !== undefined && 'doubleDouble' in c.certified ? DOUBLE_DOUBLE_COST : 1);
   // a grid point of a step costs about as much as 20 FFT butterflies (two tail evaluations, erfc and exp)
