@@ -89,6 +89,9 @@ function workBudget(precision: number): number {
  */
 const STAGNATION = 0.7;
 const STAGNATION_FROM_LEVEL = 3;
+/** The add direction's pilot (composedAccountant, dominatedAdd): this many levels coarser, checked at these deltas. */
+const PILOT_DROP = 1;
+const DOMINATION_DELTAS = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12];
 /**
  * The first level computed is the fixed default grid (level 3, interval 1e-4): with the optimistic twin it
  * already meets the default R on most DP-SGD runs (median width 1.7e-5 on dpsgd_poisson.json), and starting
@@ -517,10 +520,12 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
         if (symmetric) d = 'remove';
         let a = built[d];
         if (a === undefined) {
-          a = buildDirection(stages, adjacency, resolution, d);
-          built[d] = a;
-          work += a.work;
-          spent += a.work;
+          a = (d === 'add' && r === start && dominatedAdd(r, (extra) => (work += extra), () => get('remove'))) || buildDirection(stages, adjacency, resolution, d);
+          if (built[d] === undefined) {
+            built[d] = a;
+            work += a.work;
+            spent += a.work;
+          }
         }
         return a;
       };
@@ -538,6 +543,32 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
       };
     }
     return levels[r];
+  };
+  /**
+   * The add direction of a subsampled composition is usually far below the remove direction (its loss is
+   * bounded by -log(1 - q)) and costs as much to compose (q = 1e-4, sigma 0.8, 10^6 steps: eps 0.696 against
+   * 0.708, 45% of the time). At the first level it is composed PILOT_DROP level coarser first (about half the
+   * work); when that coarse upper bound lies at or below the remove direction's upper bound at every delta
+   * of DOMINATION_DELTAS, it stands for the add direction at this level (the answer, the larger of the two,
+   * keeps its upper bound, and its lower bound unless the directions nearly tie), else the add direction is
+   * composed on the level's own grid. Sound either way: both of the coarse figures are certified, and where
+   * a query finds the interval too wide, refining composes the add direction on the next grid.
+   */
+  const dominatedAdd = (r: number, book: (work: number) => void, remove: () => DirectionAccount): DirectionAccount | undefined => {
+    if (fixed || r - PILOT_DROP < 0) return undefined;
+    let coarse: DirectionAccount;
+    try {
+      coarse = buildDirection(stages, adjacency, resolutionOf(r - PILOT_DROP), 'add');
+    } catch (e) {
+      if (e instanceof AccountingError) return undefined;
+      throw e;
+    }
+    book(coarse.work);
+    spent += coarse.work;
+    const other = remove();
+    if (coarse.details.closedForm !== undefined || other.details.closedForm !== undefined) return undefined;
+    for (const delta of DOMINATION_DELTAS) if (!(coarse.upperEpsilon(delta) <= other.upperEpsilon(delta))) return undefined;
+    return { ...coarse, work: 0 };
   };
   const certified = new Map<string, DirectionAccount | null>();
   /**
