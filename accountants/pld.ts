@@ -563,12 +563,16 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
       if (e instanceof AccountingError) return undefined;
       throw e;
     }
+    const other = remove();
+    const below =
+      coarse.details.closedForm === undefined &&
+      other.details.closedForm === undefined &&
+      DOMINATION_DELTAS.every((delta) => coarse.upperEpsilon(delta) <= other.upperEpsilon(delta));
+    if (below) return coarse;
+    // not used: its work is spent all the same
     book(coarse.work);
     spent += coarse.work;
-    const other = remove();
-    if (coarse.details.closedForm !== undefined || other.details.closedForm !== undefined) return undefined;
-    for (const delta of DOMINATION_DELTAS) if (!(coarse.upperEpsilon(delta) <= other.upperEpsilon(delta))) return undefined;
-    return { ...coarse, work: 0 };
+    return undefined;
   };
   const certified = new Map<string, DirectionAccount | null>();
   /**
