@@ -639,11 +639,7 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
     !fixed && !exact && r < maxLevel && spent + REFINE_COST_FACTOR * work <= workBudget(precision);
 
   /** Refine level by level until the relative width of the answer is at most `precision`. */
-  /**
-   * `at(level, r, final)`: the figures of a level; `final` when no finer level will follow (second
-   * compositions deferred while the grid still limits the width are done then).
-   */
-  const answer = (at: (l: Level, r: number, final: boolean) => Pair | string): PldFigure => {
+  const answer = (at: (l: Level, r: number) => Pair | string): PldFigure => {
     let best: Pair | undefined;
     let used = level(start);
     let r = start;
@@ -690,7 +686,7 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
     };
     for (;;) {
       const current = view(used);
-      const figures = at(current, r, false);
+      const figures = at(current, r);
       // a level that cannot answer (float64 rounding above delta; it varies with the block layout) is
       // skipped while refining is allowed; when nothing answered, the last refusal is the answer
       if (typeof figures === 'string') {
@@ -718,9 +714,6 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
       previousWidth = own;
       if (!next()) break;
     }
-    // the last level answered, with the second compositions it deferred
-    const last = best === undefined ? undefined : at(answered, answeredLevel, true);
-    if (typeof last === 'object') best = { remove: intersect(best!.remove, last.remove), add: intersect(best!.add, last.add) };
     const upper = Math.max(best!.remove.upper, best!.add.upper);
     const lower = Math.max(best!.remove.lower, best!.add.lower);
     const width = relativeWidth({ upper, lower });
@@ -749,13 +742,7 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
       const plainFigure = (a: DirectionAccount): DirectionFigure | undefined =>
         delta >= ROUNDING_MARGIN * a.rounding ? figure(a) : undefined;
       /** `other`: the other direction's plain figure; a direction whose upper bound is at or below its lower cannot move the answer */
-      const direction = (
-        l: Level,
-        r: number,
-        d: Direction,
-        other: DirectionFigure | undefined,
-        final: boolean,
-      ): DirectionFigure | string => {
+      const direction = (l: Level, r: number, d: Direction, other: DirectionFigure | undefined): DirectionFigure | string => {
         const plain = l[d];
         if (plain.rounding <= TILT_ROUNDING_SHARE * delta) return figure(plain);
         const first = plainFigure(plain);
@@ -766,10 +753,6 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
         const cost = first === undefined ? Infinity : (first.upper - plain.upperEpsilon(delta + 2 * plain.rounding)) / first.upper;
         if (first !== undefined && cost <= precision / ROUNDING_COST_SHARE) return first;
         if (first !== undefined && other !== undefined && first.upper <= other.lower) return first;
-        // while a finer level may follow, the second composition (up to 12 plain ones' work) waits for the last
-        // level unless rounding, not the grid, decides the width (q 6e-5, sigma 5.6, 61770 steps, delta 1.1e-9
-        // otherwise spent the work bound at level 4 and stopped at width 1.5e-3)
-        if (!final && first !== undefined && 4 * cost < relativeWidth(first)) return first;
         // float64 rounding is a noticeable share of delta and the answer is not yet as tight as asked:
         // compose again with the error certified per cell; both are certified, so their intersection is
         const again = recomposed(r, d, { delta }, first, figure, certifiedBy);
@@ -780,12 +763,12 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
           `ask for delta >= ${(ROUNDING_MARGIN * plain.rounding).toPrecision(2)}`
         );
       };
-      const f = answer((l, r, final) => {
+      const f = answer((l, r) => {
         const plainRemove = plainFigure(l.remove);
         const plainAdd = plainFigure(l.add);
-        const remove = direction(l, r, 'remove', plainAdd, final);
+        const remove = direction(l, r, 'remove', plainAdd);
         if (typeof remove === 'string') return remove;
-        const add = direction(l, r, 'add', plainRemove, final);
+        const add = direction(l, r, 'add', plainRemove);
         return typeof add === 'string' ? add : { remove, add };
       });
       return certifiedBy.size > 0 ? { ...f, details: { ...f.details, ...certifiedNote(certifiedBy) } } : f;
@@ -795,30 +778,18 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
       const certifiedBy = new Set<string>();
       const figure = (a: DirectionAccount): DirectionFigure => ({ upper: a.upperDelta(epsilon), lower: a.lowerDelta(epsilon) });
       /** `other`: the other direction's plain figure (a direction below it cannot move the answer) */
-      const direction = (
-        l: Level,
-        r: number,
-        d: Direction,
-        plain: DirectionFigure,
-        other: DirectionFigure,
-        final: boolean,
-      ): DirectionFigure => {
+      const direction = (l: Level, r: number, d: Direction, plain: DirectionFigure, other: DirectionFigure): DirectionFigure => {
         // a delta made largely of booked float64 rounding, not as tight as asked: compose again with the
         // error certified per cell (above the composition's highest loss there is nothing to resolve)
         const cost = (2 * l[d].rounding) / plain.upper;
         if (l[d].rounding <= TILT_ROUNDING_SHARE * plain.upper || relativeWidth(plain) <= precision || cost <= precision / 4) return plain;
         if (epsilon >= l[d].top || plain.upper <= other.lower) return plain;
-        // (deferred to the last level while the grid, not rounding, decides the width: see epsilon)
-        if (!final && 2 * cost < relativeWidth(plain)) return plain;
         return recomposed(r, d, { epsilon }, plain, figure, certifiedBy) ?? plain;
       };
-      const f = answer((l, r, final) => {
+      const f = answer((l, r) => {
         const plainRemove = figure(l.remove);
         const plainAdd = figure(l.add);
-        return {
-          remove: direction(l, r, 'remove', plainRemove, plainAdd, final),
-          add: direction(l, r, 'add', plainAdd, plainRemove, final),
-        };
+        return { remove: direction(l, r, 'remove', plainRemove, plainAdd), add: direction(l, r, 'add', plainAdd, plainRemove) };
       });
       const g = certifiedBy.size > 0 ? { ...f, details: { ...f.details, ...certifiedNote(certifiedBy) } } : f;
       // a closed-form delta below float64's range is only bounded by the smallest double, not exact
