@@ -520,7 +520,15 @@ function composedAccountant(stages: readonly Stage[], options: PldOptions = {}):
         if (symmetric) d = 'remove';
         let a = built[d];
         if (a === undefined) {
-          a = (d === 'add' && r === start && dominatedAdd(r, (extra) => (work += extra), () => get('remove'))) || buildDirection(stages, adjacency, resolution, d);
+          a =
+            (d === 'add' &&
+              r === start &&
+              dominatedAdd(
+                r,
+                (extra) => (work += extra),
+                () => get('remove'),
+              )) ||
+            buildDirection(stages, adjacency, resolution, d);
           if (built[d] === undefined) {
             built[d] = a;
             work += a.work;
