@@ -180,8 +180,11 @@ export function composeParts(parts: readonly Part[], options: ComposeOptions): C
     );
   }
   if (certified !== undefined) {
+    // certified transforms are at least as long as every part (no part may fold onto itself): refuse before
+    // allocating them
+    if (active.some((p) => nextPowerOfTwo(p.pmf.masses.length) > maxSize))
+      throw new AccountingError(`a part spans more than ${maxSize} grid points at interval ${h}`);
     const convolution = certifiedConvolution(active, lowIndex, points, certified);
-    if (convolution.size > maxSize) throw new AccountingError(`a part spans more than ${maxSize} grid points at interval ${h}`);
     const pmfs = certifiedPmfs(convolution, lowIndex, h, massBelow);
     if (pmfs === null) throw new AccountingError(`the certified composition resolves no loss in its window`);
     return {
