@@ -222,19 +222,17 @@ export function convolve(parts: readonly Part[], lowIndex: number, points: numbe
 }
 
 /**
- * The last double-double spectra computed, kept for the next composition of the same masses at the same size
- * (a stage's blocks and its leftover block compose the same step PMF, pessimistic and optimistic twin in
- * turn; each transform costs as much as several float64 compositions). Read only.
+ * Double-double spectra kept for the next composition of the same masses at the same size (a stage's blocks
+ * and its leftover block compose the same step PMF; each transform costs as much as several float64
+ * compositions). Weakly keyed: a spectrum goes with its masses. Read only.
  */
-const recentSpectra: { masses: Float64Array; size: number; spectrum: DdComplexArray }[] = [];
-const RECENT_SPECTRA = 2;
+const spectra = new WeakMap<Float64Array, { size: number; spectrum: DdComplexArray }>();
 
 function realSpectrumOnce(masses: Float64Array, size: number): DdComplexArray {
-  const kept = recentSpectra.find((r) => r.masses === masses && r.size === size);
-  if (kept !== undefined) return kept.spectrum;
+  const kept = spectra.get(masses);
+  if (kept !== undefined && kept.size === size) return kept.spectrum;
   const spectrum = ddRealSpectrum(masses, size);
-  recentSpectra.unshift({ masses, size, spectrum });
-  recentSpectra.length = Math.min(recentSpectra.length, RECENT_SPECTRA);
+  spectra.set(masses, { size, spectrum });
   return spectrum;
 }
 
