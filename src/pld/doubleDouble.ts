@@ -23,7 +23,7 @@
 const { floor } = Math;
 
 /** 2^-106: the unit roundoff squared. */
-export const DD_UNIT = 2 ** -106;
+const DD_UNIT = 2 ** -106;
 export const DD_STAGE_ERROR = 128 * DD_UNIT;
 /** Relative error of one double-double complex product (about 12 sqrt(2) u^2, rounded up). */
 export const DD_PRODUCT_ERROR = 20 * DD_UNIT;
